@@ -1,0 +1,36 @@
+# Quick start targets: `make briefs` renders every brief, `make test` runs the test suite.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup briefs status test lint lab bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+briefs: $(STAMP)
+	$(BIN)/kz render --all --lang both
+
+status: $(STAMP)
+	$(BIN)/kz assess
+
+test: $(STAMP)
+	$(BIN)/ruff check kzlib tests bench notebooks
+	$(BIN)/python -m pytest -q
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/explore.ipynb
+
+bench: $(STAMP)
+	$(BIN)/python bench/assess_speed.py
+	$(BIN)/python bench/render_speed.py
+
+clean:
+	rm -rf outputs/html outputs/notebooks outputs/cache

@@ -1,0 +1,3 @@
+from kzlib.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,64 @@
+"""Writing tables for people and programs: aligned terminal text, CSV, JSON, Excel."""
+
+from __future__ import annotations
+
+import sys
+import unicodedata
+from pathlib import Path
+from typing import TextIO
+
+import pandas as pd
+
+FORMATS = ("table", "csv", "json", "xlsx")
+
+
+def display_width(text: str) -> int:
+    """Columns a string takes in a terminal (CJK characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - display_width(text))
+
+
+def _cell(value: object, limit: int) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    text = f"{value:.4g}" if isinstance(value, float) else str(value)
+    text = " ".join(text.split())
+    while display_width(text) > limit:
+        text = text[:-2] + "…"
+    return text
+
+
+def terminal_table(df: pd.DataFrame, limit: int = 40) -> str:
+    """The frame as a plain-text table whose Chinese columns line up."""
+    cells = [[_cell(v, limit) for v in row] for row in df.itertuples(index=False)]
+    heads = [str(c) for c in df.columns]
+    widths = [max([display_width(h)] + [display_width(r[i]) for r in cells]) for i, h in enumerate(heads)]
+    lines = ["  ".join(_pad(h, w) for h, w in zip(heads, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(_pad(c, w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
+    return "\n".join(lines)
+
+
+def write_table(df: pd.DataFrame, fmt: str, out: str | Path | None = None, stream: TextIO | None = None) -> None:
+    """Write the frame as table, csv, json or xlsx to a file or standard output."""
+    stream = stream or sys.stdout
+    if fmt == "xlsx":
+        if out is None:
+            raise ValueError("xlsx needs an output file (-o FILE)")
+        df.to_excel(out, index=False)
+        return
+    if fmt == "csv":
+        text = df.to_csv(index=False)
+    elif fmt == "json":
+        text = df.to_json(orient="records", force_ascii=False, indent=1) + "\n"
+    elif fmt == "table":
+        text = terminal_table(df) + "\n"
+    else:
+        raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    if out is None:
+        stream.write(text)
+    else:
+        Path(out).write_text(text, encoding="utf-8")
