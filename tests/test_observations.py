@@ -1,0 +1,366 @@
+"""Observations and milestones: loading, validation messages and their locations, overrides, derived series."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kzlib import load_registry, paths
+from kzlib.errors import ObservationError
+from kzlib.observations import (
+    INPUT_FLAGS,
+    convert_unit,
+    gap_worksheet,
+    gaps,
+    load_milestones,
+    load_observations,
+    milestone_report,
+    observation_report,
+    parse_number,
+    parse_year,
+)
+
+CORPUS = Path(__file__).parent / "data" / "obs"
+GOOD_FILES = ["good_utf8.csv", "good_bom.csv", "good_gbk.csv", "good.xlsx"]
+
+
+@pytest.fixture(scope="module")
+def reg(tmp_path_factory):
+    """The real indicators (core + observed) with the tiny test targets of registry_targets.yaml."""
+    root = tmp_path_factory.mktemp("registry")
+    (root / "indicators").mkdir()
+    (root / "targets").mkdir()
+    shutil.copy(paths.REGISTRY / "actions.yaml", root)
+    for name in ("core.yaml", "observed.yaml"):
+        shutil.copy(paths.REGISTRY / "indicators" / name, root / "indicators")
+    shutil.copy(CORPUS / "registry_targets.yaml", root / "targets" / "action-01.yaml")
+    return load_registry(root)
+
+
+@pytest.fixture(scope="module")
+def shipped(reg):
+    return load_observations(registry=reg)
+
+
+def _series(df: pd.DataFrame, indicator: str) -> dict[int, float]:
+    rows = df[df["indicator"] == indicator]
+    return dict(zip(rows["year"], rows["value"], strict=True))
+
+
+def _problems(name: str, reg) -> list:
+    with pytest.raises(ObservationError) as exc:
+        load_observations(CORPUS / name, registry=reg)
+    return exc.value.problems
+
+
+# ---------------------------------------------------------------- the shipped data
+
+
+def test_every_shipped_observation_has_a_source_and_known_indicator(shipped, reg):
+    assert len(shipped) == 103  # every row of the reference file, none dropped
+    assert (shipped["source_title"].str.len() > 0).all()
+    assert shipped["source_link"].str.startswith("http").all()
+    assert set(shipped["indicator"]) <= set(reg.indicators["id"])
+    flags = {f for cell in shipped["flags"] for f in cell.split(";") if f}
+    assert flags <= set(INPUT_FLAGS)
+    assert (shipped["file"] == "data/observations.csv").all()
+    assert not shipped.duplicated(["indicator", "year"]).any()
+
+
+def test_shipped_data_loads_with_the_full_registry():
+    df = load_observations()
+    assert len(df[df["file"] == "data/observations.csv"]) == 103
+
+
+def test_shipped_levels_growth_and_shares_are_kept_apart(shipped, reg):
+    # Figures read off the bulletins (reference rows 2, 41, 60, 102 and 3, 24, 42).
+    assert _series(shipped, "gdp") == {2019: 505.59, 2020: 535.81, 2023: 686.91, 2024: 721.44}
+    assert _series(shipped, "gdp_real_growth") == {2020: 2.7, 2023: 6.7, 2024: 3.0}
+    assert _series(shipped, "services_share") == {2020: 45.2, 2023: 47.8, 2024: 51.7}
+    measure = dict(zip(reg.indicators["id"], reg.indicators["measure"], strict=True))
+    rates = shipped[shipped["indicator"].map(measure) == "rate"]
+    assert (rates["unit"] == "%").all()
+    # 14th-FYP averages sit under 2025 in their own indicators, never under an annual one.
+    averages = shipped[shipped["flags"].str.contains("average_period")]
+    assert set(averages["year"]) == {2025}
+    assert averages["indicator"].str.endswith("_avg_2021_2025").all()
+    assert len(averages) == 4
+
+
+def test_disagreeing_hukou_figures_are_both_kept(shipped):
+    assert _series(shipped, "hukou_population") == {2020: 167.75, 2023: 164.96, 2024: 164.0}
+    speech = shipped[shipped["indicator"] == "hukou_population_speech"]
+    assert speech["value"].tolist() == [170.0]
+    assert speech["flags"].tolist() == ["speech_rounded"]
+
+
+def test_secondary_sources_are_flagged(shipped):
+    secondary = shipped[shipped["flags"].str.contains("secondary")]
+    assert sorted(zip(secondary["indicator"], secondary["year"], strict=True)) == [
+        ("gdp", 2019), ("resident_population", 2020)]
+
+
+def test_shipped_milestones_file_is_valid(reg):
+    df = load_milestones(registry=reg)
+    assert list(df.columns[:3]) == ["target", "year", "state"]
+
+
+# ---------------------------------------------------------------- good files in every encoding
+
+
+@pytest.mark.parametrize("name", GOOD_FILES)
+def test_good_file_loads_in_every_encoding(name, reg):
+    df = load_observations(CORPUS / name, registry=reg)
+    mine = df[df["file"].str.endswith(name)]
+    got = {(r.indicator, r.year): r.value for r in mine.itertuples()}
+    assert got == {
+        ("gdp", 2025): 760.5,  # full-width ７６０．５ in the CSVs
+        ("urban_income", 2023): 40000.0,  # "40,000"
+        ("rural_income", 2023): 20000.0,
+        ("resident_population", 2025): 118.0,  # 1,180,000 人 / 10,000 = 118 万人
+    }
+    # Sorted by indicator: gdp (row 2), resident_population (5), rural_income (4), urban_income (3).
+    assert mine["row"].tolist() == [2, 5, 4, 3]
+
+
+def test_good_files_give_identical_frames(reg):
+    cols = ["indicator", "year", "value", "unit", "source_title", "source_link", "flags", "note", "row"]
+    frames = [load_observations(CORPUS / n, registry=reg)[cols] for n in GOOD_FILES]
+    for other in frames[1:]:
+        pd.testing.assert_frame_equal(frames[0], other)
+
+
+def test_scale_unit_is_converted_and_flagged(reg):
+    report = observation_report(CORPUS / "good_utf8.csv", registry=reg)
+    row = report.frame.query("indicator == 'resident_population' and year == 2025").iloc[0]
+    assert row["unit"] == "万人"
+    assert "converted" in row["flags"].split(";")
+    assert any("converted from 1180000 人 to 118 万人" in n.message and n.row == 5 for n in report.notes)
+
+
+def test_excel_percentage_cell_is_read_as_percent(reg):
+    df = load_observations(CORPUS / "percent.xlsx", registry=reg)
+    row = df.query("indicator == 'services_share' and year == 2025").iloc[0]
+    assert row["value"] == pytest.approx(51.7)  # cell 0.517 shown as 51.7%
+    assert "converted" in row["flags"]
+
+
+def test_derived_ratio_is_computed_from_both_sources(reg):
+    df = load_observations(CORPUS / "good_utf8.csv", registry=reg)
+    ratio = df[df["indicator"] == "urban_rural_income_ratio"]
+    assert ratio["year"].tolist() == [2023]
+    assert ratio["value"].iloc[0] == pytest.approx(40000 / 20000)  # = 2.0
+    assert ratio["flags"].iloc[0].split(";")[0] == "derived"
+    assert "城镇住户调查" in ratio["source_title"].iloc[0] and "农村住户调查" in ratio["source_title"].iloc[0]
+    assert ratio["file"].iloc[0] == "derived"
+
+
+def test_no_ratio_without_both_incomes(shipped):
+    assert shipped[shipped["indicator"] == "urban_rural_income_ratio"].empty  # rural 2023 only
+
+
+# ---------------------------------------------------------------- overrides
+
+
+def test_later_file_overrides_and_the_override_is_reported(reg):
+    report = observation_report(CORPUS / "override_a.csv", CORPUS / "override_b.csv", registry=reg)
+    assert [(c.key, c.year, c.value) for c in report.added] == [("gdp", 2025, 750.0)]
+    (change,) = report.overridden
+    assert (change.key, change.year, change.old_value, change.value) == ("gdp", 2025, 750.0, 760.0)
+    assert change.old_file.endswith("override_a.csv") and change.old_row == 2
+    assert change.file.endswith("override_b.csv") and change.row == 2
+    row = report.frame.query("indicator == 'gdp' and year == 2025").iloc[0]
+    assert row["value"] == 760.0
+    assert "overridden" in row["flags"].split(";")
+    assert "overrides 750" in row["note"]
+
+
+def test_figure_far_from_its_neighbour_year_is_pointed_out(reg):
+    report = observation_report(CORPUS / "magnitude.csv", registry=reg)
+    # 7600 against the 2024 figure 721.44: 7600 / 721.44 = 10.5, shown as 11 times.
+    (note,) = [n for n in report.notes if "check the unit" in n.message]
+    assert (note.row, note.column) == (2, "value")
+    assert "gdp 2025 = 7600 is 11 times above the 2024 figure (721.44)" in note.message
+
+
+def test_extra_file_overrides_shipped_figure(reg):
+    report = observation_report(CORPUS / "good_utf8.csv", registry=reg)
+    (change,) = report.overridden
+    assert (change.key, change.year, change.old_value, change.value) == ("rural_income", 2023, 21036.0, 20000.0)
+    assert change.old_file == "data/observations.csv"
+
+
+# ---------------------------------------------------------------- broken files: message and location
+
+BROKEN = [
+    # file, row, column, fragment of the message
+    ("unknown_indicator.csv", 3, "指标", "unknown indicator 'gpd'; did you mean gdp"),
+    ("nonnumeric_value.csv", 2, "数值", "'abc' is not a number"),
+    ("approximate_value.csv", 2, "数值", "'约5.5' is an approximate"),
+    ("approximate_value.csv", 3, "数值", "'5.5左右' is an approximate"),
+    ("wrong_unit.csv", 2, "单位", "unit '美元' does not fit indicator gdp; expected 亿元"),
+    ("duplicate.csv", 4, "指标", "gdp 2025 is given twice in this file (also row 2)"),
+    ("bad_year.csv", 2, "年份", "year 2040 is outside 2000-2035"),
+    ("bad_year.csv", 3, "年份", "'2023.5' is not a year"),
+    ("bad_year.csv", 4, "年份", "'二〇二三' is not a year"),
+    ("share_range.csv", 2, "数值", "a share must be between 0 and 100"),
+    ("negative.csv", 2, "数值", "-5 is negative; an amount cannot be below zero"),
+    ("negative.csv", 3, "数值", "-100 is negative; a count cannot be below zero"),
+    ("missing_source.csv", 2, "来源", "the source is missing"),
+    ("missing_column.csv", 1, "year", "required column 'year' is missing"),
+    ("derived_typed.csv", 2, "指标", "urban_rural_income_ratio is computed by kzlib from urban_income and rural_income"),
+    ("bad_flags.csv", 2, "flags", "unknown flag 'prelim'"),
+    ("broken.xlsx", 4, "指标", "unknown indicator '地区生产总植'; did you mean gdp"),
+    ("broken.xlsx", 5, "数值", "'n/a' is not a number"),
+    ("empty.csv", None, None, "the file is empty"),
+    ("undecodable.csv", None, None, "Save As > 'CSV UTF-8"),
+    ("utf16.csv", None, None, "UTF-16"),
+]
+
+
+@pytest.mark.parametrize(("name", "row", "column", "fragment"), BROKEN)
+def test_broken_file_names_file_row_column_and_expectation(name, row, column, fragment, reg):
+    problems = _problems(name, reg)
+    hits = [p for p in problems if p.file.endswith(name) and p.row == row and p.column == column
+            and fragment in p.message]
+    assert hits, f"expected {fragment!r} at row {row}, column {column}; got {[str(p) for p in problems]}"
+
+
+@pytest.mark.parametrize(("name", "count"), [("bad_year.csv", 3), ("approximate_value.csv", 2), ("broken.xlsx", 2)])
+def test_all_problems_are_reported_at_once(name, count, reg):
+    assert len(_problems(name, reg)) == count
+
+
+def test_good_rows_of_a_broken_file_still_count_when_not_strict(reg):
+    report = observation_report(CORPUS / "unknown_indicator.csv", registry=reg, strict=False)
+    assert [(c.key, c.year) for c in report.added] == [("gdp", 2025)]
+    assert len(report.problems) == 1
+
+
+def test_input_files_are_never_written(reg):
+    files = sorted(CORPUS.glob("*.csv")) + sorted(CORPUS.glob("*.xlsx"))
+    before = {f: hashlib.sha256(f.read_bytes()).hexdigest() for f in files}
+    for f in files:
+        observation_report(f, registry=reg, strict=False)
+        milestone_report(f, registry=reg, strict=False)
+    assert {f: hashlib.sha256(f.read_bytes()).hexdigest() for f in files} == before
+
+
+def test_cache_sees_a_changed_file(tmp_path, reg):
+    f = tmp_path / "one.csv"
+    f.write_text("indicator,year,value,unit,source_title\ngdp,2025,760,亿元,测试用例\n", encoding="utf-8")
+    assert _series(load_observations(f, registry=reg), "gdp")[2025] == 760.0
+    f.write_text("indicator,year,value,unit,source_title\ngdp,2025,770.5,亿元,测试用例\n", encoding="utf-8")
+    assert _series(load_observations(f, registry=reg), "gdp")[2025] == 770.5
+
+
+def test_header_below_a_title_row_keeps_excel_row_numbers(tmp_path, reg):
+    book = openpyxl.Workbook()
+    for r in (["标题：测试用例"], [], ["indicator", "year", "value", "source"], ["gdp", 2025, "x", "测试用例"]):
+        book.active.append(r)
+    book.save(tmp_path / "t.xlsx")
+    (problem,) = _problems_at(tmp_path / "t.xlsx", reg)
+    assert (problem.row, problem.column) == (4, "value")
+
+
+def _problems_at(path: Path, reg) -> list:
+    with pytest.raises(ObservationError) as exc:
+        load_observations(path, registry=reg)
+    return exc.value.problems
+
+
+# ---------------------------------------------------------------- milestones
+
+
+def test_milestone_states_load_with_chinese_state_names(reg):
+    df = load_milestones(CORPUS / "milestones_good.csv", registry=reg)
+    assert df[["target", "year", "state"]].values.tolist() == [["t_airport", 2024, "in_progress"]]
+
+
+def test_milestone_problems_name_row_and_column(reg):
+    with pytest.raises(ObservationError) as exc:
+        load_milestones(CORPUS / "milestones_bad.csv", registry=reg)
+    got = {(p.row, p.column, p.message.split(";")[0]) for p in exc.value.problems}
+    assert got == {
+        (2, "目标", "unknown target 'no_such_target'"),
+        (3, "状态", "unknown state 'half done'"),
+        (4, "目标", "target t_gdp is a level target, not a milestone"),
+    }
+
+
+def test_each_loader_skips_the_other_kind_of_file(reg, shipped):
+    report = observation_report(CORPUS / "milestones_good.csv", registry=reg)
+    assert len(report.skipped) == 1 and report.skipped[0].endswith("milestones_good.csv")
+    assert len(report.frame) == len(shipped)
+    assert milestone_report(CORPUS / "good_utf8.csv", registry=reg).frame.empty
+
+
+# ---------------------------------------------------------------- data gaps
+
+
+def test_gaps_list_missing_years_per_indicator(reg, shipped):
+    g = gaps(reg, shipped).set_index("indicator")
+    assert g.loc["gdp", "have"] == "2020 2023 2024"
+    assert g.loc["gdp", "missing"] == "2021 2022 2025 2026 2027"
+    assert g.loc["urbanisation_rate", "targets"] == "t_urb_a, t_urb_b"
+    # The derived ratio is asked for through its inputs, which are what a statistician can find.
+    assert "urban_rural_income_ratio" not in g.index
+    assert g.loc["rural_income", "have"] == "2023"
+    assert g.loc["urban_income", "unit"] == "元"
+
+
+def test_filled_worksheet_loads_back(tmp_path, reg, shipped):
+    sheet = gap_worksheet(reg, shipped)
+    assert not sheet.duplicated(["indicator", "year"]).any()
+    assert sheet[sheet["indicator"] == "gdp"]["year"].tolist() == [2021, 2022, 2025, 2026, 2027]
+    sheet.loc[(sheet["indicator"] == "gdp") & (sheet["year"] == 2025), ["value", "source_title"]] = [
+        "800", "测试用例：2025年统计公报"]
+    path = tmp_path / "filled.csv"
+    path.write_text(sheet.to_csv(index=False), encoding="utf-8-sig")
+    report = observation_report(path, registry=reg)
+    assert [(c.key, c.year, c.value) for c in report.added] == [("gdp", 2025, 800.0)]
+    assert any("without a value skipped" in n.message for n in report.notes)
+
+
+# ---------------------------------------------------------------- parsing
+
+
+@given(st.decimals(min_value=0, max_value=10**9, places=2, allow_nan=False))
+def test_thousands_separators_parse_to_the_same_number(x):
+    assert parse_number(f"{x:,.2f}") == pytest.approx(float(x))
+
+
+@given(st.decimals(min_value=0, max_value=10**6, places=2, allow_nan=False))
+def test_full_width_digits_parse_to_the_same_number(x):
+    text = f"{x:.2f}".translate(str.maketrans("0123456789.", "０１２３４５６７８９．"))
+    assert parse_number(text) == pytest.approx(float(x))
+
+
+@pytest.mark.parametrize("text", ["约5.5", "5.5左右", "5.5以上", "~5.5", "近200"])
+def test_approximate_figures_are_rejected(text):
+    with pytest.raises(ValueError, match="approximate"):
+        parse_number(text)
+
+
+def test_number_with_unit_says_where_the_unit_goes():
+    with pytest.raises(ValueError, match="'亿元' in the unit column"):
+        parse_number("721.44亿元")
+
+
+@given(st.decimals(min_value=0, max_value=10**7, places=4, allow_nan=False))
+def test_unit_conversion_round_trips(x):
+    there = convert_unit(float(x), "万元", "亿元")
+    assert there == pytest.approx(float(x) / 10_000)
+    assert convert_unit(there, "亿元", "万元") == pytest.approx(float(x))
+
+
+@pytest.mark.parametrize(("cell", "year"), [(2024, 2024), (2024.0, 2024), ("2024", 2024), ("２０２４年", 2024)])
+def test_year_forms(cell, year):
+    assert parse_year(cell) == year
