@@ -1,0 +1,251 @@
+"""What-if paths to the target years: named scenarios from data/scenarios.yaml, or growth overrides from sliders.
+
+A scenario gives each indicator a pace from its latest observation on: `growth` (percent a year in the file,
+a fraction in Python), stated `values` for some years, or its `base` ("trend": the average annual growth since
+the base year 2022, or the earliest later year; "plan": the growth that just meets the indicator's targets),
+optionally shifted by `shift` percentage points. Assumptions are not observations: custom scenarios say so in
+their labels.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from kzlib import assess, paths, settings
+from kzlib.errors import Problem, ScenarioError
+
+BASES = ("trend", "plan")
+ENTRY_KEYS = ("label_zh", "label_en", "base", "growth", "shift", "values", "assumption", "note_zh", "note_en")
+BAND = {"lo90": 5, "lo50": 25, "hi50": 75, "hi90": 95}
+PROJECT_COLUMNS = ["indicator", "year", "value", "lo90", "lo50", "hi50", "hi90", "kind"]
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A named set of assumptions per indicator; rates are fractions (0.06 = 6 % a year)."""
+
+    name: str
+    label_zh: str
+    label_en: str
+    growth: Mapping[str, float] = field(default_factory=dict)
+    values: Mapping[str, Mapping[int, float]] = field(default_factory=dict)
+    base: str = "trend"
+    shift: Mapping[str, float] = field(default_factory=dict)
+    assumption: bool = False
+    note_zh: str = ""
+    note_en: str = ""
+
+
+def _rel(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(paths.ROOT))
+    except ValueError:
+        return str(path)
+
+
+def _entry_lines(text: str) -> dict[str, int]:
+    """Line (1-based) of each scenario's name in the file, for error messages."""
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError:
+        return {}
+    if not isinstance(root, yaml.MappingNode):
+        return {}
+    for key, node in root.value:
+        if key.value == "scenarios" and isinstance(node, yaml.MappingNode):
+            return {k.value: k.start_mark.line + 1 for k, _ in node.value}
+    return {}
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _rates(raw: object, where: dict, column: str, indicators: set[str] | None, low: float | None,
+           problems: list[Problem]) -> dict[str, float]:
+    """An {indicator: percent} mapping as fractions; problems for anything else."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        problems.append(Problem(**where, column=column, message=f"'{column}' must map indicator ids to percent a year"))
+        return {}
+    out = {}
+    for ind, rate in raw.items():
+        if indicators is not None and ind not in indicators:
+            problems.append(Problem(**where, column=column, message=f"unknown indicator {ind!r}"))
+        elif not _number(rate) or (low is not None and rate <= low):
+            need = f"a number above {low:g}" if low is not None else "a number"
+            problems.append(Problem(**where, column=column, message=f"{ind}: expected {need} (percent a year), not {rate!r}"))
+        else:
+            out[str(ind)] = float(rate) / 100.0
+    return out
+
+
+def _stated(raw: object, where: dict, indicators: set[str] | None, problems: list[Problem]) -> dict[str, dict[int, float]]:
+    """A {indicator: {year: value}} mapping; problems for anything else."""
+    if raw is None:
+        return {}
+    lo, hi = settings.YEAR_RANGE
+    if not isinstance(raw, dict) or not all(isinstance(v, dict) for v in raw.values()):
+        problems.append(Problem(**where, column="values", message="'values' must map indicator ids to {year: value}"))
+        return {}
+    out: dict[str, dict[int, float]] = {}
+    for ind, by_year in raw.items():
+        if indicators is not None and ind not in indicators:
+            problems.append(Problem(**where, column="values", message=f"unknown indicator {ind!r}"))
+            continue
+        for year, value in by_year.items():
+            if not isinstance(year, int) or not lo <= year <= hi:
+                problems.append(Problem(**where, column="values", message=f"{ind}: year {year!r} is not a year {lo}-{hi}"))
+            elif not _number(value):
+                problems.append(Problem(**where, column="values", message=f"{ind} {year}: expected a number, not {value!r}"))
+            else:
+                out.setdefault(str(ind), {})[year] = float(value)
+    return out
+
+
+def _scenario(name: str, entry: object, where: dict, indicators: set[str] | None,
+              problems: list[Problem]) -> Scenario | None:
+    if not isinstance(entry, dict):
+        problems.append(Problem(**where, message="expected a mapping with label_zh, label_en and assumptions"))
+        return None
+    for key in entry:
+        if key not in ENTRY_KEYS:
+            problems.append(Problem(**where, column=str(key), message=f"unknown field; expected one of {', '.join(ENTRY_KEYS)}"))
+    for key in ("label_zh", "label_en"):
+        if not isinstance(entry.get(key), str) or not entry[key].strip():
+            problems.append(Problem(**where, column=key, message=f"'{key}' is missing"))
+    base = entry.get("base", "trend")
+    if base not in BASES:
+        problems.append(Problem(**where, column="base", message=f"unknown base {base!r}; expected one of {', '.join(BASES)}"))
+    growth = _rates(entry.get("growth"), where, "growth", indicators, -100.0, problems)
+    shift = _rates(entry.get("shift"), where, "shift", indicators, None, problems)
+    for ind in sorted(set(growth) & set(shift)):
+        problems.append(Problem(**where, column="shift", message=f"{ind} has both growth and shift; give one"))
+    if not isinstance(entry.get("assumption", False), bool):
+        problems.append(Problem(**where, column="assumption", message="expected true or false"))
+    return Scenario(name=name, label_zh=str(entry.get("label_zh", "")), label_en=str(entry.get("label_en", "")),
+                    growth=growth, values=_stated(entry.get("values"), where, indicators, problems), base=base,
+                    shift=shift, assumption=bool(entry.get("assumption", False)),
+                    note_zh=str(entry.get("note_zh", "")), note_en=str(entry.get("note_en", "")))
+
+
+def load_scenarios(path: str | Path | None = None, registry=None) -> dict[str, Scenario]:
+    """Read and validate the scenarios file (indicator ids checked when a registry is given)."""
+    path = Path(path) if path is not None else paths.SCENARIOS
+    file = _rel(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+        doc = yaml.safe_load(text)
+    except FileNotFoundError:
+        raise ScenarioError([Problem(file, "file is missing")]) from None
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ScenarioError([Problem(file, f"cannot be read as UTF-8 YAML: {exc}")]) from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("scenarios"), dict) or not doc["scenarios"]:
+        raise ScenarioError([Problem(file, "expected 'scenarios:' mapping each scenario name to its assumptions")])
+    lines = _entry_lines(text)
+    indicators = set(registry.indicators["id"]) if registry is not None else None
+    problems: list[Problem] = []
+    out = {}
+    for name, entry in doc["scenarios"].items():
+        where = {"file": file, "row": lines.get(str(name)), "entry": str(name)}
+        scenario = _scenario(str(name), entry, where, indicators, problems)
+        if scenario is not None:
+            out[str(name)] = scenario
+    if problems:
+        raise ScenarioError(problems)
+    return out
+
+
+def get_scenario(name: str, path: str | Path | None = None, registry=None) -> Scenario:
+    """One scenario by name; ScenarioError naming the choices if there is none."""
+    found = load_scenarios(path, registry)
+    if name not in found:
+        file = _rel(Path(path) if path is not None else paths.SCENARIOS)
+        raise ScenarioError([Problem(file, f"no scenario {name!r}; expected one of {', '.join(found)}", entry=name)])
+    return found[name]
+
+
+def check_overrides(overrides: Mapping[str, float], registry) -> None:
+    """Raise ScenarioError unless every override is a known indicator with a finite growth above -1."""
+    known = set(registry.indicators["id"])
+    problems = []
+    for ind, rate in overrides.items():
+        if ind not in known:
+            problems.append(Problem("overrides", f"unknown indicator {ind!r}", entry=str(ind)))
+        elif not _number(rate) or rate <= -1:
+            problems.append(Problem("overrides", f"growth must be a fraction above -1 (0.06 = 6 %), not {rate!r}",
+                                    entry=str(ind)))
+    if problems:
+        raise ScenarioError(problems)
+
+
+def custom(overrides: Mapping[str, float]) -> Scenario:
+    """The scenario of slider overrides: the given growth per indicator, the trend for the others."""
+    return Scenario("custom", "自定义假设", "Custom assumptions", growth=dict(overrides), assumption=True)
+
+
+def _central(scenario: Scenario, ind: str, years: np.ndarray, values: np.ndarray, targets: pd.DataFrame,
+             end: int, overrides: Mapping[str, float] | None) -> tuple[assess.Pace | None, np.ndarray | None]:
+    """The scenario's pace for an indicator and its path to `end`; under "plan", the most demanding target's."""
+    t, xt = int(years[-1]), float(values[-1])
+    plans: list[assess.Pace | None] = [None]
+    if scenario.base == "plan":
+        plans = []
+        for tg in targets.to_dict("records"):
+            base_year = settings.DEFAULT_BASE_YEAR if pd.isna(tg.get("base_year")) else int(tg["base_year"])
+            i = assess.base_index(years, base_year)
+            if tg["kind"] in assess.GROWTH_KINDS and values[i] <= 0:
+                continue
+            goal = assess.goal_of(tg, float(values[i]), int(years[i]))
+            plans.append(assess.plan_pace(goal, tg["kind"], t, xt))
+    best, best_path, best_score = None, None, -math.inf
+    for plan in plans:
+        pace = assess.scenario_pace(scenario, ind, years, values, plan, overrides)
+        if pace is None:
+            continue
+        path = pace.path(t, xt, end)
+        score = assess.SIGN.get(assess.goal_direction(targets.iloc[0]), 1) * path[-1]
+        if score > best_score:
+            best, best_path, best_score = pace, path, score
+    return best, best_path
+
+
+def project(registry, observations: pd.DataFrame, scenario, as_of: int | None = None,
+            overrides: Mapping[str, float] | None = None) -> pd.DataFrame:
+    """Observed and projected values per indicator to its latest target year, with 50 % and 90 % bands."""
+    scenario = assess.resolve_scenario(scenario, registry, overrides) or custom({})
+    series = assess.series_by_indicator(observations, as_of)
+    numeric = registry.numeric()
+    frames = []
+    for ind, targets in numeric.groupby("indicator", sort=False):
+        if ind not in series:
+            continue
+        years, values = series[ind]
+        t, xt, end = int(years[-1]), float(values[-1]), int(targets["target_year"].max())
+        observed = pd.DataFrame({"indicator": ind, "year": years, "value": values, "kind": "observed"})
+        pace, path = _central(scenario, str(ind), years, values, targets, end, overrides) if end > t else (None, None)
+        if path is None:
+            frames.append(observed)
+            continue
+        spread = assess.band(years, values, end, str(ind))
+        future = pd.DataFrame({"indicator": ind, "year": np.arange(t + 1, end + 1), "value": path,
+                               "kind": "projected"})
+        for col, p in BAND.items():
+            future[col] = path * spread[p] if spread is not None else np.nan
+            observed[col] = np.where(observed["year"] == t, xt, np.nan)
+        frames += [observed, future]
+    if not frames:
+        return pd.DataFrame(columns=PROJECT_COLUMNS)
+    out = pd.concat(frames, ignore_index=True)
+    for col in BAND:
+        out[col] = out[col].astype(float) if col in out else np.nan
+    out["year"] = out["year"].astype(int)
+    return out[PROJECT_COLUMNS]

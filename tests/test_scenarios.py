@@ -1,0 +1,195 @@
+"""kzlib.scenarios: the scenarios file, projections with bands, and scenario outcomes in assess()."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kzlib import assess, scenarios
+from kzlib.errors import ScenarioError
+from kzlib.registry import TARGET_COLUMNS, Registry, load_registry
+from kzlib.scenarios import Scenario
+
+
+def target(**fields) -> dict:
+    """One registry row: a level target on indicator x, higher is better, by 2027."""
+    row = dict(id="t", action=1, item=1, indicator="x", kind="level", comparator=">=", value=None,
+               value_high=None, unit="u", unit_en="u", target_year=2027, base_year=None, direction="up",
+               firmness="firm", name_zh="目标", name_en="target", quote="q", note=None, repeat_of=None)
+    row.update(fields)
+    return row
+
+
+def registry(*rows: dict) -> Registry:
+    """A registry holding just these targets and the indicators they name."""
+    df = pd.DataFrame(list(rows), columns=TARGET_COLUMNS)
+    df["base_year"] = df["base_year"].astype("Int64")
+    df["value"] = pd.to_numeric(df["value"])
+    ids = sorted({r["indicator"] for r in rows if r["indicator"]})
+    return Registry(actions=pd.DataFrame(), indicators=pd.DataFrame({"id": ids, "direction": "up"}), targets=df)
+
+
+def obs(series: dict[int, float], indicator: str = "x") -> pd.DataFrame:
+    """Observations of one indicator."""
+    return pd.DataFrame({"indicator": indicator, "year": list(series), "value": [float(v) for v in series.values()]})
+
+
+TREND = Scenario("trend", "延续现有趋势", "Current trend continues")
+PLAN = Scenario("plan", "按目标路径推进", "Plan path", base="plan")
+TEN = {2022: 100, 2024: 121}  # 10 % a year since the base year 2022
+GOAL = target(value=161.051)  # 100 * 1.1^5 in 2027
+
+
+# ------------------------------------------------------------------------------------------ the file
+
+def test_shipped_file_is_valid_and_labels_assumptions():
+    found = scenarios.load_scenarios(registry=load_registry())
+    assert {"trend", "plan"} <= set(found)
+    assert found["plan"].base == "plan" and found["trend"].base == "trend"
+    custom = [s for s in found.values() if s.assumption]
+    assert custom, "at least one illustrative custom scenario"
+    for s in custom:
+        assert "示例假设" in s.label_zh and "illustrative assumption" in s.label_en
+    assert found["slow"].shift == {"gdp": pytest.approx(-0.02), "retail_sales": pytest.approx(-0.02)}
+
+
+def test_bad_file_names_file_entry_line_and_column(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text("scenarios:\n  ok:\n    label_zh: 好\n    label_en: ok\n"
+                    "  bad:\n    label_zh: 坏\n    base: sideways\n    growth: {x: fast}\n    colour: red\n",
+                    encoding="utf-8")
+    with pytest.raises(ScenarioError) as err:
+        scenarios.load_scenarios(path)
+    problems = {(p.entry, p.column): p for p in err.value.problems}
+    assert set(problems) == {("bad", "label_en"), ("bad", "base"), ("bad", "growth"), ("bad", "colour")}
+    assert all(p.row == 5 and p.file.endswith("s.yaml") for p in problems.values())
+    assert "sideways" in problems[("bad", "base")].message
+
+
+def test_unknown_indicator_with_a_registry(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text("scenarios:\n  a:\n    label_zh: 甲\n    label_en: a\n    values: {nope: {2025: 1}}\n",
+                    encoding="utf-8")
+    assert scenarios.load_scenarios(path)["a"].values == {"nope": {2025: 1.0}}
+    with pytest.raises(ScenarioError, match="unknown indicator 'nope'"):
+        scenarios.load_scenarios(path, registry=registry(GOAL))
+
+
+def test_unreadable_and_empty_files(tmp_path):
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("scenarios: [unclosed\n", encoding="utf-8")
+    with pytest.raises(ScenarioError, match="broken.yaml: cannot be read"):
+        scenarios.load_scenarios(broken)
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("# nothing\n", encoding="utf-8")
+    with pytest.raises(ScenarioError, match="expected 'scenarios:'"):
+        scenarios.load_scenarios(empty)
+
+
+def test_unknown_name_lists_the_choices(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text("scenarios:\n  a:\n    label_zh: 甲\n    label_en: a\n", encoding="utf-8")
+    with pytest.raises(ScenarioError, match="no scenario 'b'; expected one of a"):
+        scenarios.get_scenario("b", path)
+
+
+def test_bad_overrides():
+    with pytest.raises(ScenarioError) as err:
+        assess.assess(registry(GOAL), obs(TEN), overrides={"nope": 0.05, "x": -1.5})
+    assert {p.entry for p in err.value.problems} == {"nope", "x"}
+
+
+# ------------------------------------------------------------------------------------------ project()
+
+def test_trend_projection():
+    # 10 %/yr since 2022: 121 -> 133.1 (2025) -> 146.41 (2026) -> 161.051 (2027); 1 change: no band
+    df = scenarios.project(registry(GOAL), obs(TEN), TREND)
+    future = df[df["kind"] == "projected"]
+    assert list(future["year"]) == [2025, 2026, 2027]
+    assert future["value"].tolist() == pytest.approx([133.1, 146.41, 161.051])
+    assert future["lo90"].isna().all()
+    assert list(df[df["kind"] == "observed"]["year"]) == [2022, 2024]
+
+
+def test_projection_band_surrounds_the_central_path():
+    series = {2018: 80, 2019: 86, 2020: 90, 2021: 99, 2022: 100, 2023: 111, 2024: 121}
+    df = scenarios.project(registry(GOAL), obs(series), TREND)
+    future = df[df["kind"] == "projected"]
+    assert (future["lo90"] < future["lo50"]).all() and (future["lo50"] < future["value"]).all()
+    assert (future["value"] < future["hi50"]).all() and (future["hi50"] < future["hi90"]).all()
+    assert np.diff((future["hi90"] - future["lo90"]).to_numpy()).min() > 0  # widens with the horizon
+    latest = df[(df["kind"] == "observed") & (df["year"] == 2024)].iloc[0]
+    assert latest["lo90"] == latest["hi90"] == 121  # the fan starts at the latest observation
+
+
+def test_plan_projection_follows_the_most_demanding_target():
+    # two targets on x: 150 by 2027 (needs (150/121)^(1/3) - 1 = 7.42 %) and 200 by 2027 (18.2 %)
+    reg = registry(target(id="a", value=150), target(id="b", value=200))
+    df = scenarios.project(reg, obs(TEN), PLAN)
+    assert df[df["year"] == 2027]["value"].iloc[0] == pytest.approx(200)
+
+
+def test_stated_values_then_the_base_pace():
+    # 150 stated for 2025, then the 10 % trend: 165 (2026), 181.5 (2027)
+    s = Scenario("v", "值", "values", values={"x": {2025: 150.0}})
+    future = scenarios.project(registry(GOAL), obs(TEN), s).query("kind == 'projected'")
+    assert future["value"].tolist() == pytest.approx([150, 165, 181.5])
+
+
+# ------------------------------------------------------------------------------------------ assess(scenario=...)
+
+def test_plan_scenario_just_meets_the_target():
+    row = assess.assess(registry(GOAL), obs({2022: 100, 2024: 110}), scenario=PLAN).iloc[0]
+    assert row["scenario"] == "plan"
+    assert row["scenario_value"] == pytest.approx(161.051)
+    assert row["scenario_status"] == "achieved"
+    assert row["scenario_year_met"] == 2027
+
+
+def test_shifted_trend():
+    # trend 10 % - 2 points = 8 %: 121 * 1.08^3 = 152.42757 in 2027
+    # status: CAGR 100 -> 152.42757 over 5 years = 8.7915 %; / 10 % = 0.879 -> needs_acceleration
+    # met when 121 * 1.08^k >= 161.051: k >= ln 1.331 / ln 1.08 = 3.715 -> k = 4 -> 2028
+    s = Scenario("slow", "慢", "slow", shift={"x": -0.02})
+    row = assess.assess(registry(GOAL), obs(TEN), scenario=s).iloc[0]
+    assert row["scenario_value"] == pytest.approx(121 * 1.08 ** 3)
+    assert row["scenario_status"] == "needs_acceleration"
+    assert row["scenario_year_met"] == 2028
+    assert row["scenario_growth"] == pytest.approx(0.08)
+    assert row["status"] == "on_track"  # the observed judgement is untouched by the scenario
+
+
+def test_overrides_beat_the_scenario_and_make_a_custom_one():
+    s = Scenario("g", "增", "growth", growth={"x": 0.05})
+    row = assess.assess(registry(GOAL), obs(TEN), scenario=s, overrides={"x": 0.15}).iloc[0]
+    assert row["scenario_value"] == pytest.approx(121 * 1.15 ** 3)  # 184.02, meets 161.051 -> achieved
+    assert row["scenario_status"] == "achieved"
+    custom = assess.assess(registry(GOAL), obs(TEN), overrides={"x": 0.05}).iloc[0]
+    assert custom["scenario"] == "custom"
+    assert custom["scenario_value"] == pytest.approx(121 * 1.05 ** 3)
+
+
+def test_maintain_under_a_falling_scenario():
+    # floor 30 held in 2023 and 2024; shrinking 5 %/yr from 31 breaks it in 2025 (29.45)
+    reg = registry(target(kind="maintain", value=30))
+    s = Scenario("fall", "降", "fall", growth={"x": -0.05})
+    row = assess.assess(reg, obs({2022: 32, 2023: 31.5, 2024: 31}), scenario=s).iloc[0]
+    assert row["status"] == "achieved"
+    assert row["scenario_status"] == "moving_away"
+
+
+def test_scenario_by_name_from_the_shipped_file():
+    reg = load_registry()
+    df = assess.assess(reg, pd.DataFrame(columns=["indicator", "year", "value"]), scenario="trend")
+    assert (df["scenario"] == "trend").all()
+
+
+def test_scenario_probability_moves_with_the_assumed_growth():
+    series = {2018: 80, 2019: 86, 2020: 90, 2021: 99, 2022: 100, 2023: 111, 2024: 121}
+    low = assess.assess(registry(GOAL), obs(series), overrides={"x": 0.0}).iloc[0]["scenario_probability"]
+    high = assess.assess(registry(GOAL), obs(series), overrides={"x": 0.2}).iloc[0]["scenario_probability"]
+    assert 0 <= low < high <= 1
+    assert math.isfinite(low)
