@@ -49,3 +49,14 @@ STATUS_COLOURS = {
 }
 
 LANGS = ("zh", "en")
+
+# Charts: the CJK font ships with the PyPI package noto-cjk-sans-otc (OFL); kzlib registers it itself.
+# One face per language (the SC face carries Latin as well); DejaVu Sans (bundled with matplotlib)
+# catches any symbol the face lacks. Sizes read well in an HTML brief and pasted into Word.
+FONT_PACKAGE = "noto_cjk_sans_otc"
+FONT_FILE = "NotoSansCJK-Regular.ttc"
+FONT_FAMILY = {"zh": "Noto Sans CJK SC", "en": "Noto Sans CJK SC"}
+FONT_FALLBACK = "DejaVu Sans"
+FIGURE_WIDTH = 7.0  # inches
+FIGURE_HEIGHT = 4.0
+FIGURE_DPI = 120

@@ -1,0 +1,653 @@
+"""Charts in the house style, in Chinese or English: target trajectories, action dashboards, overviews."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib import font_manager
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, Rectangle
+from matplotlib.ticker import Formatter, FuncFormatter, MaxNLocator, PercentFormatter
+
+from kzlib import settings, text
+
+INK = "#222222"
+MUTED = "#6B6B6B"
+TRACK = "#EBEBEB"
+FAN = "#4D4D4D"  # projection line and bands: neutral, so colour always means status
+PATH = "#444444"
+HISTORY_YEARS = 8  # observed years shown before the base year
+BEHIND = ("moving_away", "lagging", "needs_acceleration")
+
+LABELS = {
+    "zh": {
+        "observed": "观测值", "preliminary": "初步核算数（空心）", "base": "基期", "path": "所需路径",
+        "projection": "情景预测", "band50": "50%区间", "band90": "90%区间", "target": "目标",
+        "floor": "每年底线", "ceiling": "每年上限", "range": "目标区间", "plan_period": "规划期",
+        "broken": "未守住的年份", "gap": "缺数年份（点线）",
+        "every_year": "目标：{start}—{end}年每年 {target}",
+        "no_data": "暂无数据", "one_obs": "仅有{year}年一个观测值，暂无法评估", "no_obs": "尚无观测值",
+        "target_line": "目标：{year}年 {target}", "base_line": "基期：{year}年",
+        "dashboard": "行动{action}　目标进度一览", "dashboard_any": "目标进度一览",
+        "task_axis": "任务进度（竖线 = 时间进度）", "time": "时间进度", "milestones": "里程碑",
+        "no_targets": "本行动暂无目标", "matrix": "十大行动目标状态一览（目标个数）", "action": "行动{action}", "short_action": "行动{action}：",
+        "total": "合计", "behind": "进度最落后的目标", "none_behind": "暂无进度落后的目标",
+        "ratio_axis": "增速比 R（实际年均增速 ÷ 所需年均增速）", "clipped": "（截断）",
+    },
+    "en": {
+        "observed": "Observed", "preliminary": "Preliminary (hollow)", "base": "Base year", "path": "Required path",
+        "projection": "Scenario projection", "band50": "50% band", "band90": "90% band", "target": "Target",
+        "floor": "Annual floor", "ceiling": "Annual ceiling", "range": "Target range", "plan_period": "Plan period",
+        "broken": "Year not held", "gap": "Years without data (dotted)",
+        "every_year": "Target: {target} every year {start}–{end}",
+        "no_data": "No data yet", "one_obs": "Only one observation ({year}), too few to assess",
+        "no_obs": "No observations yet",
+        "target_line": "Target: {target} by {year}", "base_line": "base year {year}",
+        "dashboard": "Action {action}: progress at a glance", "dashboard_any": "Progress at a glance",
+        "task_axis": "Task progress (tick = share of time elapsed)", "time": "Time elapsed",
+        "milestones": "Milestones", "no_targets": "No targets in this action",
+        "matrix": "Status of the targets of the ten actions (number of targets)", "action": "Action {action}", "short_action": "A{action}: ",
+        "total": "Total", "behind": "Targets furthest behind", "none_behind": "No target is behind schedule",
+        "ratio_axis": "Pace ratio R (observed ÷ required annual growth)", "clipped": " (clipped)",
+    },
+}
+
+_themed = False
+
+
+def font_file() -> Path:
+    """The Noto Sans CJK collection installed with the PyPI package noto-cjk-sans-otc."""
+    return Path(str(resources.files(settings.FONT_PACKAGE).joinpath(settings.FONT_FILE)))
+
+
+def _register_font() -> None:
+    path = str(font_file())
+    if not any(entry.fname == path for entry in font_manager.fontManager.ttflist):
+        font_manager.fontManager.addfont(path)
+
+
+def house_rc(lang: str = "zh") -> dict[str, Any]:
+    """The rcParams of the house style for one language."""
+    return {
+        "font.family": "sans-serif",
+        "font.sans-serif": [settings.FONT_FAMILY[lang], settings.FONT_FALLBACK],
+        "axes.unicode_minus": True,
+        "font.size": 9,
+        "axes.titlesize": 11,
+        "axes.titlelocation": "left",
+        "axes.labelsize": 9,
+        "axes.labelcolor": INK,
+        "axes.edgecolor": "#BBBBBB",
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "xtick.labelsize": 8.5,
+        "ytick.labelsize": 8.5,
+        "legend.fontsize": 8,
+        "legend.frameon": False,
+        "grid.color": "#E6E6E6",
+        "grid.linewidth": 0.6,
+        "figure.figsize": (settings.FIGURE_WIDTH, settings.FIGURE_HEIGHT),
+        "figure.dpi": settings.FIGURE_DPI,
+        "savefig.dpi": settings.FIGURE_DPI,
+        "savefig.facecolor": "white",
+        "svg.fonttype": "path",
+    }
+
+
+def use_style(lang: str = "zh") -> None:
+    """Register the project's CJK font and apply seaborn's theme, then the house style (idempotent, cheap)."""
+    global _themed
+    if lang not in settings.LANGS:
+        raise ValueError(f"unknown language {lang!r}; expected one of {', '.join(settings.LANGS)}")
+    if not _themed:
+        _register_font()
+        sns.set_theme(style="whitegrid")
+        _themed = True
+    mpl.rcParams.update(house_rc(lang))
+
+
+def _figure(height: float = settings.FIGURE_HEIGHT) -> Figure:
+    # A bare Figure, not pyplot's: nothing is kept alive after the caller drops it, nothing shows twice.
+    return Figure(figsize=(settings.FIGURE_WIDTH, height), dpi=settings.FIGURE_DPI, layout="constrained")
+
+
+def _text_colour(hex_colour: str) -> str:
+    r, g, b = mpl.colors.to_rgb(hex_colour)
+    return INK if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.55 else "white"
+
+
+def _get(row: Mapping[str, Any], key: str) -> Any:
+    value = row.get(key)
+    return None if text.missing(value) else value
+
+
+def _width(s: str) -> int:
+    return sum(2 if ord(c) > 0x2E7F else 1 for c in s)
+
+
+def shorten(s: str, limit: int) -> str:
+    """The string cut to `limit` display columns (CJK characters count two), with an ellipsis."""
+    if _width(s) <= limit:
+        return s
+    while _width(s) > limit - 1:
+        s = s[:-1]
+    return s.rstrip() + "…"
+
+
+def _wrap(s: str, limit: int) -> str:
+    """Wrap a title to lines of at most `limit` display columns, at spaces for Latin text."""
+    lines, line = [], ""
+    for word in (s.split(" ") if " " in s else list(s)):
+        piece = (line + " " + word) if line and " " in s else line + word
+        if _width(piece) > limit and line:
+            lines.append(line)
+            line = word
+        else:
+            line = piece
+    return "\n".join([*lines, line])
+
+
+def _status_tag(ax: Axes, status: str, lang: str, x: float = 1.0, y: float = 1.02) -> None:
+    colour = settings.STATUS_COLOURS.get(status, settings.STATUS_COLOURS["no_data"])
+    ax.annotate(text.status_label(status, lang), (x, y), xycoords="axes fraction", xytext=(-4, 2),
+                textcoords="offset points", ha="right", va="bottom", fontsize=9, color=_text_colour(colour),
+                bbox={"boxstyle": "round,pad=0.3", "facecolor": colour, "edgecolor": "none"})
+
+
+class NumberTicks(Formatter):
+    """Tick labels with as many decimals as the tick step needs, thousands grouped in English."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+        self.digits = 0
+
+    def set_locs(self, locs: Any) -> None:
+        super().set_locs(locs)
+        values = np.asarray(locs, dtype=float)
+        scale = max(float(np.abs(values).max()), 1.0) if len(values) else 1.0
+        self.digits = next((d for d in range(5) if np.allclose(values, np.round(values, d), rtol=0,
+                                                               atol=1e-9 * scale)), 4)
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        label = f"{x:,.{self.digits}f}" if self.lang == "en" else f"{x:.{self.digits}f}"
+        return label.replace("-", "\N{MINUS SIGN}") if float(label.replace(",", "")) != 0 else label.lstrip("-")
+
+
+def _number_axis(axis: Any, lang: str) -> None:
+    axis.set_major_formatter(NumberTicks(lang))
+
+
+def _observed(observations: pd.DataFrame | None, indicator: str | None) -> pd.DataFrame:
+    """Year, value and preliminary flag of one indicator's observations, sorted by year."""
+    if observations is None or len(observations) == 0:
+        return pd.DataFrame({"year": [], "value": [], "unit": [], "preliminary": []})
+    obs = observations
+    if indicator is not None and "indicator" in obs.columns:
+        obs = obs[obs["indicator"] == indicator]
+    flags = obs["flags"] if "flags" in obs.columns else pd.Series("", index=obs.index)
+    out = pd.DataFrame({
+        "year": obs["year"].astype(int),
+        "value": obs["value"].astype(float),
+        "unit": obs["unit"] if "unit" in obs.columns else None,
+        "preliminary": flags.apply(lambda f: "preliminary" in (f if isinstance(f, list | tuple | set)
+                                                              else str(f or "").split(";"))),
+    })
+    return out.dropna(subset=["value"]).sort_values("year").reset_index(drop=True)
+
+
+def _projection(path: pd.DataFrame | None, indicator: str | None, start: tuple[int, float] | None) -> pd.DataFrame:
+    """The projected part of a scenario path, starting at the latest observation."""
+    cols = ["year", "value", "lo90", "lo50", "hi50", "hi90"]
+    if path is None or len(path) == 0 or start is None:
+        return pd.DataFrame(columns=cols)
+    proj = path
+    if indicator is not None and "indicator" in proj.columns:
+        proj = proj[proj["indicator"] == indicator]
+    if "kind" in proj.columns:
+        proj = proj[proj["kind"] == "projected"]
+    proj = proj[proj["year"] > start[0]]
+    if proj.empty:
+        return pd.DataFrame(columns=cols)
+    first = pd.DataFrame([{c: (start[0] if c == "year" else start[1]) for c in cols}])
+    return pd.concat([first, proj[cols]], ignore_index=True).astype(float)
+
+
+def _required_path(t0: int, x0: float, target_year: int, target: float) -> tuple[np.ndarray, np.ndarray]:
+    years = np.linspace(t0, target_year, 4 * (target_year - t0) + 1)
+    share = (years - t0) / (target_year - t0)
+    if x0 > 0 and target > 0:
+        return years, x0 * (target / x0) ** share
+    return years, x0 + (target - x0) * share
+
+
+def _draw_target(ax: Axes, row: Mapping[str, Any], lang: str, x_left: float) -> list[Any]:
+    """The target at its year: marker with comparator text, a range band, or a floor/ceiling line."""
+    words = LABELS[lang]
+    kind, status = row.get("kind"), str(row.get("status") or "no_data")
+    colour = settings.STATUS_COLOURS.get(status, settings.STATUS_COLOURS["no_data"])
+    if colour == settings.STATUS_COLOURS["no_data"]:
+        colour = MUTED  # the pale no-data grey would vanish on white
+    value, high = text.target_level(row), _get(row, "value_high")
+    target_year = int(_get(row, "target_year") or settings.PLAN_END)
+    goal = text.target_text(row, lang)
+    if value is None:
+        return []
+    # Beside the data, the target is written in the axis unit (the y label names it).
+    symbol = "" if kind in text.RELATIVE_KINDS else text.COMPARATOR_SYMBOLS.get(str(row.get("comparator") or ""), "")
+    mark = (symbol + text.format_number(value, lang) if kind != "range" or high is None else
+            f"{text.format_number(value, lang)}{text.SPAN_DASH[lang]}{text.format_number(high, lang)}")
+    if kind == "range" and high is not None:
+        ax.fill_between([x_left, target_year + 0.3], value, high, color=colour, alpha=0.18, lw=0, zorder=1)
+        ax.text(target_year + 0.3, high, mark, ha="right", va="bottom", fontsize=8.5, color=colour)
+        return [Patch(facecolor=colour, alpha=0.3, label=f"{words['range']} {goal}")]
+    if kind in ("maintain", "flow"):
+        label = words["ceiling"] if row.get("direction") == "down" else words["floor"]
+        ax.hlines(value, max(x_left, settings.PLAN_START - 0.5), target_year + 0.3, color=colour, lw=1.6, zorder=2)
+        ax.text(target_year + 0.3, value, mark, ha="right", va="bottom", fontsize=8.5, color=colour)
+        return [Line2D([], [], color=colour, lw=1.6, label=f"{label} {goal}")]
+    ax.plot([target_year], [value], marker="D", ms=8, color=colour, mec="white", mew=1, zorder=5, ls="none")
+    rising = _get(row, "base_value") is None or float(value) >= float(_get(row, "base_value"))
+    ax.annotate(mark, (target_year, value), xytext=(-8, 6 if rising else -6), textcoords="offset points",
+                ha="right", va="bottom" if rising else "top", fontsize=8.5, color=colour)
+    year_text = f"{target_year}年" if lang == "zh" else str(target_year)
+    return [Line2D([], [], marker="D", ms=7, color=colour, ls="none", label=f"{words['target']}（{year_text}）"
+                   if lang == "zh" else f"{words['target']} ({year_text})")]
+
+
+def _no_data_panel(ax: Axes, obs: pd.DataFrame, lang: str) -> None:
+    words = LABELS[lang]
+    detail = words["one_obs"].format(year=int(obs["year"].iloc[0])) if len(obs) == 1 else words["no_obs"]
+    ax.text(0.5, 0.55, words["no_data"], transform=ax.transAxes, ha="center", va="center", fontsize=16,
+            color=MUTED, bbox={"boxstyle": "round,pad=0.5", "facecolor": "#F4F4F4", "edgecolor": "#D0D0D0"})
+    ax.text(0.5, 0.38, detail, transform=ax.transAxes, ha="center", va="center", fontsize=9, color=MUTED)
+
+
+def _axis_unit(row: Mapping[str, Any], obs: pd.DataFrame, lang: str, indicator_row: Mapping[str, Any] | None) -> str:
+    """The indicator's unit; a growth, change or multiple target's own unit (%, 倍) is not the series'."""
+    if indicator_row is not None:
+        return str(_get(indicator_row, "unit" if lang == "zh" else "unit_en") or "")
+    if row.get("kind") not in text.RELATIVE_KINDS:
+        return text.unit_of(row, lang)
+    units = obs["unit"].dropna().unique() if "unit" in obs.columns else []
+    return str(units[0]) if lang == "zh" and len(units) == 1 else ""
+
+
+def trajectory(target: Mapping[str, Any], observations: pd.DataFrame | None, path: pd.DataFrame | None = None,
+               lang: str = "zh", scenario_label: str | None = None,
+               indicator_row: Mapping[str, Any] | None = None) -> Figure:
+    """One numeric target over time: observations, required path, projection fan, the target and its status.
+
+    `scenario_label` names the scenario of `path` in the legend (Scenario.label_zh / label_en);
+    `indicator_row` (Registry.indicator(id)) gives the axis unit where the target's unit is a rate.
+    """
+    use_style(lang)
+    words, row = LABELS[lang], target
+    indicator = _get(row, "indicator")
+    obs = _observed(observations, indicator)
+    status = str(_get(row, "status") or "no_data")
+    unit = _axis_unit(row, obs, lang, indicator_row)
+    target_year = int(_get(row, "target_year") or settings.PLAN_END)
+    base_year, base_value = _get(row, "base_year"), _get(row, "base_value")
+    if base_year is not None and len(obs):
+        obs = obs[obs["year"] >= int(base_year) - HISTORY_YEARS]
+
+    fig = _figure()
+    ax = fig.add_subplot()
+    first_year = int(obs["year"].min()) if len(obs) else settings.DEFAULT_BASE_YEAR
+    x_left = min(first_year, int(base_year) if base_year is not None else first_year) - 0.5
+    ax.axvspan(settings.PLAN_START - 0.5, target_year + 0.5, color="#F5F5F5", zorder=0, lw=0)
+    handles: list[Any] = []
+
+    if len(obs):
+        gaps = _draw_observed_line(ax, obs)
+        final = obs[~obs["preliminary"]]
+        prelim = obs[obs["preliminary"]]
+        ax.plot(final["year"], final["value"], "o", ms=5, color=INK, zorder=5)
+        if len(final):
+            handles.append(Line2D([], [], color=INK, marker="o", ms=5, lw=1.6, label=words["observed"]))
+        if len(prelim):
+            ax.plot(prelim["year"], prelim["value"], "o", ms=5.5, mfc="white", mec=INK, mew=1.3, zorder=6)
+            handles.append(Line2D([], [], marker="o", ms=5.5, mfc="white", mec=INK, ls="none",
+                                  label=words["preliminary"]))
+        if gaps:
+            handles.append(Line2D([], [], color=INK, lw=1.0, ls=":", label=words["gap"]))
+    assessable = len(obs) >= 2 and status != "no_data"
+    target_value = text.target_level(row)
+
+    below = False
+    if assessable and base_year is not None and base_value is not None and row.get("kind") not in ("maintain", "flow"):
+        ax.plot([int(base_year)], [base_value], "o", ms=11, mfc="none", mec=INK, mew=1.2, zorder=6)
+        handles.append(Line2D([], [], marker="o", ms=9, mfc="none", mec=INK, ls="none",
+                              label=f"{words['base']}（{int(base_year)}年）" if lang == "zh"
+                              else f"{words['base']} ({int(base_year)})"))
+        if target_value is not None and row.get("kind") != "range" and int(base_year) < target_year:
+            years, values = _required_path(int(base_year), float(base_value), target_year, float(target_value))
+            ax.plot(years, values, ls="--", lw=1.3, color=PATH, zorder=3)
+            handles.append(Line2D([], [], ls="--", lw=1.3, color=PATH, label=words["path"]))
+            below = float(obs["value"].iloc[-1]) < float(np.interp(obs["year"].iloc[-1], years, values))
+
+    if assessable:
+        start = (int(obs["year"].iloc[-1]), float(obs["value"].iloc[-1]))
+        proj = _projection(path, indicator, start)
+        if len(proj) > 1:
+            ax.fill_between(proj["year"], proj["lo90"], proj["hi90"], color=FAN, alpha=0.12, lw=0, zorder=2)
+            ax.fill_between(proj["year"], proj["lo50"], proj["hi50"], color=FAN, alpha=0.22, lw=0, zorder=2)
+            ax.plot(proj["year"], proj["value"], color=FAN, lw=1.4, ls="-.", zorder=3)
+            label = words["projection"] + (f"（{scenario_label}）" if lang == "zh" else f" ({scenario_label})") \
+                if scenario_label else words["projection"]
+            handles.append(Line2D([], [], color=FAN, lw=1.4, ls="-.", label=label))
+            if proj[["lo50", "hi50"]].iloc[1:].notna().all(axis=None):
+                handles += [Patch(facecolor=FAN, alpha=0.34, label=words["band50"]),
+                            Patch(facecolor=FAN, alpha=0.12, label=words["band90"])]
+
+    if len(obs):
+        last = obs.iloc[-1]
+        ax.annotate(text.format_number(last["value"], lang), (last["year"], last["value"]),
+                    xytext=(0, -10 if below else 10), textcoords="offset points", ha="center",
+                    va="top" if below else "bottom", fontsize=8, color=INK, zorder=8)
+    handles += _draw_target(ax, row, lang, x_left)
+    broken = [y for y in text.broken_years(row) if y in set(obs["year"])]
+    if broken:
+        hit = obs[obs["year"].isin(broken)]
+        ax.plot(hit["year"], hit["value"], "o", ms=12, mfc="none", mec=settings.STATUS_COLOURS["moving_away"],
+                mew=1.6, zorder=7)
+        handles.append(Line2D([], [], marker="o", ms=10, mfc="none", mec=settings.STATUS_COLOURS["moving_away"],
+                              mew=1.6, ls="none", label=words["broken"]))
+    if not assessable:
+        _no_data_panel(ax, obs, lang)
+
+    ax.set_xlim(x_left, target_year + 0.6)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{int(round(v))}"))
+    ax.grid(axis="x", visible=False)
+    _number_axis(ax.yaxis, lang)
+    ax.set_ylabel(unit)
+    _y_limits(ax, obs, target_value, _get(row, "value_high"), unit)
+    if len(obs) == 0 and target_value is None:
+        ax.set_yticks([])  # nothing to measure: no made-up scale
+    ax.text(settings.PLAN_START - 0.45, 1.0, f" {words['plan_period']}", transform=ax.get_xaxis_transform(),
+            ha="left", va="top", fontsize=7.5, color=MUTED)
+
+    name = text.name_of(row, lang)
+    ax.set_title(_wrap(name, 62 if lang == "zh" else 70), loc="left", pad=20, fontsize=11, color=INK)
+    goal = text.target_text(row, lang)
+    every_year = row.get("kind") in ("maintain", "flow")
+    line = words["every_year" if every_year else "target_line"]
+    sub = [line.format(year=target_year, target=goal, start=settings.PLAN_START, end=target_year)] if goal else []
+    if base_year is not None and assessable and not every_year:
+        sub.append(words["base_line"].format(year=int(base_year)))
+    ax.text(0, 1.02, ("；" if lang == "zh" else "; ").join(sub), transform=ax.transAxes, fontsize=8.5,
+            color=MUTED, va="bottom")
+    _status_tag(ax, status, lang)
+    if handles:
+        fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 4 if lang == "zh" else 3),
+                   fontsize=8,
+                   handlelength=2.2, columnspacing=1.2)
+    return fig
+
+
+def _draw_observed_line(ax: Axes, obs: pd.DataFrame) -> bool:
+    """Solid lines between consecutive years, dotted across missing years (nothing is filled in)."""
+    years, values = obs["year"].to_numpy(), obs["value"].to_numpy()
+    run = [0]
+    gaps = False
+    for i in range(1, len(years) + 1):
+        if i == len(years) or years[i] - years[i - 1] > 1:
+            ax.plot(years[run[0]:i], values[run[0]:i], color=INK, lw=1.6, zorder=4)
+            if i < len(years):
+                ax.plot(years[i - 1:i + 1], values[i - 1:i + 1], color=INK, lw=1.0, ls=":", zorder=4)
+                gaps = True
+            run = [i]
+    return gaps
+
+
+def _y_limits(ax: Axes, obs: pd.DataFrame, target: float | None, high: float | None, unit: str) -> None:
+    """Y range over everything drawn, with room above for labels; shares stay within 0–100."""
+    low, top = ax.get_ylim()
+    values = [v for v in [*obs["value"].tolist(), target, high] if v is not None]
+    if values:
+        low, top = min(low, *values), max(top, *values)
+    if len(obs) == 0 and target is not None:
+        low = min(0.0, float(target))
+    pad = 0.08 * (top - low or abs(top) or 1.0)
+    low, top = low - pad, top + 1.6 * pad
+    if unit in text.PERCENT_UNITS:
+        low, top = max(low, 0.0), min(top, 100.0 + pad)
+    ax.set_ylim(low, top)
+
+
+def _bullets(ax: Axes, rows: pd.DataFrame, lang: str) -> None:
+    """Task progress bars with a time-progress tick, one row per numeric target."""
+    words = LABELS[lang]
+    n = len(rows)
+    task = pd.to_numeric(rows.get("task_progress"), errors="coerce") if "task_progress" in rows else pd.Series(np.nan, index=rows.index)
+    left = -0.3 if (task < 0).any() else -0.02
+    for i, (_, row) in enumerate(rows.iterrows()):
+        y = n - 1 - i
+        status = str(row.get("status") or "no_data")
+        colour = settings.STATUS_COLOURS.get(status, settings.STATUS_COLOURS["no_data"])
+        ax.barh(y, 1.0, left=0, height=0.6, color=TRACK, zorder=1)
+        share = _get(row, "task_progress")
+        if share is None:
+            ax.text(0.02, y, text.status_label(status, lang), va="center", ha="left", fontsize=8, zorder=3,
+                    color=MUTED if status in ("no_data", "not_assessable") else colour)
+        else:
+            shown = float(np.clip(share, left, 1.1))
+            ax.barh(y, shown, left=0, height=0.6, color=colour, zorder=2)
+            label = f"{100 * float(share):.0f}%" + (words["clipped"] if shown != share else "")
+            ax.text(max(shown, 0) + 0.015, y, label, va="center", ha="left", fontsize=8, color=INK, zorder=3)
+        elapsed = _get(row, "time_progress")
+        if elapsed is not None:
+            ax.vlines(float(np.clip(elapsed, 0, 1.1)), y - 0.38, y + 0.38, color=INK, lw=2, zorder=4)
+    ax.set_yticks(range(n), [shorten(text.name_of(r, lang), 30 if lang == "zh" else 34)
+                             for _, r in rows.iloc[::-1].iterrows()])
+    ax.set_xlim(left, 1.25)
+    ax.set_ylim(-0.6, n - 0.4)
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0])
+    ax.grid(axis="y", visible=False)
+    ax.axvline(0, color="#BBBBBB", lw=0.8, zorder=0)
+    ax.set_xlabel(words["task_axis"])
+
+
+def _milestone_list(ax: Axes, rows: pd.DataFrame, lang: str) -> None:
+    """Milestones as a compact list: a status-coloured dot, the name, the state in words."""
+    ax.set_axis_off()
+    ax.set_title(LABELS[lang]["milestones"], loc="left", fontsize=10, pad=4)
+    columns = 2 if len(rows) > 6 else 1
+    per_column = int(np.ceil(len(rows) / columns))
+    limit = (30 if lang == "zh" else 36) if columns == 2 else (60 if lang == "zh" else 80)
+    for i, (_, row) in enumerate(rows.iterrows()):
+        col, line = divmod(i, per_column)
+        x, y = col / columns, 1 - (line + 0.5) / per_column
+        status = str(row.get("status") or "no_data")
+        colour = settings.STATUS_COLOURS.get(status, settings.STATUS_COLOURS["no_data"])
+        ax.plot([x + 0.008], [y], "o", ms=7, color=colour, mec="#999999" if status == "no_data" else colour,
+                transform=ax.transAxes, clip_on=False)
+        year = _get(row, "latest_year")
+        when = "" if year is None else (f"（{int(year)}年）" if lang == "zh" else f" ({int(year)})")
+        ax.text(x + 0.025, y, f"{shorten(text.name_of(row, lang), limit)}  ·  {text.status_label(status, lang)}{when}",
+                transform=ax.transAxes, va="center", ha="left", fontsize=8, color=INK)
+
+
+def _status_legend(fig: Figure, statuses: list[str], lang: str, extra: list[Any] | None = None) -> None:
+    handles = [Patch(facecolor=settings.STATUS_COLOURS[s], label=text.status_label(s, lang))
+               for s in settings.STATUSES if s in statuses]
+    handles += extra or []
+    if handles:
+        fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 5), fontsize=8,
+                   handlelength=1.2, columnspacing=1.0)
+
+
+def dashboard(assessment: pd.DataFrame, lang: str = "zh") -> Figure:
+    """An action's targets at a glance: task progress against time progress, and its milestones."""
+    use_style(lang)
+    words = LABELS[lang]
+    rows = assessment.reset_index(drop=True)
+    is_milestone = rows["kind"] == "milestone" if "kind" in rows else pd.Series(False, index=rows.index)
+    numeric, milestones = rows[~is_milestone], rows[is_milestone]
+    n_num, n_mile = len(numeric), len(milestones)
+    mile_lines = int(np.ceil(n_mile / (2 if n_mile > 6 else 1)))
+    bar_height, mile_height = (0.3 * n_num + 0.7 if n_num else 0), (0.22 * mile_lines + 0.4 if n_mile else 0)
+    fig = _figure(max(2.4, bar_height + mile_height + 1.0))
+    actions = rows["action"].dropna().unique() if "action" in rows else []
+    title = words["dashboard"].format(action=int(actions[0])) if len(actions) == 1 else words["dashboard_any"]
+    fig.suptitle(title, x=0.01, ha="left", fontsize=11, color=INK)
+    if not n_num and not n_mile:
+        ax = fig.add_subplot()
+        ax.set_axis_off()
+        ax.text(0.5, 0.5, words["no_targets"], ha="center", va="center", fontsize=14, color=MUTED)
+        return fig
+    # Sub-figures: the milestone list takes the full width, not the bars' column right of their labels.
+    heights = [h for h in (bar_height, mile_height) if h]
+    parts = list(np.atleast_1d(fig.subfigures(len(heights), 1, height_ratios=heights)))
+    if n_num:
+        _bullets(parts.pop(0).add_subplot(), numeric, lang)
+    if n_mile:
+        _milestone_list(parts.pop(0).add_subplot(), milestones, lang)
+    tick = [Line2D([], [], color=INK, lw=2, ls="none", marker="|", ms=10, label=words["time"])] if n_num else []
+    _status_legend(fig, rows["status"].dropna().unique().tolist(), lang, tick)
+    return fig
+
+
+def _action_titles(registry: Any, actions: list[int], lang: str) -> dict[int, str]:
+    words = LABELS[lang]
+    titles = {a: words["action"].format(action=a) for a in actions}
+    if registry is not None:
+        for _, act in registry.actions.iterrows():
+            if int(act["action"]) in titles:
+                titles[int(act["action"])] = f"{int(act['action'])}  {shorten(str(act[f'title_{lang}']), 30 if lang == 'zh' else 44)}"
+    return titles
+
+
+def status_matrix(assessment: pd.DataFrame, registry: Any = None, lang: str = "zh") -> Figure:
+    """Actions × status: how many targets of each action are in each status, in the status colours."""
+    use_style(lang)
+    words = LABELS[lang]
+    actions = sorted({int(a) for a in assessment["action"]} |
+                     ({int(a) for a in registry.actions["action"]} if registry is not None else set()))
+    counts = (pd.crosstab(assessment["action"].astype(int), assessment["status"])
+              .reindex(index=actions, columns=list(settings.STATUSES), fill_value=0))
+    titles = _action_titles(registry, actions, lang)
+    fig = _figure(max(2.6, 0.3 * len(actions) + 1.8))
+    ax = fig.add_subplot()
+    n_rows, n_cols = counts.shape
+    for i, action in enumerate(actions):
+        y = n_rows - 1 - i
+        for j, status in enumerate(settings.STATUSES):
+            count = int(counts.loc[action, status])
+            colour = settings.STATUS_COLOURS[status]
+            ax.add_patch(Rectangle((j + 0.05, y + 0.06), 0.9, 0.88, facecolor=colour if count else "white",
+                                   edgecolor="#E3E3E3" if not count else colour, lw=0.8))
+            if count:
+                ax.text(j + 0.5, y + 0.5, str(count), ha="center", va="center", fontsize=9, color=_text_colour(colour))
+        ax.text(n_cols + 0.5, y + 0.5, str(int(counts.loc[action].sum())), ha="center", va="center", fontsize=9,
+                color=INK)
+    ax.set_xlim(0, n_cols + 1.3)  # room for the last rotated heading
+    ax.set_ylim(0, n_rows)
+    ax.set_yticks([n_rows - 1 - i + 0.5 for i in range(n_rows)], [titles[a] for a in actions])
+    ax.set_xticks([j + 0.5 for j in range(n_cols + 1)],
+                  [text.status_label(s, lang) for s in settings.STATUSES] + [words["total"]],
+                  rotation=35, ha="left", rotation_mode="anchor")
+    ax.xaxis.tick_top()
+    ax.tick_params(length=0)
+    ax.grid(False)
+    for side in ("left", "bottom", "top", "right"):
+        ax.spines[side].set_visible(False)
+    fig.suptitle(words["matrix"], x=0.01, ha="left", fontsize=11, color=INK)
+    return fig
+
+
+def furthest_behind(assessment: pd.DataFrame, lang: str = "zh", n: int = 10) -> Figure:
+    """The n targets furthest behind (lowest pace ratio R) as horizontal bars in their status colours."""
+    use_style(lang)
+    words = LABELS[lang]
+    rows = assessment[assessment["status"].isin(BEHIND)].copy()
+    rows["ratio"] = pd.to_numeric(rows["ratio"], errors="coerce")
+    rows = rows.dropna(subset=["ratio"]).sort_values("ratio", kind="stable").head(n)
+    fig = _figure(max(2.4, 0.36 * len(rows) + 1.5))
+    ax = fig.add_subplot()
+    fig.suptitle(words["behind"], x=0.01, ha="left", fontsize=11, color=INK)
+    if rows.empty:
+        ax.set_axis_off()
+        ax.text(0.5, 0.5, words["none_behind"], ha="center", va="center", fontsize=13, color=MUTED)
+        return fig
+    left = min(-0.2, max(-1.5, float(rows["ratio"].min()) - 0.1))
+    labels = []
+    for i, (_, row) in enumerate(rows.iloc[::-1].iterrows()):
+        ratio = float(row["ratio"])
+        shown = max(ratio, left)
+        ax.barh(i, shown, color=settings.STATUS_COLOURS[row["status"]], height=0.62, zorder=2)
+        # The value sits right of the bar's end, or right of zero for a negative bar (the space is free).
+        ax.text(max(shown, 0) + 0.02, i, f"{ratio:.2f}".replace("-", "\N{MINUS SIGN}")
+                + (words["clipped"] if shown != ratio else ""),
+                va="center", ha="left", fontsize=8, color=INK, zorder=3)
+        prefix = (words["short_action"].format(action=int(row["action"]))
+                  if "action" in row and not text.missing(row["action"]) else "")
+        labels.append(prefix + shorten(text.name_of(row, lang), 28 if lang == "zh" else 36))
+    ax.set_yticks(range(len(rows)), labels)
+    ax.set_xlim(left - 0.05, 1.1)
+    for x, status in ((0.0, None), (settings.NEEDS_ACCELERATION, "needs_acceleration"), (settings.ON_TRACK, "on_track")):
+        ax.axvline(x, color=INK if status is None else "#9A9A9A", lw=0.9, ls="-" if status is None else "--", zorder=1)
+        if status:
+            ax.text(x, 1.0, f"{x:g}", transform=ax.get_xaxis_transform(), ha="center", va="bottom", fontsize=7.5,
+                    color=MUTED)
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel(words["ratio_axis"])
+    _number_axis(ax.xaxis, lang)
+    _status_legend(fig, rows["status"].unique().tolist(), lang)
+    return fig
+
+
+def chart_files(assessment: pd.DataFrame, langs: tuple[str, ...], actions: list[int], fmt: str,
+                overview: bool) -> list[tuple[str, str, int | None, str | None]]:
+    """(relative file name, chart, action, target id) for every chart to write, in a predictable layout."""
+    plan: list[tuple[str, str, int | None, str | None]] = []
+    trajectories = assessment[~assessment["kind"].isin(("milestone", "benchmark"))]
+    for lang in langs:
+        for action in actions:
+            folder = f"{lang}/action-{action:02d}"
+            plan.append((f"{folder}/dashboard.{fmt}", "dashboard", action, None))
+            for target_id in trajectories.loc[trajectories["action"] == action, "id"]:
+                plan.append((f"{folder}/{target_id}.{fmt}", "trajectory", action, str(target_id)))
+        if overview:
+            plan += [(f"{lang}/overview-status.{fmt}", "status_matrix", None, None),
+                     (f"{lang}/overview-behind.{fmt}", "furthest_behind", None, None)]
+    return plan
+
+
+def write_charts(assessment: pd.DataFrame, observations: pd.DataFrame, path: pd.DataFrame | None, out: str | Path,
+                 langs: tuple[str, ...] = settings.LANGS, actions: list[int] | None = None, fmt: str = "png",
+                 registry: Any = None, scenario_labels: Mapping[str, str] | None = None) -> list[Path]:
+    """Draw every chart of the given actions (all actions and the overview when None) into `out`."""
+    out = Path(out)
+    overview = actions is None
+    actions = sorted({int(a) for a in assessment["action"]}) if actions is None else actions
+    written = []
+    for name, chart, action, target_id in chart_files(assessment, langs, actions, fmt, overview):
+        lang = name.split("/", 1)[0]
+        if chart == "trajectory":
+            row = assessment[assessment["id"] == target_id].iloc[0]
+            known = registry is not None and row["indicator"] in set(registry.indicators["id"])
+            fig = trajectory(row, observations, path, lang, (scenario_labels or {}).get(lang),
+                             registry.indicator(row["indicator"]) if known else None)
+        elif chart == "dashboard":
+            fig = dashboard(assessment[assessment["action"] == action], lang)
+        elif chart == "status_matrix":
+            fig = status_matrix(assessment, registry, lang)
+        else:
+            fig = furthest_behind(assessment, lang)
+        target = out / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fig.savefig(target, format=fmt)
+        written.append(target)
+    return written
