@@ -3,10 +3,33 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import sys
+from pathlib import Path
+from types import ModuleType
 
-from kzlib import registry, settings, tables
-from kzlib.errors import KzError
+from kzlib import settings
+from kzlib.errors import KzError, ObservationError
+
+
+def _lazy(name: str) -> ModuleType:
+    """A module imported on first use: `kz render` with nothing to do must finish in well under a second."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.find_spec(name)
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+# Keep module-level imports light: heavy modules (pandas, kzlib.registry/observations/...) through _lazy.
+pd = _lazy("pandas")
+observations = _lazy("kzlib.observations")
+registry = _lazy("kzlib.registry")
+tables = _lazy("kzlib.tables")
+assess = _lazy("kzlib.assess")
 
 TARGET_CSV_COLUMNS = [
     "id", "action", "item", "indicator", "kind", "comparator", "value", "value_high", "unit", "target_year",
@@ -30,6 +53,152 @@ def _cmd_targets(args: argparse.Namespace) -> int:
     return 0
 
 
+def add_data_argument(parser: argparse.ArgumentParser) -> None:
+    """Add the repeatable `--data FILE` option (extra observation or milestone files, later ones win)."""
+    parser.add_argument(
+        "--data", action="append", default=[], metavar="FILE",
+        help="extra observations or milestones (.csv or .xlsx); repeatable; a later file overrides the shipped "
+             "data and earlier files for the same indicator (or target) and year",
+    )
+
+
+def _changes_table(changes: list[observations.Change], overridden: bool, key: str) -> str:
+    rows = [{key: c.key, "year": c.year, **({"old": observations.as_text(c.old_value)} if overridden else {}),
+             "value": observations.as_text(c.value), "unit": c.unit,
+             **({"replaces": f"{c.old_file} row {c.old_row}"} if overridden else {}), "from": f"{c.file} row {c.row}"}
+            for c in changes]
+    return tables.terminal_table(pd.DataFrame(rows), limit=100)
+
+
+def _print_report(report: observations.Report, files: list[str], what: str, verb: tuple[str, str]) -> None:
+    """Print what the files add and override, and the notes on them."""
+    key = "target" if "target" in report.frame.columns else "indicator"
+    for file in files:
+        n = report.rows_read.get(file, 0)
+        print(f"{file}: {n} row{'s' if n != 1 else ''} read")
+    n_add, n_over = len(report.added), len(report.overridden)
+    if report.added:
+        print(f"\n{verb[0]} {n_add} {what}{'s' if n_add != 1 else ''}:")
+        print(_changes_table(report.added, False, key))
+    if report.overridden:
+        print(f"\n{verb[1]} {n_over} {what}{'s' if n_over != 1 else ''} (the later file wins):")
+        print(_changes_table(report.overridden, True, key))
+    if report.notes:
+        print("\nNotes:")
+        print("\n".join(f"  - {n}" for n in report.notes))
+
+
+def _cmd_data_check(args: argparse.Namespace) -> int:
+    reg = registry.load_registry()
+    obs = observations.observation_report(*args.files, registry=reg, strict=False)
+    mil = observations.milestone_report(*args.files, registry=reg, strict=False)
+    print(f"{obs.files[0]}: {obs.rows_read.get(obs.files[0], 0)} figures shipped\n")
+    _print_report(obs, obs.files[1:], "figure", ("Would add", "Would override"))
+    milestone_files = [f for f in mil.files[1:] if f not in obs.files]
+    if milestone_files:
+        print()
+        _print_report(mil, milestone_files, "milestone state", ("Would add", "Would override"))
+    problems = list(dict.fromkeys(obs.problems + mil.problems))
+    if problems:
+        print(f"\nRejected: {len(problems)} problem{'s' if len(problems) != 1 else ''} (listed on standard error); "
+              "fix them and check again.")
+        raise ObservationError(problems)
+    print("\nNo problems: use the files with --data, or merge them with `kz data add FILE`.")
+    return 0
+
+
+def _cmd_data_gaps(args: argparse.Namespace) -> int:
+    reg = registry.load_registry()
+    obs = observations.load_observations(*args.data, registry=reg)
+    years = range(args.start, args.end + 1)
+    if args.format == "table":
+        table = observations.gaps(reg, obs, years).drop(columns="name_en")
+        tables.write_table(table, "table", args.output)
+        return 0
+    sheet = observations.gap_worksheet(reg, obs, years)
+    if args.format == "xlsx" and args.output is None:
+        raise KzError("--format xlsx needs an output file: -o gaps.xlsx")
+    if args.format == "csv" and args.output is not None:
+        # With a BOM, so that Excel shows the Chinese names when the statistician opens the file.
+        Path(args.output).write_text(sheet.to_csv(index=False), encoding="utf-8-sig")
+    else:
+        tables.write_table(sheet, args.format, args.output)
+    return 0
+
+
+def _cmd_data_add(args: argparse.Namespace) -> int:
+    report = observations.merge_file(args.file)
+    what = "milestone state" if "target" in report.frame.columns else "figure"
+    print(f"Merged {args.file} into {report.files[0]}.")
+    _print_report(report, report.files[1:], what, ("Added", "Replaced"))
+    if not report.added and not report.overridden:
+        print("Nothing to add: the file holds no figures.")
+    print(f"\n{report.files[0]} now holds {len(report.frame[report.frame['file'] != 'derived'])} rows.")
+    return 0
+
+
+def _cmd_render(args: argparse.Namespace) -> int:
+    from kzlib import render
+
+    langs = settings.LANGS if args.lang == "both" else (args.lang,)
+    report = render.render(args.action or render.ACTIONS, langs, scenario=args.scenario, data=args.data,
+                           as_of=args.as_of, jobs=args.jobs, out=args.out, force=args.force)
+    print(report.summary() + (f" -> {Path(args.out or render.paths.OUTPUTS) / 'html' / 'index.html'}"))
+    for key, message in report.failed:
+        print(f"kz render: FAILED {message}" if message.startswith(key) else f"kz render: FAILED {key}: {message}",
+              file=sys.stderr)
+    return 0 if report.ok else 1
+
+
+def _cmd_charts(args: argparse.Namespace) -> int:
+    from kzlib import assess, charts, scenarios
+
+    reg = registry.load_registry()
+    obs = observations.load_observations(*args.data, registry=reg)
+    milestones = observations.load_milestones(*args.data, registry=reg)
+    known = scenarios.load_scenarios()
+    if args.scenario not in known:
+        raise KzError(f"unknown scenario {args.scenario!r}; expected one of {', '.join(known)} (data/scenarios.yaml)")
+    scenario = known[args.scenario]
+    table = assess.assess(reg, obs, as_of=args.as_of, scenario=scenario, milestones=milestones)
+    path = scenarios.project(reg, obs, scenario, as_of=args.as_of)
+    langs = settings.LANGS if args.lang == "both" else (args.lang,)
+    written = charts.write_charts(table, obs, path, args.output, langs, [args.action] if args.action else None,
+                                  args.format, registry=reg,
+                                  scenario_labels={"zh": scenario.label_zh, "en": scenario.label_en})
+    print(f"{len(written)} chart{'s' if len(written) != 1 else ''} written to {args.output}/")
+    return 0
+
+
+ASSESS_CSV_COLUMNS = [
+    "id", "action", "status", "ratio", "base_year", "base_value", "latest_year", "latest_value", "target_value",
+    "gap", "required_growth", "probability",
+]
+ASSESS_TABLE_COLUMNS = [
+    "id", "kind", "status", "ratio", "latest_year", "latest_value", "target_value", "gap", "required_growth",
+    "probability", "name_zh",
+]
+
+
+def _cmd_assess(args: argparse.Namespace) -> int:
+    reg = registry.load_registry()
+    obs = observations.load_observations(*args.data, registry=reg)
+    mil = observations.load_milestones(*args.data, registry=reg)
+    df = assess.assess(reg, obs, as_of=args.as_of, scenario=args.scenario, method=args.method, milestones=mil,
+                       action=args.action)
+    if args.format != "json":
+        df["broken_years"] = df["broken_years"].map(lambda ys: ";".join(map(str, ys)))
+    if args.format == "table":
+        cols = ASSESS_TABLE_COLUMNS + (["scenario_value", "scenario_status"] if args.scenario else [])
+        tables.write_table(df[cols], "table", args.output)
+    else:
+        if args.format == "xlsx" and args.output is None:
+            raise KzError("--format xlsx needs an output file: -o assessment.xlsx")
+        extra = [c for c in df.columns if c not in ASSESS_CSV_COLUMNS]
+        tables.write_table(df[ASSESS_CSV_COLUMNS + extra], args.format, args.output)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of `kz` with all its subcommands."""
     parser = argparse.ArgumentParser(prog="kz", description="Track the Kaizhou action plan (2023-2027).")
@@ -41,6 +210,65 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
     p.add_argument("-o", "--output", help="write to FILE instead of standard output")
     p.set_defaults(func=_cmd_targets)
+
+    data = sub.add_parser("data", help="check, merge and list the observed figures").add_subparsers(
+        dest="data_command", required=True)
+    p = data.add_parser("check", help="validate observation or milestone files and say what they would change")
+    p.add_argument("files", nargs="+", metavar="FILE", help=".csv or .xlsx file(s), in order of precedence")
+    p.set_defaults(func=_cmd_data_check)
+    p = data.add_parser("gaps", help="which years of each target's indicator lack a figure; a worksheet to fill in",
+                        description="As a table: one line per indicator with the years it has and lacks. As csv or "
+                                    "xlsx: one row per missing indicator and year with empty value and source "
+                                    "columns; fill them in and pass the file back with --data or `kz data add`.")
+    p.add_argument("--format", choices=("table", "csv", "xlsx"), default="table")
+    p.add_argument("-o", "--output", help="write to FILE instead of standard output")
+    p.add_argument("--from", dest="start", type=int, default=2020, metavar="YEAR")
+    p.add_argument("--to", dest="end", type=int, default=settings.PLAN_END, metavar="YEAR")
+    add_data_argument(p)
+    p.set_defaults(func=_cmd_data_gaps)
+    p = data.add_parser("add", help="merge a checked file into data/observations.csv (or data/milestones.csv)")
+    p.add_argument("file", metavar="FILE")
+    p.set_defaults(func=_cmd_data_add)
+
+    p = sub.add_parser("render", help="render the HTML briefs (only those whose inputs changed)",
+                       description="Execute notebooks/action.ipynb and overview.ipynb with papermill and export "
+                                   "one offline HTML brief each to OUT/html/<lang>/, with OUT/html/index.html, "
+                                   "OUT/status.csv and OUT/status.xlsx.")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--all", action="store_true", help="the ten actions and the overview (the default)")
+    which.add_argument("--action", type=int, nargs="+", choices=range(1, 11), metavar="N",
+                       help="only these actions (no overview)")
+    p.add_argument("--lang", choices=("zh", "en", "both"), default="both")
+    p.add_argument("--scenario", default="trend", help="scenario name in data/scenarios.yaml (default: trend)")
+    add_data_argument(p)
+    p.add_argument("--as-of", type=int, metavar="YEAR", help="assess with data up to YEAR")
+    p.add_argument("--jobs", type=int, metavar="N", help="briefs rendered at once (default: one per core)")
+    p.add_argument("--out", metavar="DIR", help="output folder (default: outputs/)")
+    p.add_argument("--force", action="store_true", help="render even the briefs whose inputs did not change")
+    p.set_defaults(func=_cmd_render)
+
+    p = sub.add_parser("charts", help="write every chart as PNG or SVG files, for reports in Word",
+                       description="Charts of one action (DIR/<lang>/action-NN/<target>.png and dashboard.png) "
+                                   "or of all actions plus the overview (DIR/<lang>/overview-status.png, "
+                                   "overview-behind.png).")
+    p.add_argument("--action", type=int, choices=range(1, 11), metavar="N", help="only this action (no overview)")
+    p.add_argument("--lang", choices=("zh", "en", "both"), default="both")
+    p.add_argument("--format", choices=("png", "svg"), default="png")
+    p.add_argument("-o", "--output", required=True, metavar="DIR", help="output folder")
+    p.add_argument("--scenario", default="trend", help="scenario name in data/scenarios.yaml (default: trend)")
+    add_data_argument(p)
+    p.add_argument("--as-of", type=int, metavar="YEAR", help="assess with data up to YEAR")
+    p.set_defaults(func=_cmd_charts)
+
+    p = sub.add_parser("assess", help="judge every target: status, growth ratio, gap, pace, probability")
+    p.add_argument("--action", type=int, choices=range(1, 11), metavar="N")
+    p.add_argument("--as-of", dest="as_of", type=int, metavar="YEAR", help="use only observations up to YEAR")
+    p.add_argument("--scenario", metavar="NAME", help="a scenario from data/scenarios.yaml (trend, plan, ...)")
+    p.add_argument("--method", choices=("growth_ratio", "linear"), default="growth_ratio")
+    p.add_argument("--format", choices=("table", "csv", "json", "xlsx"), default="table")
+    p.add_argument("-o", "--output", help="write to FILE instead of standard output")
+    add_data_argument(p)
+    p.set_defaults(func=_cmd_assess)
     return parser
 
 
