@@ -130,7 +130,7 @@ def progress(base_year: int, base_value: float, latest_year: int, latest_value: 
         int(target_year), float(target_value)
     elapsed, total, distance = t - t0, tt - t0, x - x0
     time_p = elapsed / total if total > 0 else None
-    task_p = d * (xt - x0) / abs(distance) if distance != 0 else None
+    task_p = d * (xt - x0) / abs(distance) if not math.isclose(x, x0, rel_tol=1e-12, abs_tol=0.0) else None
     positive = x0 > 0 and xt > 0 and x > 0
     observed, path, required = cagr(x0, xt, elapsed), cagr(x0, x, total), cagr(xt, x, tt - t)
     achieved = bool(meets(xt, x, direction, comparator))
@@ -139,7 +139,7 @@ def progress(base_year: int, base_value: float, latest_year: int, latest_value: 
         fallback, note = "no_data", f"only one observation ({t}) from the base year on: progress needs a later one"
     elif total <= 0:
         fallback, note = "not_assessable", f"target year {tt} is not after the base year {t0}"
-    elif distance == 0:
+    elif math.isclose(x, x0, rel_tol=1e-12, abs_tol=0.0):
         fallback = "moving_away"
         note = "target equals the base value" + ("" if achieved else "; the latest value is on the wrong side of it")
     else:

@@ -108,6 +108,9 @@ def _check_indicators(entries: list[dict], problems: list[Problem]) -> None:
         _choice(e, "direction", settings.DIRECTIONS, problems)
         _choice(e, "measure", settings.MEASURES, problems)
         iid = e.get("id")
+        for name in sorted(set(e) - set(INDICATOR_COLUMNS) - {"_file"}):
+            problems.append(Problem(_rel(e["_file"]), f"unknown field {name!r}; expected one of {', '.join(INDICATOR_COLUMNS)}",
+                                    column=name, entry=iid))
         if iid in seen:
             problems.append(Problem(_rel(e["_file"]), f"duplicate indicator id {iid!r} (also in {_rel(seen[iid])})", entry=iid))
         elif iid:
@@ -140,6 +143,12 @@ def _check_targets(entries: list[dict], indicator_ids: set[str], action_ids: set
         if isinstance(quote, str) and quote and quote not in plan:
             problems.append(Problem(f, "quote is not an exact substring of the plan text (data/plan.txt)",
                                     column="quote", entry=tid))
+        for name in sorted(set(e) - set(TARGET_COLUMNS) - {"_file"}):
+            problems.append(Problem(f, f"unknown field {name!r}; expected one of {', '.join(TARGET_COLUMNS)}",
+                                    column=name, entry=tid))
+        for name in ("item", "target_year", "base_year"):
+            if e.get(name) is not None and (not isinstance(e.get(name), int) or isinstance(e.get(name), bool)):
+                problems.append(Problem(f, f"{name} must be a whole number, not {e.get(name)!r}", column=name, entry=tid))
         if e.get("kind") in NUMERIC_KINDS:
             _need(e, ("indicator", "comparator", "value", "unit", "unit_en"), problems)
             for name in ("value", "value_high"):
