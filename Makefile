@@ -3,6 +3,8 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# JupyterLab refuses to run as root without --allow-root (containers, CI machines).
+LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .PHONY: setup briefs status test lint lab bench clean
 
@@ -26,7 +28,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/explore.ipynb
+	$(BIN)/jupyter lab $(LAB_ARGS) notebooks/explore.ipynb
 
 bench: $(STAMP)
 	$(BIN)/python bench/assess_speed.py
