@@ -7,29 +7,12 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from factories import registry, target
 
 from kzlib import assess, scenarios
 from kzlib.errors import ScenarioError
-from kzlib.registry import TARGET_COLUMNS, Registry, load_registry
+from kzlib.registry import load_registry
 from kzlib.scenarios import Scenario
-
-
-def target(**fields) -> dict:
-    """One registry row: a level target on indicator x, higher is better, by 2027."""
-    row = dict(id="t", action=1, item=1, indicator="x", kind="level", comparator=">=", value=None,
-               value_high=None, unit="u", unit_en="u", target_year=2027, base_year=None, direction="up",
-               firmness="firm", name_zh="目标", name_en="target", quote="q", note=None, repeat_of=None)
-    row.update(fields)
-    return row
-
-
-def registry(*rows: dict) -> Registry:
-    """A registry holding just these targets and the indicators they name."""
-    df = pd.DataFrame(list(rows), columns=TARGET_COLUMNS)
-    df["base_year"] = df["base_year"].astype("Int64")
-    df["value"] = pd.to_numeric(df["value"])
-    ids = sorted({r["indicator"] for r in rows if r["indicator"]})
-    return Registry(actions=pd.DataFrame(), indicators=pd.DataFrame({"id": ids, "direction": "up"}), targets=df)
 
 
 def obs(series: dict[int, float], indicator: str = "x") -> pd.DataFrame:
