@@ -9,5 +9,6 @@ REGISTRY = DATA / "registry"
 OBSERVATIONS = DATA / "observations.csv"
 MILESTONES = DATA / "milestones.csv"
 SCENARIOS = DATA / "scenarios.yaml"
+USER_SCENARIOS = DATA / "scenarios.user.yaml"  # saved from the scenario explorer
 NOTEBOOKS = ROOT / "notebooks"
 OUTPUTS = ROOT / "outputs"

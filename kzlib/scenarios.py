@@ -10,8 +10,11 @@ their labels.
 from __future__ import annotations
 
 import math
+import os
+import re
+import textwrap
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -137,9 +140,15 @@ def _scenario(name: str, entry: object, where: dict, indicators: set[str] | None
                     note_zh=str(entry.get("note_zh", "")), note_en=str(entry.get("note_en", "")))
 
 
-def load_scenarios(path: str | Path | None = None, registry=None) -> dict[str, Scenario]:
-    """Read and validate the scenarios file (indicator ids checked when a registry is given)."""
-    path = Path(path) if path is not None else paths.SCENARIOS
+def load_scenarios(path: str | Path | None = None, registry=None, user: str | Path | None = None) -> dict[str, Scenario]:
+    """Read and validate a scenarios file (indicator ids checked when a registry is given).
+
+    Without a path: data/scenarios.yaml merged with the user's file (`user`, default data/scenarios.user.yaml)
+    when it exists.
+    """
+    if path is None:
+        return _merged(registry, Path(user) if user is not None else paths.USER_SCENARIOS)
+    path = Path(path)
     file = _rel(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -249,3 +258,98 @@ def project(registry, observations: pd.DataFrame, scenario, as_of: int | None = 
         out[col] = out[col].astype(float) if col in out else np.nan
     out["year"] = out["year"].astype(int)
     return out[PROJECT_COLUMNS]
+
+
+# ------------------------------------------------------------------------------ saved scenarios (the explorer)
+
+NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,39}")
+USER_HEADER = (
+    "# Scenarios saved from the scenario explorer (notebooks/explore.ipynb), merged with data/scenarios.yaml.\n"
+    "# Assumptions, not observations. Fields as in data/scenarios.yaml; growth in percent a year.\n"
+)
+
+
+def _merged(registry, user: Path) -> dict[str, Scenario]:
+    """data/scenarios.yaml and, when it exists, the user's file; a name defined in both is an error."""
+    found = load_scenarios(paths.SCENARIOS, registry)
+    if not user.exists():
+        return found
+    mine = load_scenarios(user, registry)
+    clash = [name for name in mine if name in found]
+    if clash:
+        raise ScenarioError([Problem(_rel(user), f"scenario {name!r} is already defined in {_rel(paths.SCENARIOS)}; "
+                                     "rename one of them", entry=name) for name in clash])
+    return {**found, **mine}
+
+
+def with_overrides(scenario: Scenario, overrides: Mapping[str, float], name: str, label_zh: str, label_en: str,
+                   note_zh: str = "", note_en: str = "") -> Scenario:
+    """A new scenario: `scenario` with the given growth (fractions) in place of its own pace for those indicators."""
+    return replace(scenario, name=name, label_zh=label_zh, label_en=label_en,
+                   growth={**scenario.growth, **overrides},
+                   shift={k: v for k, v in scenario.shift.items() if k not in overrides},
+                   assumption=True, note_zh=note_zh, note_en=note_en)
+
+
+def entry_of(scenario: Scenario) -> dict:
+    """A scenario as a scenarios file states it: rates in percent a year, empty fields left out."""
+    out: dict = {"label_zh": scenario.label_zh, "label_en": scenario.label_en, "base": scenario.base}
+    for key in ("growth", "shift"):
+        rates = getattr(scenario, key)
+        if rates:
+            out[key] = {ind: round(100.0 * rate, 10) for ind, rate in rates.items()}
+    if scenario.values:
+        out["values"] = {ind: dict(by_year) for ind, by_year in scenario.values.items()}
+    if scenario.assumption:
+        out["assumption"] = True
+    for key in ("note_zh", "note_en"):
+        if getattr(scenario, key):
+            out[key] = getattr(scenario, key)
+    return out
+
+
+def _entry_indent(text: str) -> int:
+    """Columns before the scenario names in a scenarios file (2 if it cannot tell)."""
+    root = yaml.compose(text)
+    for key, node in root.value if isinstance(root, yaml.MappingNode) else ():
+        if key.value == "scenarios" and isinstance(node, yaml.MappingNode) and node.value:
+            return node.value[0][0].start_mark.column
+    return 2
+
+
+def save_scenario(scenario: Scenario, path: str | Path | None = None, registry=None) -> Path:
+    """Add a scenario at the end of a scenarios file (default: the user's), keeping what the file already says."""
+    path = Path(path) if path is not None else paths.USER_SCENARIOS
+    file, name = _rel(path), scenario.name
+    if not NAME.fullmatch(name):
+        raise ScenarioError([Problem(file, f"scenario name {name!r}: expected a letter, then letters, digits, _ or - "
+                                     "(at most 40 characters)", entry=name)])
+    taken: dict[str, Path] = {}
+    for other in dict.fromkeys((paths.SCENARIOS, paths.USER_SCENARIOS, path)):
+        if other.exists():
+            taken.update(dict.fromkeys(load_scenarios(other), other))  # names only
+    if name in taken:
+        raise ScenarioError([Problem(_rel(taken[name]), f"a scenario named {name!r} already exists; choose another "
+                                     "name", entry=name)])
+    block = yaml.safe_dump({name: entry_of(scenario)}, allow_unicode=True, sort_keys=False,
+                           default_flow_style=None, width=1000)
+    if path.exists():
+        old = path.read_text(encoding="utf-8")
+        text = old.rstrip("\n") + "\n" + textwrap.indent(block, " " * _entry_indent(old))
+    else:
+        text = USER_HEADER + "scenarios:\n" + textwrap.indent(block, "  ")
+    before = {n for n, p in taken.items() if p == path}
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    try:
+        after = set(load_scenarios(tmp, registry))
+    except ScenarioError as exc:
+        tmp.unlink()
+        raise ScenarioError([Problem(file, f"cannot add scenario {name!r}: {exc.problems[0].message}", entry=name)]) \
+            from None
+    if after != before | {name}:
+        tmp.unlink()
+        raise ScenarioError([Problem(file, f"cannot add scenario {name!r}: the file must end with its 'scenarios:' "
+                                     "mapping", entry=name)])
+    os.replace(tmp, path)
+    return path

@@ -1,0 +1,104 @@
+"""Time rendering the briefs of one language: (a) the naive pipeline, (b) `kz render --force`, (c) `kz render` again.
+
+(a) runs the papermill CLI and then `jupyter nbconvert --to html --no-input`, one brief after another, for the
+ten action briefs and the overview; (b) renders the same eleven briefs with `kz render --all --lang L --force`
+into a fresh output folder; (c) repeats (b) without --force, when nothing has changed. Each is timed as a
+command a user would type, medians of --runs runs. Prints each time, the ratios b/a and c/a and each brief's
+size; --check-identical also renders with --jobs 1 and compares the pages byte for byte.
+
+    .venv/bin/python bench/render_speed.py [--runs 3] [--lang zh] [--jobs N] [--check-identical]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+NOTEBOOKS = ROOT / "notebooks"
+GOAL_RATIO, GOAL_NOOP_S, GOAL_KB = 0.20, 1.0, 400
+
+
+def run(cmd: list[str]) -> float:
+    """Run a command, fail loudly if it fails, return its wall time in seconds."""
+    start = time.perf_counter()
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        sys.exit(f"failed ({done.returncode}): {' '.join(cmd)}\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
+    return elapsed
+
+
+def naive(lang: str, work: Path) -> float:
+    """(a) papermill CLI then nbconvert CLI, brief by brief."""
+    total = 0.0
+    jobs = [(f"action-{n:02d}", "action.ipynb", ["-p", "action", str(n)]) for n in range(1, 11)]
+    jobs.append(("overview", "overview.ipynb", []))
+    for name, notebook, params in jobs:
+        executed = work / f"{name}.ipynb"
+        total += run([str(BIN / "papermill"), str(NOTEBOOKS / notebook), str(executed), *params, "-p", "lang", lang,
+                      "-k", "python3", "--no-progress-bar", "--log-level", "ERROR"])
+        total += run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", "--log-level", "ERROR",
+                      str(executed)])
+    return total
+
+
+def kz_render(lang: str, out: Path, force: bool, jobs: int | None) -> float:
+    """(b)/(c) the kz command."""
+    cmd = [str(BIN / "kz"), "render", "--all", "--lang", lang, "--out", str(out)]
+    return run(cmd + (["--force"] if force else []) + (["--jobs", str(jobs)] if jobs else []))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--lang", choices=("zh", "en"), default="zh")
+    parser.add_argument("--jobs", type=int, help="passed to kz render (default: its own, one per core)")
+    parser.add_argument("--check-identical", action="store_true", help="compare with a --jobs 1 render")
+    args = parser.parse_args()
+
+    times: dict[str, list[float]] = {"a": [], "b": [], "c": []}
+    with tempfile.TemporaryDirectory(prefix="kz-bench-") as tmp:
+        tmp_path = Path(tmp)
+        for i in range(args.runs):
+            work = tmp_path / f"naive-{i}"
+            work.mkdir()
+            times["a"].append(naive(args.lang, work))
+            out = tmp_path / f"out-{i}"
+            times["b"].append(kz_render(args.lang, out, force=True, jobs=args.jobs))
+            times["c"].append(kz_render(args.lang, out, force=False, jobs=args.jobs))
+            print(f"run {i + 1}/{args.runs}: a {times['a'][-1]:6.2f} s   b {times['b'][-1]:6.2f} s   "
+                  f"c {times['c'][-1]:5.2f} s", flush=True)
+
+        a, b, c = (statistics.median(times[k]) for k in "abc")
+        print(f"\nmedians of {args.runs} run(s), 11 briefs in '{args.lang}', {len(__import__('os').sched_getaffinity(0))}"
+              " cores")
+        print(f"(a) naive papermill + nbconvert CLIs, sequential : {a:6.2f} s")
+        print(f"(b) kz render --all --lang {args.lang} --force             : {b:6.2f} s   b/a = {b / a:.3f}"
+              f"   (goal <= {GOAL_RATIO})")
+        print(f"(c) kz render again, nothing changed          : {c:6.2f} s   c/a = {c / a:.3f}"
+              f"   (goal c <= {GOAL_NOOP_S} s)")
+
+        pages = sorted((tmp_path / "out-0" / "html" / args.lang).glob("*.html"))
+        print("\nbrief sizes:")
+        for page in pages:
+            kb = page.stat().st_size / 1024
+            print(f"  {page.name:<16} {kb:6.0f} KB{'' if kb <= GOAL_KB else '   OVER ' + str(GOAL_KB) + ' KB'}")
+        naive_sizes = [p.stat().st_size / 1024 for p in (tmp_path / "naive-0").glob("*.html")]
+        print(f"  (naive nbconvert pages: {min(naive_sizes):.0f}–{max(naive_sizes):.0f} KB, CDN scripts not counted)")
+
+        if args.check_identical:
+            seq = tmp_path / "sequential"
+            kz_render(args.lang, seq, force=True, jobs=1)
+            differ = [p.name for p in pages if p.read_bytes() != (seq / "html" / args.lang / p.name).read_bytes()]
+            print("\nparallel vs --jobs 1: " + ("identical" if not differ else f"DIFFER: {', '.join(differ)}"))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,679 @@
+"""Render the briefs: papermill runs each notebook in a fresh warm kernel, nbconvert exports one offline HTML file.
+
+One process does the whole job, briefs in parallel (one worker per core). Each brief gets a fresh ipykernel of
+its own, discarded after use; kernels are forked from a "zygote" process that imported ipykernel and kzlib
+once, so a kernel is ready in a tenth of a second with the same state every time (results do not depend on
+order or parallelism), and they talk over IPC sockets, so parallel kernels never race for TCP ports. One
+HTMLExporter with the offline template in kzlib/templates/brief is set up once and reused. A brief whose
+inputs have not changed since its last good render is skipped (see `brief_digest`); heavy modules are
+imported only when something is rendered, so a run with nothing to do finishes well under a second.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import os
+import queue
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kzlib import paths, settings
+from kzlib.errors import ObservationError, Problem
+
+PACKAGE = Path(__file__).resolve().parent
+TEMPLATES = PACKAGE / "templates"
+TEMPLATE_NAME = "brief"
+KERNEL_NAME = "python3"
+PRELOAD = "import kzlib.brief"  # what every brief imports anyway: imported once, in the zygote
+START_TIMEOUT = 120
+CELL_TIMEOUT = 600
+KERNEL_ARGUMENTS = ["--HistoryManager.enabled=False"]
+ACTIONS = tuple(range(1, 11))
+MANIFEST_VERSION = 1
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
+
+@dataclass(frozen=True)
+class Brief:
+    """One brief to render: which notebook, with which parameters, in which language."""
+
+    name: str
+    lang: str
+    notebook: Path
+    parameters: tuple[tuple[str, object], ...]
+
+    @property
+    def key(self) -> str:
+        """Name of the brief in the manifest and in messages, e.g. `zh/action-03`."""
+        return f"{self.lang}/{self.name}"
+
+    def params(self) -> dict:
+        """Parameters as papermill takes them."""
+        return dict(self.parameters)
+
+    def html(self, out: Path) -> Path:
+        """Where the published brief goes."""
+        return out / "html" / self.lang / f"{self.name}.html"
+
+    def executed(self, out: Path) -> Path:
+        """Where the executed notebook is kept for audit."""
+        return out / "notebooks" / self.lang / f"{self.name}.ipynb"
+
+
+@dataclass
+class Report:
+    """What a render did: brief keys rendered, skipped as unchanged, failed (with the reason), and time."""
+
+    rendered: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        """True when no brief failed."""
+        return not self.failed
+
+    def summary(self) -> str:
+        """One line for the end of a run."""
+        return (f"rendered {len(self.rendered)}, skipped-unchanged {len(self.unchanged)}, "
+                f"failed {len(self.failed)} in {self.seconds:.1f} s")
+
+
+class RenderError(Exception):
+    """A brief's notebook failed: names the brief, the failing cell and the error."""
+
+
+# ---------------------------------------------------------------- which briefs, and are they fresh?
+
+def plan_briefs(actions: Iterable[int], langs: Iterable[str], scenario: str, data: Sequence[Path],
+                as_of: int | None, overview: bool, notebooks: Path) -> list[Brief]:
+    """The briefs to render, action briefs first, then the overview, per language."""
+    common = (("scenario", scenario), ("data", [str(p) for p in data]), ("as_of", as_of))
+    out = []
+    for lang in langs:
+        for n in actions:
+            out.append(Brief(f"action-{n:02d}", lang, notebooks / "action.ipynb",
+                             (("action", int(n)), ("lang", lang), *common)))
+        if overview:
+            out.append(Brief("overview", lang, notebooks / "overview.ipynb", (("lang", lang), *common)))
+    return out
+
+
+def _hash_tree(h: hashlib._Hash, root: Path, skip: tuple[str, ...] = ("__pycache__",)) -> None:
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and not any(part in skip or part.startswith(".") for part in path.relative_to(root).parts):
+            h.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+
+
+def environment_fingerprint() -> str:
+    """Python, the installed distributions (names and versions) and the kernel spec, as one string."""
+    import sysconfig
+
+    parts = [sys.version, sys.executable]
+    for entry in sorted({sysconfig.get_path("purelib"), sysconfig.get_path("platlib")}):
+        if os.path.isdir(entry):
+            parts += sorted(n for n in os.listdir(entry) if n.endswith((".dist-info", ".egg-info")))
+    spec = Path(sys.prefix) / "share" / "jupyter" / "kernels" / KERNEL_NAME / "kernel.json"
+    if spec.is_file():
+        parts.append(spec.read_text(encoding="utf-8"))
+    return "\n".join(parts)
+
+
+def inputs_digest(data: Sequence[Path], data_dir: Path | None = None, source: Path | None = None) -> str:
+    """Digest of everything every brief depends on: data/, extra data files, kzlib's source, environment."""
+    h = hashlib.sha256()
+    _hash_tree(h, data_dir or paths.DATA)
+    for path in data:
+        h.update(str(path).encode() + b"\0" + Path(path).read_bytes() + b"\0")
+    _hash_tree(h, source or PACKAGE)
+    h.update(environment_fingerprint().encode())
+    return h.hexdigest()
+
+
+def brief_digest(brief: Brief, shared: str) -> str:
+    """Digest of one brief's inputs: the shared digest, its notebook's content and its parameters."""
+    h = hashlib.sha256(shared.encode())
+    h.update(brief.notebook.read_bytes())
+    h.update(json.dumps(brief.parameters, sort_keys=True).encode())
+    return h.hexdigest()
+
+
+def _stamp(path: Path) -> list[int] | None:
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return [st.st_size, st.st_mtime_ns]
+
+
+class Manifest:
+    """The cache record under outputs/cache/: per output, the digest of the inputs it was made from."""
+
+    def __init__(self, out: Path):
+        self.path = out / "cache" / "manifest.json"
+        try:
+            doc = json.loads(self.path.read_text(encoding="utf-8"))
+        except (FileNotFoundError, ValueError):
+            doc = {}
+        self.entries: dict[str, dict] = doc.get("entries", {}) if doc.get("version") == MANIFEST_VERSION else {}
+        self._lock = threading.Lock()
+
+    def fresh(self, key: str, digest: str, files: Sequence[Path]) -> bool:
+        """True when `key` was made from inputs with this digest and its files are as it left them."""
+        entry = self.entries.get(key)
+        return bool(entry) and entry["digest"] == digest and entry["files"] == [_stamp(f) for f in files]
+
+    def record(self, key: str, digest: str, files: Sequence[Path]) -> None:
+        """Note that `key` was made from `digest`, and save the manifest at once."""
+        with self._lock:
+            self.entries[key] = {"digest": digest, "files": [_stamp(f) for f in files]}
+            doc = {"version": MANIFEST_VERSION, "entries": self.entries}
+            write_atomic(self.path, json.dumps(doc, indent=1, sort_keys=True))
+
+
+def write_atomic(path: Path, content: str | bytes) -> None:
+    """Write a file so that readers see the old or the new content, never half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(content.encode("utf-8") if isinstance(content, str) else content)
+        os.chmod(tmp, 0o666 & ~_UMASK)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+# ---------------------------------------------------------------- kernels
+
+def zygote_main(preload: str) -> None:
+    """Kernel zygote: import `preload` once, then fork one fresh kernel per request read from stdin."""
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # kernels are reaped at once; the renderer polls their pid
+    try:
+        exec(preload, {})  # noqa: S102 - a fixed import line from this module
+    except Exception:  # noqa: BLE001, S110 - the notebook's own import will show the real error
+        pass
+    import ipykernel.debugger  # noqa: F401 - the slowest part of a kernel's start-up
+    from ipykernel.kernelapp import IPKernelApp
+
+    for line in sys.stdin:
+        request = json.loads(line)
+        sys.stdout.flush()
+        pid = os.fork()
+        if pid == 0:
+            try:
+                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                null = os.open(os.devnull, os.O_RDONLY)
+                os.dup2(null, 0)
+                os.dup2(2, 1)  # the request pipe and the reply pipe stay the zygote's
+                os.chdir(request["cwd"])
+                os.environ.update(request["env"])
+                IPKernelApp.launch_instance(argv=[*request["argv"], f"--IPKernelApp.parent_handle={os.getppid()}"])
+            finally:
+                os._exit(0)
+        sys.stdout.write(f"{pid}\n")
+        sys.stdout.flush()
+
+
+class Zygote:
+    """A process that has imported kzlib and ipykernel once and forks a fresh kernel for each brief."""
+
+    def __init__(self, preload: str):
+        from jupyter_client.kernelspec import KernelSpecManager
+
+        argv = KernelSpecManager().get_kernel_spec(KERNEL_NAME).argv
+        python = argv[: argv.index("-m")] if "-m" in argv else [sys.executable]
+        env = dict(os.environ, MPLBACKEND="module://matplotlib_inline.backend_inline",
+                   PYDEVD_DISABLE_FILE_VALIDATION="1")
+        code = f"from kzlib.render import zygote_main; zygote_main({preload!r})"
+        self._proc = subprocess.Popen([*python, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                      env=env, text=True)
+        self._lock = threading.Lock()
+
+    def fork(self, argv: list[str], cwd: str, env: dict) -> int:
+        """Start a kernel with these arguments; its process id."""
+        with self._lock:
+            self._proc.stdin.write(json.dumps({"argv": argv, "cwd": cwd, "env": env}) + "\n")
+            self._proc.stdin.flush()
+            line = self._proc.stdout.readline()
+        if not line.strip():
+            raise RenderError("the kernel zygote stopped")
+        return int(line)
+
+    def close(self) -> None:
+        """Stop the zygote (kernels it forked stop when they notice)."""
+        self._proc.stdin.close()
+        try:
+            self._proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self._proc.kill()
+        self._proc.stdout.close()
+
+
+class ForkedProcess:
+    """The part of subprocess.Popen that jupyter_client uses, for a kernel forked by the zygote."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        """None while the kernel runs, else its (assumed) exit code."""
+        if self.returncode is None:
+            try:
+                os.kill(self.pid, 0)
+            except ProcessLookupError:
+                self.returncode = 0
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int | None:
+        """Wait for the kernel to end."""
+        end = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None and (end is None or time.monotonic() < end):
+            time.sleep(0.02)
+        return self.returncode
+
+    def send_signal(self, signum: int) -> None:
+        """Signal the kernel."""
+        if self.poll() is None:
+            os.kill(self.pid, signum)
+
+    def kill(self) -> None:
+        """Kill the kernel."""
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        """Ask the kernel to end."""
+        self.send_signal(signal.SIGTERM)
+
+
+def _fork_provisioner(zygote: Zygote, km):
+    """A jupyter_client provisioner that has the zygote fork the kernel instead of starting a new Python."""
+    from jupyter_client.provisioning import LocalProvisioner
+
+    class ForkProvisioner(LocalProvisioner):
+        async def launch_kernel(self, cmd: list[str], **kw):
+            argv = cmd[cmd.index("ipykernel_launcher") + 1:]
+            self.cwd = kw.get("cwd") or os.getcwd()
+            self.pid = zygote.fork(argv, str(self.cwd), dict(kw.get("env") or {}))
+            self.process, self.pgid = ForkedProcess(self.pid), None
+            return self.connection_info
+
+    return ForkProvisioner(kernel_id=km.kernel_id, kernel_spec=km.kernel_spec, parent=km)
+
+
+class KernelPool:
+    """Fresh kernels started ahead of need, kzlib already imported; each serves one brief, then is discarded.
+
+    Where the platform can fork, kernels are forked from a zygote that imported kzlib and ipykernel once (a
+    kernel is then ready in a tenth of a second); elsewhere each is a new process that imports kzlib while
+    it waits for its brief.
+    """
+
+    def __init__(self, count: int, ahead: int, cwd: Path, preload: str, zygote: Zygote | None):
+        self._ready: queue.Queue = queue.Queue()
+        self._slots = threading.Semaphore(ahead)
+        self._remaining = count
+        self._lock = threading.Lock()
+        self._dir = Path(tempfile.mkdtemp(prefix="kz-kernels-"))
+        self._cwd = cwd
+        self._preload = preload
+        self._zygote = zygote
+        self._env = dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1")
+        self._threads = [threading.Thread(target=self._starter, daemon=True) for _ in range(min(ahead, count))]
+        for t in self._threads:
+            t.start()
+
+    def _next_number(self) -> int | None:
+        with self._lock:
+            if self._remaining == 0:
+                return None
+            self._remaining -= 1
+            return self._remaining
+
+    def _starter(self) -> None:
+        import asyncio
+
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        while True:
+            self._slots.acquire()
+            n = self._next_number()
+            if n is None:
+                break
+            try:
+                self._ready.put(loop.run_until_complete(self._start(n)))
+            except Exception as exc:  # noqa: BLE001 - handed to the brief that would have used the kernel
+                self._ready.put(exc)
+        loop.close()
+
+    async def _start(self, n: int):
+        import uuid
+
+        from jupyter_client.manager import AsyncKernelManager
+
+        km = AsyncKernelManager(kernel_name=KERNEL_NAME, transport="ipc", kernel_id=str(uuid.uuid4()),
+                                connection_file=str(self._dir / f"k{n}.json"), ip=str(self._dir / f"k{n}"))
+        if self._zygote is not None:
+            km.provisioner = _fork_provisioner(self._zygote, km)
+        await km.start_kernel(cwd=str(self._cwd), env=self._env, extra_arguments=KERNEL_ARGUMENTS)
+        kc = km.client()
+        kc.start_channels()
+        try:
+            await kc.wait_for_ready(timeout=START_TIMEOUT)
+            if self._zygote is None and self._preload:
+                await kc.execute_interactive(self._preload, silent=True, store_history=False,
+                                             timeout=START_TIMEOUT, output_hook=lambda msg: None)
+        finally:
+            kc.stop_channels()
+        return km
+
+    def take(self):
+        """A started kernel manager, waiting for one if none is ready yet."""
+        item = self._ready.get()
+        self._slots.release()
+        if isinstance(item, Exception):
+            raise RenderError(f"kernel failed to start: {item}")
+        return item
+
+    def close(self) -> None:
+        """Stop the starters, any kernel not taken and the zygote; remove the connection files."""
+        with self._lock:
+            self._remaining = 0
+        for _ in self._threads:
+            self._slots.release()
+        for t in self._threads:
+            t.join()
+        while not self._ready.empty():
+            item = self._ready.get()
+            if not isinstance(item, Exception):
+                shutdown(item)
+        if self._zygote is not None:
+            self._zygote.close()
+        shutil.rmtree(self._dir, ignore_errors=True)
+
+
+def shutdown(km) -> None:
+    """Kill a kernel that has served its brief."""
+    from jupyter_core.utils import run_sync
+
+    run_sync(km.shutdown_kernel)(now=True)
+
+
+# ---------------------------------------------------------------- execute and export
+
+class Engine:
+    """Executes briefs with papermill and exports them with one configured HTMLExporter."""
+
+    def __init__(self):
+        # jsonschema (through nbformat) imports rfc3987_syntax when installed, which compiles a grammar for
+        # IRI format checks nbformat never uses: 1.2 s of start-up. Mark it absent in this process.
+        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+        import nbformat
+        import papermill
+        from nbconvert import HTMLExporter
+        from papermill.exceptions import PapermillExecutionError
+
+        self._nbformat = nbformat
+        self._papermill = papermill
+        self._failure = PapermillExecutionError
+        self._exporter = HTMLExporter(
+            extra_template_basedirs=[str(TEMPLATES)], template_name=TEMPLATE_NAME,
+            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+            embed_images=True, optimistic_validation=True,
+        )
+        self._exporter.register_preprocessor(self._remove_parameter_cells(), enabled=True)
+        self._export_lock = threading.Lock()
+        self._exporter.from_notebook_node(nbformat.v4.new_notebook())  # compile the template now, not per brief
+
+    @staticmethod
+    def _remove_parameter_cells():
+        from nbconvert.preprocessors import TagRemovePreprocessor
+
+        return TagRemovePreprocessor(remove_cell_tags={"parameters", "injected-parameters"}, enabled=True)
+
+    def execute(self, brief: Brief, km) -> object:
+        """Run the brief's notebook in the given kernel; raise RenderError naming the failing cell."""
+        try:
+            return self._papermill.execute_notebook(
+                str(brief.notebook), None, parameters=brief.params(), kernel_name=KERNEL_NAME, language="python", km=km,
+                progress_bar=False, request_save_on_cell_execute=False, start_timeout=START_TIMEOUT,
+                execution_timeout=CELL_TIMEOUT,
+            )
+        except self._failure as exc:
+            raise RenderError(describe_failure(brief, exc)) from None
+        except Exception as exc:  # noqa: BLE001 - a dead kernel or timeout is one brief's failure
+            raise RenderError(f"{brief.key}: {type(exc).__name__}: {exc}") from None
+
+    def export(self, nb, brief: Brief) -> str:
+        """The executed notebook as one self-contained HTML page."""
+        nb.metadata["title"] = brief_title(nb) or brief.name
+        with self._export_lock:
+            body, _ = self._exporter.from_notebook_node(
+                nb, resources={"metadata": {"name": brief.name}, "kz_lang": brief.lang})
+        return body
+
+    def notebook_text(self, nb) -> str:
+        """The executed notebook as .ipynb text."""
+        return self._nbformat.writes(nb)
+
+
+def describe_failure(brief: Brief, exc) -> str:
+    """Which cell of which notebook failed, and how, in one line."""
+    nb_path = brief.notebook
+    original = exc.cell_index
+    try:
+        cells = json.loads(nb_path.read_text(encoding="utf-8"))["cells"]
+        first = next((line for line in exc.source.splitlines() if line.strip()), "")
+        original = next(i for i, c in enumerate(cells) if "".join(c["source"]) == exc.source)
+    except (OSError, ValueError, KeyError, StopIteration):
+        first = exc.source.splitlines()[0] if exc.source else ""
+    return (f"{brief.key}: cell {original + 1} of {nb_path.name} (`{first.strip()}`) failed: "
+            f"{exc.ename}: {exc.evalue}")
+
+
+def brief_title(nb) -> str | None:
+    """The page title a brief's notebook set in its output metadata (`kzlib.title`), if any."""
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            meta = output.get("metadata", {})
+            title = meta.get("text/html", {}).get("kzlib", {}).get("title") or meta.get("kzlib", {}).get("title")
+            if title:
+                return str(title)
+    return None
+
+
+# ---------------------------------------------------------------- the whole run
+
+def check_data(data: Sequence[Path], scenario: str):
+    """Load and validate the registry, the scenario and the data (data/ plus the extra files).
+
+    Raises a DataError listing every problem (observations and milestones alike) before any kernel starts.
+    """
+    from kzlib import observations, registry, scenarios
+
+    reg = registry.load_registry()
+    scenarios.get_scenario(scenario, registry=reg)
+    problems: list[Problem] = []
+    obs = None
+    try:
+        obs = observations.load_observations(*data, registry=reg)
+    except ObservationError as exc:
+        problems += exc.problems
+    try:
+        observations.load_milestones(*data, registry=reg)
+    except ObservationError as exc:
+        problems += [p for p in exc.problems if p not in problems]
+    if problems:
+        raise ObservationError(problems)
+    return reg, obs
+
+
+def status_table(reg, obs, data: Sequence[Path], scenario: str, as_of: int | None):
+    """The status of every target (kzlib.assess.assess) for outputs/status.csv and .xlsx."""
+    from kzlib import assess, observations
+
+    milestones = observations.load_milestones(*data, registry=reg)
+    return assess.assess(reg, obs, as_of=as_of, scenario=scenario, milestones=milestones)
+
+
+def index_html(actions, available: set[str]) -> str:
+    """outputs/html/index.html: every brief in both languages, by action."""
+    def link(lang: str, name: str, text: str) -> str:
+        if f"{lang}/{name}" not in available:
+            return f'<span class="kz-note">{html.escape(text)}</span>'
+        return f'<a href="{lang}/{name}.html">{html.escape(text)}</a>'
+
+    rows = [f"<tr><td>{link('zh', 'overview', '总览')}</td><td>{link('en', 'overview', 'Overview')}</td></tr>"]
+    for a in actions.itertuples(index=False):
+        name = f"action-{int(a.action):02d}"
+        rows.append(f"<tr><td>{link('zh', name, f'行动{int(a.action)}：{a.title_zh}')}</td>"
+                    f"<td>{link('en', name, f'Action {int(a.action)}: {a.title_en}')}</td></tr>")
+    css = (TEMPLATES / TEMPLATE_NAME / "brief.css").read_text(encoding="utf-8")
+    return (
+        '<!DOCTYPE html>\n<html lang="zh">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        "<title>开州区成渝地区双城经济圈建设行动方案 · 进展简报 / Progress briefs</title>\n"
+        f"<style>\n{css}</style>\n</head>\n<body>\n<main class=\"brief\">\n"
+        "<h1>开州区成渝地区双城经济圈建设行动方案（2023—2027年）进展简报<br>"
+        "Kaizhou action plan 2023–2027: progress briefs</h1>\n"
+        '<table class="kz-table"><thead><tr><th>中文</th><th>English</th></tr></thead>\n<tbody>\n'
+        + "\n".join(rows)
+        + '\n</tbody></table>\n<p class="kz-note">状态总表 / Status of every target: '
+        '<a href="../status.csv">status.csv</a> · <a href="../status.xlsx">status.xlsx</a></p>\n'
+        "</main>\n</body>\n</html>\n"
+    )
+
+
+def _print(line: str) -> None:
+    print(line, flush=True)
+
+
+def render(actions: Iterable[int] = ACTIONS, langs: Iterable[str] = settings.LANGS, scenario: str = "trend",
+           data: Sequence[str | Path] = (), as_of: int | None = None, jobs: int | None = None,
+           out: str | Path | None = None, force: bool = False, overview: bool | None = None,
+           notebooks: str | Path | None = None, progress: Callable[[str], None] = _print) -> Report:
+    """Render the briefs whose inputs changed (all with `force`); the overview comes with all ten actions."""
+    start = time.perf_counter()
+    actions = sorted({int(a) for a in actions})
+    langs = [lang for lang in settings.LANGS if lang in set(langs)]
+    out = Path(out) if out is not None else paths.OUTPUTS
+    notebooks = Path(notebooks) if notebooks is not None else paths.NOTEBOOKS
+    data = [Path(p).resolve() for p in data]
+    overview = set(actions) == set(ACTIONS) if overview is None else overview
+    briefs = plan_briefs(actions, langs, scenario, data, as_of, overview, notebooks)
+    missing = [Problem(str(p), "file not found") for p in data if not p.is_file()]
+    if missing:
+        raise ObservationError(missing)
+
+    shared = inputs_digest(data)
+    manifest = Manifest(out)
+    digests = {b.key: brief_digest(b, shared) for b in briefs}
+    todo = [b for b in briefs if force or not manifest.fresh(b.key, digests[b.key], [b.html(out)])]
+    status_files = [out / "status.csv", out / "status.xlsx"]
+    status_digest = hashlib.sha256(json.dumps([shared, scenario, as_of, [str(p) for p in data]]).encode()).hexdigest()
+    status_todo = force or not manifest.fresh("status", status_digest, status_files)
+    index_path = out / "html" / "index.html"
+    report = Report(unchanged=[b.key for b in briefs if b not in todo])
+    if todo or status_todo or not index_path.exists():
+        _work(todo, digests, out, notebooks, jobs or os.cpu_count() or 1, manifest, report, progress,
+              status=(status_files, status_digest) if status_todo else None, inputs=(data, scenario, as_of))
+    report.seconds = time.perf_counter() - start
+    return report
+
+
+def _work(todo: list[Brief], digests: dict[str, str], out: Path, notebooks: Path, jobs: int, manifest: Manifest,
+          report: Report, progress: Callable[[str], None], status: tuple | None, inputs: tuple) -> None:
+    data, scenario, as_of = inputs
+    # The zygote only imports modules; no kernel starts and nothing is written before the data pass the check.
+    zygote = Zygote(PRELOAD) if todo and hasattr(os, "fork") else None
+    try:
+        reg, obs = check_data(data, scenario)
+    except BaseException:
+        if zygote is not None:
+            zygote.close()
+        raise
+    with ThreadPoolExecutor(max_workers=1) as side:
+        table = side.submit(status_table, reg, obs, data, scenario, as_of) if status else None
+        if todo:
+            _run(todo, digests, out, notebooks, jobs, manifest, report, progress, zygote)
+        if table is not None:
+            try:
+                _write_status(table.result(), status[0])
+            except Exception as exc:  # noqa: BLE001 - reported like a failed brief
+                report.failed.append(("status", f"status table: {type(exc).__name__}: {exc}"))
+                progress(f"status table FAILED  {type(exc).__name__}: {exc}")
+            else:
+                manifest.record("status", status[1], status[0])
+    available = {f"{p.parent.name}/{p.stem}" for p in (out / "html").glob("*/*.html")}
+    write_atomic(out / "html" / "index.html", index_html(reg.actions, available))
+
+
+def _write_status(table, files: list[Path]) -> None:
+    from kzlib import tables
+
+    files[0].parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=files[0].parent) as tmp:
+        for f in files:
+            tables.write_table(table, f.suffix.lstrip("."), Path(tmp) / f.name)
+        for f in files:
+            os.replace(Path(tmp) / f.name, f)
+
+
+def _run(todo: list[Brief], digests: dict[str, str], out: Path, notebooks: Path, jobs: int, manifest: Manifest,
+         report: Report, progress: Callable[[str], None], zygote: Zygote | None) -> None:
+    workers = max(1, min(jobs, len(todo)))
+    pool = KernelPool(len(todo), ahead=workers, cwd=notebooks, preload=PRELOAD, zygote=zygote)
+    stopping: list[threading.Thread] = []
+
+    def one(brief: Brief) -> float:
+        t0 = time.perf_counter()
+        km = pool.take()
+        try:
+            nb = engine.execute(brief, km)
+        finally:
+            stopping.append(threading.Thread(target=shutdown, args=(km,)))
+            stopping[-1].start()
+        page = engine.export(nb, brief)
+        write_atomic(brief.executed(out), engine.notebook_text(nb))
+        write_atomic(brief.html(out), page)
+        manifest.record(brief.key, digests[brief.key], [brief.html(out)])
+        return time.perf_counter() - t0
+
+    progress(f"rendering {len(todo)} brief{'s' if len(todo) != 1 else ''} with {workers} worker"
+             f"{'s' if workers != 1 else ''} -> {out / 'html'}")
+    try:
+        engine = Engine()
+        with ThreadPoolExecutor(max_workers=workers) as ex:
+            futures = {ex.submit(one, b): b for b in todo}
+            for done, fut in enumerate(as_completed(futures), 1):
+                brief = futures[fut]
+                try:
+                    secs = fut.result()
+                except RenderError as exc:
+                    report.failed.append((brief.key, str(exc)))
+                    progress(f"[{done:>2}/{len(todo)}] {brief.key:<16} FAILED  {exc}")
+                else:
+                    report.rendered.append(brief.key)
+                    size = brief.html(out).stat().st_size / 1024
+                    progress(f"[{done:>2}/{len(todo)}] {brief.key:<16} ok  {secs:5.1f} s  {size:4.0f} KB")
+    finally:
+        for t in stopping:
+            t.join()
+        pool.close()

@@ -1,0 +1,143 @@
+"""kzlib.brief: the HTML pieces of a brief, escaped, coloured by status, built from assess rows."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kzlib import brief, paths, settings
+
+GDP_ROW = {
+    "id": "t-gdp", "action": 1, "kind": "level", "indicator": "gdp", "name_zh": "地区生产总值", "name_en": "GDP",
+    "unit": "亿元", "unit_en": "100 million yuan", "comparator": ">", "target_value": 1000.0, "value_high": None,
+    "target_year": 2027, "firmness": "firm", "status": "needs_acceleration", "latest_year": 2024,
+    "latest_value": 721.44, "gap": 278.56, "required_growth": 0.115, "probability": 0.42, "ratio": 0.7,
+}
+
+
+def test_esc_and_link_keep_markup_out():
+    assert brief.esc("<script>alert('x')</script>") == "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;"
+    assert brief.esc(None) == "" and brief.esc(float("nan")) == ""
+    assert brief.link("a & b", "https://x.cn/p?a=1&b=2") == '<a href="https://x.cn/p?a=1&amp;b=2">a &amp; b</a>'
+    assert brief.link("click", "javascript:alert(1)") == "click"
+    assert brief.link("<i>", "") == "&lt;i&gt;"
+    assert brief.link("q", 'https://x.cn/"><script>') == '<a href="https://x.cn/&quot;&gt;&lt;script&gt;">q</a>'
+
+
+def test_ink_on_status_colours():
+    # #882255: sRGB (136, 34, 85) -> linear (0.246, 0.016, 0.091), luminance 0.2126*0.246 + 0.7152*0.016 +
+    # 0.0722*0.091 = 0.070: contrast with white 1.05/0.12 = 8.7 beats black 0.12/0.05 = 2.4 -> white.
+    assert brief.ink_on("#882255") == "#ffffff"
+    # #DDDDDD: linear 0.723 each, luminance 0.723: black 15.5 beats white 1.35 -> black.
+    assert brief.ink_on("#DDDDDD") == "#000000"
+    assert brief.ink_on("#000000") == "#ffffff" and brief.ink_on("#FFFFFF") == "#000000"
+
+
+@given(st.sampled_from(settings.STATUSES), st.sampled_from(settings.LANGS))
+def test_chip_shows_label_on_its_colour(status, lang):
+    html = brief.chip(status, lang, 3)
+    assert f"background:{settings.STATUS_COLOURS[status]}" in html
+    assert f">{brief.esc(settings.STATUS_LABELS[lang][status])} 3</span>" in html
+
+
+def test_table_escapes_headers_and_marks_numeric_columns():
+    html = brief.table(["<b>", "n"], [["x", "1"]], numeric=(1,))
+    assert "<th>&lt;b&gt;</th><th class=\"num\">n</th>" in html
+    assert "<tr><td>x</td><td class=\"num\">1</td></tr>" in html
+
+
+def test_status_counts_follow_settings_order():
+    rows = pd.DataFrame({"status": ["lagging", "achieved", "lagging", "no_data"]})
+    assert list(brief.status_counts(rows).items()) == [("achieved", 1), ("lagging", 2), ("no_data", 1)]
+
+
+def test_status_row_cells_zh_and_en():
+    zh = brief.status_rows(pd.DataFrame([GDP_ROW]), "zh")[0]
+    assert zh[0] == "地区生产总值"
+    assert "需加快" in zh[1]
+    assert zh[2:] == ["721.44亿元（2024）", "&gt;1000亿元（2027年）", "278.56亿元", "11.5%", "42%"]
+    en = brief.status_rows(pd.DataFrame([GDP_ROW]), "en")[0]
+    assert en[2:] == ["72.14 billion yuan (2024)", "&gt;100 billion yuan (2027)", "27.86 billion yuan", "11.5%",
+                      "42%"]
+
+
+def test_status_row_escapes_names_and_marks_aspirations():
+    row = dict(GDP_ROW, name_zh="<script>alert(1)</script>", firmness="aspiration")
+    cell = brief.status_rows(pd.DataFrame([row]), "zh")[0][0]
+    assert cell.startswith("&lt;script&gt;alert(1)&lt;/script&gt;") and "预期性" in cell
+    missing = dict(GDP_ROW, latest_value=float("nan"), latest_year=None, required_growth=None, probability=None)
+    assert brief.status_rows(pd.DataFrame([missing]), "zh")[0][2] == "—"
+
+
+def test_years_are_written_as_spans():
+    assert brief._years(pd.Series([2022, 2020, 2021])) == "2020–2022"
+    assert brief._years(pd.Series([2019, 2021])) == "2019, 2021"
+    assert brief._years(pd.Series([2024, 2024])) == "2024"
+
+
+def test_behind_orders_worst_status_then_lowest_ratio():
+    rows = pd.DataFrame({
+        "id": ["a", "b", "c", "d", "e"], "status": ["lagging", "on_track", "moving_away", "lagging",
+                                                   "needs_acceleration"],
+        "ratio": [0.3, 1.2, -0.5, 0.1, 0.7],
+    })
+    fake = brief.Brief("zh", "trend", "", None, None, None, None, rows, None)
+    assert list(brief.behind(fake)["id"]) == ["c", "d", "a", "e"]
+    assert list(brief.behind(fake, n=2)["id"]) == ["c", "d"]
+
+
+def test_html_displays_as_html_with_metadata():
+    piece = brief.Html("<p>x</p>")
+    assert piece._repr_html_() == "<p>x</p>"
+    piece.metadata = {"kzlib": {"title": "t"}}
+    assert piece._repr_html_() == ("<p>x</p>", {"kzlib": {"title": "t"}})
+
+
+# ---------------------------------------------------------------- a whole brief from the real data
+
+
+@pytest.fixture(scope="module")
+def action_one(tmp_path_factory) -> brief.Brief:
+    folder = tmp_path_factory.mktemp("brief")
+    with paths.OBSERVATIONS.open(encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        row, header = next(reader), reader.fieldnames
+    row["note"] = "<script>alert('note')</script>"
+    extra = Path(folder) / "note.csv"
+    with extra.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=header)
+        writer.writeheader()
+        writer.writerow(row)
+    return brief.load("zh", data=[str(extra)], action=1)
+
+
+def test_header_carries_title_and_goals(action_one):
+    head = brief.header(action_one)
+    goals = action_one.registry.action(1)["goals_zh"]
+    assert brief.esc(goals) in head
+    assert head.metadata["kzlib"]["title"].startswith("行动1：")
+
+
+def test_sources_list_every_source_escaped(action_one):
+    html = brief.sources(action_one)
+    assert "&lt;script&gt;alert(&#x27;note&#x27;)&lt;/script&gt;" in html and "<script" not in html
+    used = action_one.observations[action_one.observations["indicator"].isin(brief.indicators_of(action_one))]
+    used = used[used["file"] != "derived"]
+    for title in used["source_title"].unique():
+        assert brief.esc(title) in html
+
+
+def test_one_chart_per_numeric_target(action_one):
+    html = brief.trajectories(action_one)
+    assert html.count("<img ") == len(brief.chart_rows(action_one)) > 0
+
+
+def test_status_summary_counts_add_up(action_one):
+    html = brief.status_summary(action_one)
+    assert f"本行动共{len(action_one.rows)}个目标" in html
+    assert sum(brief.status_counts(action_one.rows).values()) == len(action_one.rows)

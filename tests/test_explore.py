@@ -1,0 +1,331 @@
+"""The scenario explorer: controls driven from code, outcomes checked against kzlib.assess and by hand."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import textwrap
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from PIL import Image
+
+from kzlib import assess, charts, explore, load_registry, paths, scenarios
+from kzlib.errors import ScenarioError
+
+# A tiny registry for action 1: two targets with data, one without, one milestone.
+INDICATORS = """\
+indicators:
+  - {id: gdp, name_zh: 地区生产总值, name_en: Gross regional product (GDP), unit: 亿元, unit_en: 100 million yuan,
+     direction: up, measure: amount, scope: 全区, source_zh: 统计公报, source_en: Statistical bulletin}
+  - {id: urbanisation_rate, name_zh: 常住人口城镇化率, name_en: Urbanisation rate of the resident population,
+     unit: "%", unit_en: "%", direction: up, measure: share, scope: 全区, source_zh: 统计公报, source_en: Statistical bulletin}
+  - {id: urban_built_area, name_zh: 城市建成区面积, name_en: Urban built-up area, unit: 平方公里, unit_en: km²,
+     direction: up, measure: amount, scope: 中心城区, source_zh: 城市建设统计年鉴, source_en: Urban construction yearbook}
+"""
+TARGETS = """\
+action: 1
+targets:
+  - {id: t_gdp, item: 1, indicator: gdp, kind: level, comparator: ">", value: 1000, unit: 亿元,
+     unit_en: 100 million yuan, name_zh: 地区生产总值, name_en: GDP, quote: 地区生产总值超过1000亿元}
+  - {id: t_urb, item: 2, indicator: urbanisation_rate, kind: share, comparator: ">", value: 60, unit: "%",
+     unit_en: "%", name_zh: 常住人口城镇化率, name_en: Urbanisation rate, quote: 常住人口城镇化率超过60%}
+  - {id: t_area, item: 3, indicator: urban_built_area, kind: level, comparator: ">=", value: 60, unit: 平方公里,
+     unit_en: km², name_zh: 城市建成区面积, name_en: Urban built-up area, quote: 拓展城市规模至60平方公里60万人以上}
+  - {id: t_airport, item: 4, kind: milestone, name_zh: 建成开州通用机场, name_en: Build the Kaizhou general airport,
+     quote: 建成开州通用机场}
+"""
+# Real figures, copied with their sources from data/observations.csv, so that the hand-worked numbers below
+# do not move when new data arrive.
+OBSERVATIONS = """\
+indicator,year,value,unit,source_title,source_link,source_date,flags,note
+gdp,2019,505.59,亿元,开州区简介（fhm8.cn 行政区划信息汇编，非官方）,http://www.fhm8.cn/shengshimingchen/1417949.html,,secondary,
+gdp,2020,535.81,亿元,2020年开州区国民经济和社会发展统计公报（开州区统计局、国家统计局开州调查队，2021-04-20；qinglite.cn转载）,https://qinglite.cn/doc/8240670e11c8e76b8,2021-04-20,preliminary,
+gdp,2023,686.91,亿元,2023年开州区国民经济和社会发展统计公报（重庆市开州区统计局、国家统计局开州调查队；开州日报2024-04-29第04版）,https://newspaper.kxzc.cn/kzrb/20240429/html/content_20240429004001.htm,2024-04-29,preliminary,
+gdp,2024,721.44,亿元,关于重庆市开州区2024年国民经济和社会发展计划执行情况及2025年计划草案的报告（开州区发展和改革委员会，2025-02）,https://www.cqkz.gov.cn/zwgk_238/fdzdgknr/ghjh/gmjjhshfzgh/202502/t20250225_14343086_wap.html,2025-02,preliminary,
+urbanisation_rate,2023,53.34,%,2023年开州区国民经济和社会发展统计公报（重庆市开州区统计局、国家统计局开州调查队；开州日报2024-04-29第04版）,https://newspaper.kxzc.cn/kzrb/20240429/html/content_20240429004001.htm,2024-04-29,,
+urbanisation_rate,2024,53.94,%,开州概况·综合实力（重庆市开州区人民政府网，载2024年统计公报数据）,http://www.cqkz.gov.cn/zwxx_238/zjkz/kzgk/201912/t20191227_3596120.html,,,
+"""
+SCENARIOS = """\
+# Test scenarios.
+scenarios:
+  trend: {label_zh: 延续现有趋势, label_en: Current trend continues, base: trend}
+  plan: {label_zh: 按目标路径推进, label_en: Plan path, base: plan}
+  gdp_6pct:
+    label_zh: 地区生产总值年均增长6%（示例假设）
+    label_en: GDP grows 6 % a year (illustrative assumption)
+    growth: {gdp: 6}
+    assumption: true
+"""
+GDP_2020, GDP_2023, GDP_2024 = 535.81, 686.91, 721.44
+
+
+@pytest.fixture(scope="module")
+def reg(tmp_path_factory):
+    root = tmp_path_factory.mktemp("registry")
+    (root / "indicators").mkdir()
+    (root / "targets").mkdir()
+    shutil.copy(paths.REGISTRY / "actions.yaml", root)
+    (root / "indicators" / "tiny.yaml").write_text(INDICATORS, encoding="utf-8")
+    (root / "targets" / "action-01.yaml").write_text(TARGETS, encoding="utf-8")
+    return load_registry(root)
+
+
+@pytest.fixture(scope="module")
+def obs():
+    df = pd.read_csv(io.StringIO(OBSERVATIONS), dtype={"flags": str, "note": str, "source_date": str}).fillna("")
+    df["value"] = df["value"].astype(float)
+    df["file"], df["row"] = "data/observations.csv", range(2, len(df) + 2)
+    return df
+
+
+@pytest.fixture(scope="module")
+def known(reg, tmp_path_factory):
+    path = tmp_path_factory.mktemp("scenarios") / "scenarios.yaml"
+    path.write_text(SCENARIOS, encoding="utf-8")
+    return scenarios.load_scenarios(path, registry=reg)
+
+
+@pytest.fixture
+def ex(reg, obs, known, tmp_path):
+    return explore.Explorer(reg, obs, None, known, action=1, lang="zh", user_file=tmp_path / "user.yaml")
+
+
+def row(df: pd.DataFrame, target: str) -> pd.Series:
+    return df[df["id"] == target].iloc[0]
+
+
+# ---------------------------------------------------------------- the controls
+
+
+def test_sliders_start_at_the_trend_with_the_plan_path_beside(ex):
+    trend = (GDP_2024 / GDP_2020) ** (1 / 4) - 1  # 2020 is the base point (latest at or before 2022): 7.72 %
+    needed = (1000 / GDP_2024) ** (1 / 3) - 1  # 2024 -> 2027: 11.50 %
+    assert ex.sliders["gdp"].value == pytest.approx(7.7)
+    knob = next(k for k in ex.knobs if k.indicator == "gdp")
+    assert knob.trend == pytest.approx(trend) and knob.needed == pytest.approx(needed)
+    assert explore.knob_note(knob, "zh") == "趋势 7.7% · 目标路径需 11.5%"
+    assert explore.knob_note(knob, "en") == "trend 7.7% · plan path needs 11.5%"
+    assert all(s.continuous_update is False for s in ex.sliders.values())
+    assert ex.overrides == {}
+
+
+def test_indicator_without_data_has_a_disabled_slider_and_a_note(ex):
+    assert ex.sliders["urban_built_area"].disabled
+    assert not ex.sliders["gdp"].disabled
+    knob = next(k for k in ex.knobs if k.indicator == "urban_built_area")
+    assert explore.knob_note(knob, "zh") == "暂无数据"
+    assert explore.knob_note(knob, "en") == "no data"
+    assert "暂无数据" in str(ex.slider_box.children[2].children[2].value)
+
+
+def test_growth_zero_keeps_the_latest_value(ex):
+    ex.sliders["gdp"].value = 0.0
+    gdp = row(ex.assessment, "t_gdp")
+    assert gdp["scenario_value"] == pytest.approx(GDP_2024)
+    assert gdp["scenario_status"] != "achieved"
+    assert "721.44亿元" in ex.table.value.split("地区生产总值")[1].split("</tr>")[0].split("0.0%")[1]
+
+
+def test_growth_of_12_percent_meets_the_target_in_2027(ex):
+    ex.sliders["gdp"].value = 12.0
+    gdp = row(ex.assessment, "t_gdp")
+    # 721.44 * 1.12 = 808.01; * 1.12 = 904.97 (2026, short of 1000); * 1.12 = 1013.57 (2027)
+    assert gdp["scenario_value"] == pytest.approx(721.44 * 1.12 * 1.12 * 1.12)
+    assert gdp["scenario_value"] == pytest.approx(1013.5713, abs=1e-4)
+    assert gdp["scenario_status"] == "achieved"
+    assert gdp["scenario_year_met"] == 2027
+    assert "可实现目标，2027年达到" in ex.judgement_box.value
+
+
+def test_the_explorer_shows_what_assess_says_under_the_same_overrides(ex, reg, obs, known):
+    before = ex.table.value
+    ex.sliders["gdp"].value = 9.3
+    assert ex.overrides == {"gdp": 9.3 / 100}
+    expected = assess.assess(reg, obs, scenario=known["trend"], overrides={"gdp": 9.3 / 100}, action=1)
+    pd.testing.assert_frame_equal(ex.assessment, expected)
+    path = scenarios.project(reg, obs, known["trend"], overrides={"gdp": 9.3 / 100})
+    pd.testing.assert_frame_equal(ex.paths[ex.paths["indicator"].isin(["gdp", "urbanisation_rate"])]
+                                  .reset_index(drop=True),
+                                  path[path["indicator"].isin(["gdp", "urbanisation_rate"])].reset_index(drop=True))
+    assert ex.table.value == explore.status_table(expected, "zh") != before
+    # the untouched indicator keeps the start scenario's pace
+    assert row(ex.assessment, "t_urb")["scenario_value"] == row(expected, "t_urb")["scenario_value"]
+
+
+def test_starting_from_a_scenario_puts_its_growth_on_the_sliders(ex, reg, obs, known):
+    ex.scenario.value = "gdp_6pct"
+    assert ex.sliders["gdp"].value == pytest.approx(6.0)
+    assert ex.overrides == {}
+    ex.scenario.value = "plan"
+    assert ex.sliders["gdp"].value == pytest.approx(11.5)
+    assert ex.overrides == {}  # untouched: exactly the plan scenario, not a rounded copy of it
+    expected = assess.assess(reg, obs, scenario=known["plan"], action=1)
+    pd.testing.assert_frame_equal(ex.assessment, expected)
+    assert row(ex.assessment, "t_gdp")["scenario_value"] == pytest.approx(1000)  # the plan path just reaches it
+
+
+def test_as_of_year_moves_the_latest_point_and_the_trend(ex):
+    ex.as_of.value = 2023
+    assert ex.sliders["gdp"].value == pytest.approx(8.6)  # (686.91 / 535.81) ** (1/3) - 1 = 8.63 %
+    assert row(ex.assessment, "t_gdp")["latest_value"] == GDP_2023
+    ex.sliders["gdp"].value = 0.0
+    assert row(ex.assessment, "t_gdp")["scenario_value"] == pytest.approx(GDP_2023)
+
+
+def test_language_switch_keeps_the_assumptions(ex):
+    ex.scenario.value = "gdp_6pct"
+    ex.as_of.value = 2023
+    ex.sliders["gdp"].value = 10.0
+    ex.lang.value = "en"
+    assert (ex.action.value, ex.scenario.value, ex.as_of.value) == (1, "gdp_6pct", 2023)
+    assert ex.sliders["gdp"].value == 10.0 and ex.overrides == {"gdp": 0.1}
+    assert "Assumed growth" in ex.table.value and "Under the current assumptions (10.0% a year)" in ex.judgement_box.value
+    assert "地区生产总值" not in ex.judgement_box.value
+    assert ex.action.options[0][0].startswith("1. Strengthening")
+
+
+def test_charts_follow_the_slider_and_match_a_fresh_trajectory(ex, obs):
+    ex.sliders["gdp"].value = 7.9
+    image = ex.chart_box.children[0].value
+    fig = charts.trajectory(row(ex.assessment, "t_gdp").to_dict(), obs, ex.paths, "zh")
+    fresh = explore.png_bytes(fig)
+    pixels = [np.asarray(Image.open(io.BytesIO(b)).convert("RGB")).astype(int) for b in (image, fresh)]
+    assert pixels[0].shape == pixels[1].shape
+    assert (pixels[0] == pixels[1]).all()  # the same image as a new figure, pixel for pixel
+    ex.sliders["gdp"].value = 8.3
+    assert ex.chart_box.children[0].value != image
+    assert len(ex.chart_box.children) == 3  # numeric targets; the milestone has no chart
+
+
+@given(trend=st.floats(-0.3, 0.6), needed=st.floats(-0.3, 0.6) | st.none(), start=st.floats(-0.3, 0.6) | st.none())
+def test_slider_range_holds_its_start_on_the_grid(trend, needed, start):
+    knob = explore.Knob("x", "x", "x", True, trend, needed, start)
+    low, high = explore.slider_bounds(knob)
+    value = explore.start_value(knob)
+    assert low < high and low <= value <= high
+    assert low <= -10 and high >= 20
+    assert abs(value * 10 - round(value * 10)) < 1e-6
+
+
+def test_house_css_keeps_only_kzlib_classes_scoped_to_the_explorer():
+    css = "/* c { x } */ :root { --rule: #ddd; } body { margin: 0; } img { width: 1px; } " \
+          ".kz-chip { padding: 1px; } table.kz-table td { border: 0; } @media print { h2 { a: b; } }"
+    assert explore.house_css(css) == ".kz-explorer { --rule: #ddd; }.kz-chip { padding: 1px; }table.kz-table td { border: 0; }"
+
+
+# ---------------------------------------------------------------- saving scenarios
+
+
+def test_saved_scenario_loads_back_with_the_same_growth(ex, reg, obs, tmp_path):
+    ex.sliders["gdp"].value = 9.3
+    written = ex.save("zz_test_fast_gdp")
+    assert written == tmp_path / "user.yaml"
+    saved = scenarios.load_scenarios(written, registry=reg)["zz_test_fast_gdp"]
+    assert saved.growth == {"gdp": 9.3 / 100} and saved.base == "trend" and saved.assumption
+    assert "zz_test_fast_gdp" in [v for _, v in ex.scenario.options]
+    again = assess.assess(reg, obs, scenario=saved, action=1)
+    cols = ["scenario_value", "scenario_status", "scenario_year_met"]
+    pd.testing.assert_frame_equal(again[cols], ex.assessment[cols])
+
+
+def test_saving_keeps_the_start_scenario_and_the_file_comments(reg, tmp_path):
+    path = tmp_path / "mine.yaml"
+    path.write_text(textwrap.dedent("""\
+        # my scenarios
+        scenarios:
+            first: {label_zh: 甲, label_en: A, growth: {gdp: 5}}
+        """), encoding="utf-8")
+    start = scenarios.Scenario("slow", "慢", "Slow", shift={"gdp": -0.02, "urbanisation_rate": -0.01})
+    new = scenarios.with_overrides(start, {"gdp": 0.05}, name="second", label_zh="乙", label_en="B")
+    scenarios.save_scenario(new, path, registry=reg)
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# my scenarios\nscenarios:\n    first:")
+    found = scenarios.load_scenarios(path, registry=reg)
+    assert list(found) == ["first", "second"]
+    assert found["second"].growth == {"gdp": 0.05}
+    assert found["second"].shift == {"urbanisation_rate": -0.01}  # the start's shift, but not for gdp
+
+
+def test_saving_refuses_bad_and_taken_names(ex, tmp_path):
+    ex.save("zz_test_twice")
+    with pytest.raises(ScenarioError, match="already exists"):
+        ex.save("zz_test_twice")
+    with pytest.raises(ScenarioError, match="user.yaml.*expected a letter"):
+        ex.save("2fast")
+    with pytest.raises(ScenarioError, match="already exists"):
+        ex.save("trend")  # defined in data/scenarios.yaml
+
+
+def test_save_button_reports_errors_in_the_panel(ex):
+    ex.save_name.value = "bad name"
+    ex.save_button.click()
+    assert "expected a letter" in ex.message.value
+    ex.save_name.value = "zz_test_ok"
+    ex.save_button.click()
+    assert "kz render --scenario zz_test_ok" in ex.message.value
+
+
+def test_default_scenarios_merge_the_user_file(tmp_path):
+    user = tmp_path / "user.yaml"
+    user.write_text("scenarios:\n  mine: {label_zh: 我的, label_en: Mine, growth: {gdp: 7}}\n", encoding="utf-8")
+    merged = scenarios.load_scenarios(user=user)
+    assert set(scenarios.load_scenarios(paths.SCENARIOS)) | {"mine"} == set(merged)
+    assert merged["mine"].growth == {"gdp": 0.07}
+    assert "mine" not in scenarios.load_scenarios(user=tmp_path / "absent.yaml")
+    user.write_text("scenarios:\n  trend: {label_zh: 我的, label_en: Mine}\n", encoding="utf-8")
+    with pytest.raises(ScenarioError, match="'trend' is already defined in data/scenarios.yaml"):
+        scenarios.load_scenarios(user=user)
+
+
+# ---------------------------------------------------------------- the notebook
+
+
+NOTEBOOK = paths.NOTEBOOKS / "explore.ipynb"
+
+
+def test_notebook_is_committed_without_outputs():
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert "parameters" in code[0].metadata.get("tags", [])
+    assert all(not c.outputs and c.execution_count is None for c in code)
+
+
+def test_notebook_runs_under_papermill(tmp_path):
+    papermill = pytest.importorskip("papermill")
+    out = tmp_path / "explore.ipynb"
+    papermill.execute_notebook(str(NOTEBOOK), str(out), parameters={"action": 1, "lang": "en"},
+                               kernel_name="python3", cwd=str(tmp_path), progress_bar=False)
+    nb = json.loads(Path(out).read_text(encoding="utf-8"))
+    outputs = [o for c in nb["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o.get("output_type") == "error"]
+    assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
+
+
+def test_untouched_explorer_agrees_with_the_brief_on_the_project_data():
+    from kzlib import brief
+
+    ex = explore.load(action=1, lang="zh", scenario="trend", user_file=Path("/nonexistent/user.yaml"))
+    b = brief.load("zh", scenario="trend", action=1)
+    pd.testing.assert_frame_equal(ex.assessment.reset_index(drop=True), b.rows.reset_index(drop=True))
+    assert explore.brief.status_rows(b.rows[b.rows["kind"] != "milestone"], "zh")[0][0] in ex.table.value
+
+
+def test_a_saved_scenario_is_what_the_brief_uses(tmp_path, monkeypatch):
+    from kzlib import brief
+
+    user = tmp_path / "scenarios.user.yaml"
+    monkeypatch.setattr(paths, "USER_SCENARIOS", user)
+    ex = explore.load(action=1, lang="en", scenario="trend")
+    slider = ex.sliders["gdp"]
+    slider.value = round(slider.value + 2.0, 1)
+    ex.save("zz_test_brief")
+    b = brief.load("en", scenario="zz_test_brief", action=1)  # what the action notebook calls
+    cols = ["id", "scenario_value", "scenario_status", "scenario_year_met"]
+    pd.testing.assert_frame_equal(b.rows[cols].reset_index(drop=True), ex.assessment[cols].reset_index(drop=True))
