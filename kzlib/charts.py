@@ -35,7 +35,7 @@ LABELS = {
         "floor": "每年底线", "ceiling": "每年上限", "range": "目标区间", "plan_period": "规划期",
         "broken": "未守住的年份", "gap": "缺数年份（点线）",
         "every_year": "目标：{start}—{end}年每年 {target}",
-        "no_data": "暂无数据", "one_obs": "仅有{year}年一个观测值，暂无法评估", "no_obs": "尚无观测值",
+        "no_data": "暂无数据", "one_obs": "仅有{year}年一个观测值，暂无法评估",
         "target_line": "目标：{year}年 {target}", "base_line": "基期：{year}年",
         "dashboard": "行动{action}　目标进度一览", "dashboard_any": "目标进度一览",
         "task_axis": "任务进度（竖线 = 时间进度）", "time": "时间进度", "milestones": "里程碑",
@@ -50,7 +50,6 @@ LABELS = {
         "broken": "Year not held", "gap": "Years without data (dotted)",
         "every_year": "Target: {target} every year {start}–{end}",
         "no_data": "No data yet", "one_obs": "Only one observation ({year}), too few to assess",
-        "no_obs": "No observations yet",
         "target_line": "Target: {target} by {year}", "base_line": "base year {year}",
         "dashboard": "Action {action}: progress at a glance", "dashboard_any": "Progress at a glance",
         "task_axis": "Task progress (tick = share of time elapsed)", "time": "Time elapsed",
@@ -265,10 +264,11 @@ def _draw_target(ax: Axes, row: Mapping[str, Any], lang: str, x_left: float) -> 
 
 def _no_data_panel(ax: Axes, obs: pd.DataFrame, lang: str) -> None:
     words = LABELS[lang]
-    detail = words["one_obs"].format(year=int(obs["year"].iloc[0])) if len(obs) == 1 else words["no_obs"]
     ax.text(0.5, 0.55, words["no_data"], transform=ax.transAxes, ha="center", va="center", fontsize=16,
             color=MUTED, bbox={"boxstyle": "round,pad=0.5", "facecolor": "#F4F4F4", "edgecolor": "#D0D0D0"})
-    ax.text(0.5, 0.38, detail, transform=ax.transAxes, ha="center", va="center", fontsize=9, color=MUTED)
+    if len(obs) == 1:
+        ax.text(0.5, 0.3, words["one_obs"].format(year=int(obs["year"].iloc[0])), transform=ax.transAxes,
+                ha="center", va="center", fontsize=9, color=MUTED)
 
 
 def _axis_unit(row: Mapping[str, Any], obs: pd.DataFrame, lang: str, indicator_row: Mapping[str, Any] | None) -> str:
@@ -300,7 +300,7 @@ def trajectory(target: Mapping[str, Any], observations: pd.DataFrame | None, pat
     if base_year is not None and len(obs):
         obs = obs[obs["year"] >= int(base_year) - HISTORY_YEARS]
 
-    fig = _figure()
+    fig = _figure(settings.FIGURE_HEIGHT if len(obs) else settings.NO_DATA_HEIGHT)
     ax = fig.add_subplot()
     first_year = int(obs["year"].min()) if len(obs) else settings.DEFAULT_BASE_YEAR
     x_left = min(first_year, int(base_year) if base_year is not None else first_year) - 0.5

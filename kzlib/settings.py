@@ -59,4 +59,5 @@ FONT_FAMILY = {"zh": "Noto Sans CJK SC", "en": "Noto Sans CJK SC"}
 FONT_FALLBACK = "DejaVu Sans"
 FIGURE_WIDTH = 7.0  # inches
 FIGURE_HEIGHT = 4.0
+NO_DATA_HEIGHT = 2.6  # a target with no observation yet: a compact panel
 FIGURE_DPI = 120
