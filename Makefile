@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # JupyterLab refuses to run as root without --allow-root (containers, CI machines).
 LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: setup briefs status test lint lab bench clean
+.PHONY: setup briefs status test lab bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -33,6 +33,8 @@ lab: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/assess_speed.py
 	$(BIN)/python bench/render_speed.py
+	$(BIN)/python bench/explore_speed.py
+	$(BIN)/python bench/observations_speed.py
 
 clean:
 	rm -rf outputs/html outputs/notebooks outputs/cache
