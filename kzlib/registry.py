@@ -21,6 +21,8 @@ INDICATOR_COLUMNS = [
 ]
 ACTION_COLUMNS = ["action", "title_zh", "title_en", "goals_zh", "goals_en"]
 
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ten times faster
+
 NUMERIC_KINDS = tuple(k for k in settings.TARGET_KINDS if k not in ("milestone", "benchmark"))
 
 
@@ -65,7 +67,7 @@ class Registry:
 
 def _read_yaml(path: Path, problems: list[Problem]) -> object:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         problems.append(Problem(str(path), f"cannot be read as UTF-8 YAML: {exc}"))
         return None

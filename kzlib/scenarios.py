@@ -23,6 +23,7 @@ import yaml
 
 from kzlib import assess, paths, settings
 from kzlib.errors import Problem, ScenarioError
+from kzlib.registry import SAFE_LOADER
 
 BASES = ("trend", "plan")
 ENTRY_KEYS = ("label_zh", "label_en", "base", "growth", "shift", "values", "assumption", "note_zh", "note_en")
@@ -152,7 +153,7 @@ def load_scenarios(path: str | Path | None = None, registry=None, user: str | Pa
     file = _rel(path)
     try:
         text = path.read_text(encoding="utf-8")
-        doc = yaml.safe_load(text)
+        doc = yaml.load(text, Loader=SAFE_LOADER)
     except FileNotFoundError:
         raise ScenarioError([Problem(file, "file is missing")]) from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
