@@ -76,7 +76,6 @@ WORDS = {
 }
 BEHIND = ("moving_away", "lagging", "needs_acceleration")
 PALETTE_COLOURS = 64
-FIRST_GAP_YEAR = 2020
 
 
 class Html(str):
@@ -376,7 +375,7 @@ def last_data_year(b: Brief) -> int:
 
 def gap_rows(b: Brief) -> list[list[str]]:
     """Cells of the data-gaps table: indicator, years held, years missing, likely source."""
-    table_ = observations.gaps(b.registry, b.observations, range(FIRST_GAP_YEAR, last_data_year(b) + 1))
+    table_ = observations.gaps(b.registry, b.observations, range(settings.GAP_FIRST_YEAR, last_data_year(b) + 1))
     table_ = table_[table_["indicator"].isin(indicators_of(b))]
     table_ = table_[table_["missing"].str.strip() != ""]
     return [[esc(r[f"name_{b.lang}"]), esc(r["have"]), esc(r["missing"]), esc(r["likely_source"])]

@@ -222,7 +222,7 @@ def build_parser() -> argparse.ArgumentParser:
                                     "columns; fill them in and pass the file back with --data or `kz data add`.")
     p.add_argument("--format", choices=("table", "csv", "xlsx"), default="table")
     p.add_argument("-o", "--output", help="write to FILE instead of standard output")
-    p.add_argument("--from", dest="start", type=int, default=2020, metavar="YEAR")
+    p.add_argument("--from", dest="start", type=int, default=settings.GAP_FIRST_YEAR, metavar="YEAR")
     p.add_argument("--to", dest="end", type=int, default=settings.PLAN_END, metavar="YEAR")
     add_data_argument(p)
     p.set_defaults(func=_cmd_data_gaps)

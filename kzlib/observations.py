@@ -876,7 +876,7 @@ def _gap_indicators(reg: Registry) -> dict[str, list[str]]:
     return out
 
 
-def gaps(reg: Registry, observations: pd.DataFrame, years: Iterable[int] = range(2020, settings.PLAN_END + 1),
+def gaps(reg: Registry, observations: pd.DataFrame, years: Iterable[int] = range(settings.GAP_FIRST_YEAR, settings.PLAN_END + 1),
          ) -> pd.DataFrame:
     """Per indicator of a numeric target: the years with figures, the missing years, unit and likely source."""
     years = list(years)
@@ -902,7 +902,7 @@ GAP_WORKSHEET_COLUMNS = [
 
 
 def gap_worksheet(reg: Registry, observations: pd.DataFrame,
-                  years: Iterable[int] = range(2020, settings.PLAN_END + 1)) -> pd.DataFrame:
+                  years: Iterable[int] = range(settings.GAP_FIRST_YEAR, settings.PLAN_END + 1)) -> pd.DataFrame:
     """One row per missing indicator-year, value and source left empty: fill in and load with --data."""
     rows = []
     for g in gaps(reg, observations, years).to_dict("records"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 PLAN_START = 2023
 PLAN_END = 2027
 DEFAULT_BASE_YEAR = 2022
+GAP_FIRST_YEAR = 2020  # data-gap worksheets ask for figures from this year on (the pre-plan baseline)
 YEAR_RANGE = (2000, 2035)
 
 # Growth-ratio thresholds (Eurostat / Open SDG ProgressMeasure).
