@@ -37,6 +37,7 @@ SLIDER_LIMITS = (-50.0, 100.0)  # percent a year: the most a slider spans
 CHART_CACHE = 256  # PNGs kept, so that going back to an earlier value is instant
 PNG_OPTIONS = {"compress_level": 1}  # fast to write; the explorer's images are never stored
 FIRST_AS_OF = settings.DEFAULT_BASE_YEAR  # earliest data year offered in the as-of control
+ALL_DATA = 0  # the as-of control's value for "all data" (ipywidgets shows a None value as no selection)
 BRIEF_CSS = Path(__file__).resolve().parent / "templates" / "brief" / "brief.css"
 
 WORDS = {
@@ -377,7 +378,8 @@ class Explorer:
             years = sorted({*years, int(as_of)}, reverse=True)
         self.action = w.Dropdown(value=int(action), options=[(str(n), n) for n in actions])
         self.lang = w.ToggleButtons(value=lang, options=LANG_BUTTONS)
-        self.as_of = w.Dropdown(value=None if as_of is None else int(as_of), options=[("", None), *((str(y), y) for y in years)])
+        self.as_of = w.Dropdown(value=ALL_DATA if as_of is None else int(as_of),
+                                options=[("", ALL_DATA), *((str(y), y) for y in years)])
         self.scenario = w.Dropdown(value=scenario, options=list(self.known))
         self.reset = w.Button(icon="undo")
         self.save_name = w.Text(continuous_update=False)
@@ -389,6 +391,10 @@ class Explorer:
         self.lang.observe(self._on_lang, names="value")
         self.reset.on_click(lambda _button: self._reset())
         self.save_button.on_click(self._on_save)
+
+    def data_year(self) -> int | None:
+        """The as-of year chosen (None: all data)."""
+        return None if self.as_of.value == ALL_DATA else int(self.as_of.value)
 
     def _outputs(self) -> None:
         self.title = w.HTML()
@@ -421,7 +427,7 @@ class Explorer:
             widget.value = f"<h3>{brief.esc(words[key])}</h3>"
         titles = self.registry.actions.set_index("action")[f"title_{lang}"].to_dict()
         self._relabel(self.action, [(f"{n}. {titles[n]}", n) for n in titles])
-        self._relabel(self.as_of, [(words["latest"], None), *((str(y), y) for _, y in self.as_of.options[1:])])
+        self._relabel(self.as_of, [(words["latest"], ALL_DATA), *((str(y), y) for _, y in self.as_of.options[1:])])
         self._relabel(self.scenario, [(getattr(s, f"label_{lang}") or name, name) for name, s in self.known.items()])
         for control, key in ((self.action, "action"), (self.lang, "lang"), (self.as_of, "as_of"),
                              (self.scenario, "scenario")):
@@ -469,7 +475,7 @@ class Explorer:
 
     def base(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """The start scenario's assessment of the action and its projection, without overrides (cached)."""
-        key = (self.scenario.value, self.as_of.value, self.action.value)
+        key = (self.scenario.value, self.data_year(), self.action.value)
         if key not in self._base:
             self._base[key] = self._compute(None)
         return self._base[key]
@@ -488,7 +494,7 @@ class Explorer:
 
     def _compute(self, overrides: Mapping[str, float] | None) -> tuple[pd.DataFrame, pd.DataFrame]:
         scenario = self.known[self.scenario.value]
-        as_of, (reg, obs) = self.as_of.value, self.scope()
+        as_of, (reg, obs) = self.data_year(), self.scope()
         rows = assess.assess(reg, obs, as_of=as_of, scenario=scenario, milestones=self.milestones,
                              overrides=overrides, action=self.action.value)
         path = scenarios.project(reg, obs, scenario, as_of=as_of, overrides=overrides)
@@ -507,7 +513,7 @@ class Explorer:
     def _reset(self) -> None:
         """Sliders back to the start scenario (after a change of action, data year or scenario), then redraw."""
         rows, path = self.base()
-        self.knobs = knobs(self.registry, rows, path, self.series(self.as_of.value), self.action.value)
+        self.knobs = knobs(self.registry, rows, path, self.series(self.data_year()), self.action.value)
         self.sliders = {}
         for knob in self.knobs:
             low, high = slider_bounds(knob)
@@ -522,7 +528,7 @@ class Explorer:
         """Re-assess the action under the current assumptions and redraw every output."""
         overrides = self.overrides
         self.assessment, self.paths = self._compute(overrides) if overrides else self.base()
-        lang, as_of = self.lang.value, self.as_of.value
+        lang, as_of = self.lang.value, self.data_year()
         scenario = self.known[self.scenario.value]
         label = WORDS[lang]["assumed"] if overrides else (getattr(scenario, f"label_{lang}") or scenario.name)
         obs = self.observations if as_of is None else self.observations[self.observations["year"] <= as_of]

@@ -179,6 +179,15 @@ def test_as_of_year_moves_the_latest_point_and_the_trend(ex):
     assert row(ex.assessment, "t_gdp")["scenario_value"] == pytest.approx(GDP_2023)
 
 
+def test_as_of_control_starts_on_all_data_with_a_visible_label(ex):
+    # ipywidgets shows a None value as an empty box: "all data" must be a real, labelled option.
+    assert ex.as_of.label in ("全部数据", "all data")
+    assert ex.data_year() is None
+    ex.as_of.value = 2023
+    ex.as_of.index = 0
+    assert ex.data_year() is None and row(ex.assessment, "t_gdp")["latest_value"] != GDP_2023
+
+
 def test_language_switch_keeps_the_assumptions(ex):
     ex.scenario.value = "gdp_6pct"
     ex.as_of.value = 2023
