@@ -114,9 +114,17 @@ def use_style(lang: str = "zh") -> None:
     mpl.rcParams.update(house_rc(lang))
 
 
-def _figure(height: float = settings.FIGURE_HEIGHT) -> Figure:
+def _figure(height: float = settings.FIGURE_HEIGHT, fixed: bool = False) -> Figure:
     # A bare Figure, not pyplot's: nothing is kept alive after the caller drops it, nothing shows twice.
-    return Figure(figsize=(settings.FIGURE_WIDTH, height), dpi=settings.FIGURE_DPI, layout="constrained")
+    return Figure(figsize=(settings.FIGURE_WIDTH, height), dpi=settings.FIGURE_DPI,
+                  layout=None if fixed else "constrained")
+
+
+def _fixed_layout(fig: Figure, title_lines: int) -> None:
+    """Margins in inches for the no-data panel, whose parts are known: no layout solver needed."""
+    width, height = fig.get_size_inches()
+    top = 0.62 + 0.2 * (title_lines - 1)
+    fig.subplots_adjust(left=0.8 / width, right=1 - 0.12 / width, top=1 - top / height, bottom=0.62 / height)
 
 
 def _text_colour(hex_colour: str) -> str:
@@ -300,7 +308,8 @@ def trajectory(target: Mapping[str, Any], observations: pd.DataFrame | None, pat
     if base_year is not None and len(obs):
         obs = obs[obs["year"] >= int(base_year) - HISTORY_YEARS]
 
-    fig = _figure(settings.FIGURE_HEIGHT if len(obs) else settings.NO_DATA_HEIGHT)
+    fixed = len(obs) == 0  # the compact no-data panel has a fixed layout (drawn for most targets; fast)
+    fig = _figure(settings.NO_DATA_HEIGHT if fixed else settings.FIGURE_HEIGHT, fixed)
     ax = fig.add_subplot()
     first_year = int(obs["year"].min()) if len(obs) else settings.DEFAULT_BASE_YEAR
     x_left = min(first_year, int(base_year) if base_year is not None else first_year) - 0.5
@@ -377,8 +386,8 @@ def trajectory(target: Mapping[str, Any], observations: pd.DataFrame | None, pat
     ax.text(settings.PLAN_START - 0.45, 1.0, f" {words['plan_period']}", transform=ax.get_xaxis_transform(),
             ha="left", va="top", fontsize=7.5, color=MUTED)
 
-    name = text.name_of(row, lang)
-    ax.set_title(_wrap(name, 62 if lang == "zh" else 70), loc="left", pad=20, fontsize=11, color=INK)
+    name = _wrap(text.name_of(row, lang), 62 if lang == "zh" else 70)
+    ax.set_title(name, loc="left", y=1.0, pad=20, fontsize=11, color=INK)  # y given: no costly auto-placement
     goal = text.target_text(row, lang)
     every_year = row.get("kind") in ("maintain", "flow")
     line = words["every_year" if every_year else "target_line"]
@@ -388,10 +397,15 @@ def trajectory(target: Mapping[str, Any], observations: pd.DataFrame | None, pat
     ax.text(0, 1.02, ("；" if lang == "zh" else "; ").join(sub), transform=ax.transAxes, fontsize=8.5,
             color=MUTED, va="bottom")
     _status_tag(ax, status, lang)
-    if handles:
-        fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 4 if lang == "zh" else 3),
-                   fontsize=8,
-                   handlelength=2.2, columnspacing=1.2)
+    ncols = min(len(handles), 4 if lang == "zh" else 3)
+    if fixed:
+        _fixed_layout(fig, name.count("\n") + 1)
+        if handles:
+            fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.0), ncols=ncols, fontsize=8,
+                       handlelength=2.2, columnspacing=1.2, frameon=False)
+    elif handles:
+        fig.legend(handles=handles, loc="outside lower center", ncols=ncols, fontsize=8, handlelength=2.2,
+                   columnspacing=1.2)
     return fig
 
 
