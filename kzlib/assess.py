@@ -8,8 +8,10 @@ form is used instead: share of the distance covered / share of the time elapsed,
 Rules this module adds for kinds Open SDG does not have:
 
 - `maintain` / `flow`: every observed year of the plan period (settings.PLAN_START to the target year) must hold
-  the floor. None broken -> achieved; the latest year broken -> moving_away; an earlier year broken but the
-  latest held -> lagging. The broken years are listed in `broken_years`.
+  the floor. None broken -> achieved; the latest year broken and the value moved further from the floor
+  since the previous figure -> moving_away; the latest year broken otherwise (a single figure, or moving back
+  towards the floor) -> lagging; an earlier year broken but the latest held -> lagging. The broken years are
+  listed in `broken_years`.
 - `range`: met inside its bounds; outside, judged against the nearer bound (below -> reach the lower bound,
   higher is better; above -> come down to the upper bound, lower is better).
 - `~` (左右) and `=` are judged as reaching the value in the target's direction.
@@ -453,7 +455,10 @@ def _floor_target(tg: Mapping, goal: Goal, years: np.ndarray, values: np.ndarray
         span = f"{int(years[in_plan][0])}-{int(years[in_plan][-1])}"
         out.update(status="achieved", reason=f"held the floor in every observed plan year ({span})")
     elif broken[-1] == t:
-        out.update(status="moving_away", reason=f"below the floor in {', '.join(map(str, broken))}, including the latest year")
+        worse = len(values) > 1 and d * (xt - float(values[-2])) < 0
+        out.update(status="moving_away" if worse else "lagging",
+                   reason=f"below the floor in {', '.join(map(str, broken))}, including the latest year"
+                          + ("; moving further from it" if worse else ""))
     else:
         out.update(status="lagging", reason=f"broke the floor in {', '.join(map(str, broken))}; held it in {t}")
     out["projected_value"] = _value_at(pace, t, xt, end)

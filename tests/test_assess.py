@@ -222,7 +222,9 @@ def test_range(series, status, ratio, bound):
 @pytest.mark.parametrize(("series", "status", "broken"), [
     ({2022: 31, 2023: 30.5, 2024: 30.2}, "achieved", []),
     ({2022: 31, 2023: 29.5, 2024: 30.2}, "lagging", [2023]),  # broke the floor in 2023, held it in 2024
-    ({2022: 31, 2023: 30.5, 2024: 29.0}, "moving_away", [2024]),  # below the floor in the latest year
+    ({2022: 31, 2023: 30.5, 2024: 29.0}, "moving_away", [2024]),  # below the floor in 2024 and falling
+    ({2022: 28, 2023: 29.5}, "lagging", [2023]),  # below the floor in 2023 but rising towards it
+    ({2023: 29.0}, "lagging", [2023]),  # one figure below the floor: short of it, no movement to judge
     ({2021: 31, 2022: 29}, "no_data", []),  # nothing in the plan period yet
 ])
 def test_maintain_every_year(series, status, broken):
