@@ -65,13 +65,13 @@ def _scaled_en(x: float, digits: int, scale: float) -> str:
     precision = scale * 10.0 ** -digits
     for size, word in ((1e9, " billion"), (1e6, " million")):
         if abs(x) >= size:
-            shown = int(min(2, max(0, round(math.log10(size / precision)))))
+            shown = int(max(0, round(math.log10(size / precision))))  # every digit the plan's unit carried
             return _plain(x / size, shown, "en") + word
     return _plain(x, max(0, -round(math.log10(precision))), "en")
 
 
 def format_number(x: float | None, lang: str, unit: str | None = None, digits: int = 2, fixed: bool = False) -> str:
-    """A value in the plan's unit as a reader writes it: zh 721.44亿元, 11.5%; en 72.14 billion yuan, 11.5%.
+    """A value in the plan's unit as a reader writes it: zh 721.44亿元, 11.5%; en 72.144 billion yuan, 11.5%.
 
     Trailing zeros are dropped (1000亿元) unless `fixed` (rates: 2.0%).
     """

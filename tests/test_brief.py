@@ -62,7 +62,7 @@ def test_status_row_cells_zh_and_en():
     assert "需加快" in zh[1]
     assert zh[2:] == ["721.44亿元（2024）", "&gt;1000亿元（2027年）", "278.56亿元", "11.5%", "42%"]
     en = brief.status_rows(pd.DataFrame([GDP_ROW]), "en")[0]
-    assert en[2:] == ["72.14 billion yuan (2024)", "&gt;100 billion yuan (2027)", "27.86 billion yuan", "11.5%",
+    assert en[2:] == ["72.144 billion yuan (2024)", "&gt;100 billion yuan (2027)", "27.856 billion yuan", "11.5%",
                       "42%"]
 
 

@@ -41,7 +41,8 @@ def assess_row(**changes: object) -> dict:
     (1.2, "zh", "pp", "1.2个百分点"),
     (8285, "zh", "人", "8285人"),                         # no thousands separator in Chinese
     (2.05, "zh", None, "2.05"),
-    (721.44, "en", "100 million yuan", "72.14 billion yuan"),   # 721.44 × 10^8 = 7.2144 × 10^10
+    (721.44, "en", "100 million yuan", "72.144 billion yuan"),  # 721.44 × 10^8 = 7.2144 × 10^10, every digit kept
+    (173.4, "en", "10 thousand mu", "1.734 million mu"),        # 173.4 × 10^4 = 1,734,000: not rounded to 1.73
     (1000, "en", "100 million yuan", "100 billion yuan"),
     (0.5, "en", "100 million yuan", "50 million yuan"),         # 0.5 × 10^8
     (125, "en", "10 thousand people", "1.25 million people"),   # 125 × 10^4
@@ -121,7 +122,7 @@ def test_example_sentence_from_the_contract() -> None:
     row = assess_row()
     assert judgement(row, "zh") == ("2024年地区生产总值721.44亿元，距1000亿元目标尚差278.56亿元；2025—2027年需年均"
                                     "增长约11.5%，约为2020—2024年年均增速（7.7%）的1.5倍，需加快。")
-    assert judgement(row, "en") == ("GDP was 72.14 billion yuan in 2024, 27.86 billion yuan short of the target of "
+    assert judgement(row, "en") == ("GDP was 72.144 billion yuan in 2024, 27.856 billion yuan short of the target of "
                                     "100 billion yuan; it needs to grow by about 11.5% a year in 2025–2027, 1.5 times "
                                     "the pace of 2020–2024 (7.7% a year), so it needs to speed up.")
 
@@ -215,7 +216,7 @@ def test_single_observation_is_no_data() -> None:
                      status="no_data", base_year=None, latest_year=2023, latest_value=118.56, n_obs=1)
     assert judgement(row, "zh", source="统计公报") == (
         "常住人口仅有2023年一个观测值（118.56万人），无法计算增速；请从统计公报补充2022年以来其他年份的数据。")
-    assert judgement(row, "en") == ("Resident population has a single observation (1.19 million people in 2023), "
+    assert judgement(row, "en") == ("Resident population has a single observation (1.1856 million people in 2023), "
                                     "too few to measure its pace; collect the other years since 2022.")
 
 
