@@ -299,13 +299,18 @@ def _maintain(row: Mapping[str, Any], lang: str) -> str:
     if lang == "zh":
         rule = f"规划要求{name}每年{'不高于' if down else '不低于'}{floor}"
         if broken:
-            return f"{rule}；{_list_years(broken, lang)}{'高于上限' if down else '低于底线'}，未能保持。"
+            back = f"{int(year)}年为{value_text(row, latest, lang)}，已回到{'上限以下' if down else '底线以上'}。" \
+                if year is not None and int(year) not in broken else ""
+            return f"{rule}；{_list_years(broken, lang)}{'高于上限' if down else '低于底线'}，未能保持" + \
+                (f"；{back}" if back else "。")
         if year is None:
             return f"{rule}；暂无观测数据，无法评估。"
         return f"{rule}；截至{int(year)}年，有观测的年份均已保持（{int(year)}年为{value_text(row, latest, lang)}）。"
     rule = f"The plan requires {_en_subject(name)} to stay {'at or below' if down else 'at or above'} {floor} every year"
     if broken:
-        return f"{rule}; it was {'above the ceiling' if down else 'below the floor'} in {_list_years(broken, lang)}."
+        back = f"; in {int(year)} it was back {'under' if down else 'above'} it ({value_text(row, latest, lang)})" \
+            if year is not None and int(year) not in broken else ""
+        return f"{rule}; it was {'above the ceiling' if down else 'below the floor'} in {_list_years(broken, lang)}{back}."
     if year is None:
         return f"{rule}; there are no observations yet, so it cannot be assessed."
     return f"{rule}; it held in every observed year up to {int(year)} ({value_text(row, latest, lang)} in {int(year)})."

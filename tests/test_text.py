@@ -237,6 +237,16 @@ def test_maintain_names_the_years_that_broke_the_floor() -> None:
     assert judgement(dict(held, latest_value=6500), "zh").endswith("2023年低于底线，未能保持。")
 
 
+def test_maintain_says_when_the_latest_year_is_back_above_the_floor() -> None:
+    # 粮食播种面积稳定在173万亩以上: 172.59 in 2023 broke it, 173.4 in 2024 held it again.
+    row = assess_row(name_zh="粮食播种面积", name_en="Grain sown area", unit="万亩", unit_en="10 thousand mu",
+                     kind="maintain", comparator=">=", target_value=173.0, status="lagging", latest_value=173.4,
+                     latest_year=2024, broken_years=[2023])
+    assert judgement(row, "zh") == ("规划要求粮食播种面积每年不低于173万亩；2023年低于底线，未能保持；"
+                                    "2024年为173.4万亩，已回到底线以上。")
+    assert judgement(row, "en").endswith("below the floor in 2023; in 2024 it was back above it (1.734 million mu).")
+
+
 def test_range_inside_and_below() -> None:
     row = assess_row(name_zh="规模以上物流企业", name_en="Logistics firms above designated size", unit="家",
                      unit_en="firms", kind="range", comparator="between", target_value=3, value_high=5,
