@@ -45,6 +45,7 @@ def terminal_table(df: pd.DataFrame, limit: int = 40) -> str:
 def write_table(df: pd.DataFrame, fmt: str, out: str | Path | None = None, stream: TextIO | None = None) -> None:
     """Write the frame as table, csv, json or xlsx to a file or standard output."""
     stream = stream or sys.stdout
+    df = df.round(10)  # binary noise such as 313.09000000000003 is not a figure anyone published
     if fmt == "xlsx":
         if out is None:
             raise ValueError("xlsx needs an output file (-o FILE)")

@@ -18,3 +18,10 @@ def test_unknown_scenario_names_the_choices(capsys):
     err = capsys.readouterr().err
     assert code == 2
     assert "no-such-scenario" in err and "trend" in err
+
+
+def test_csv_figures_carry_no_binary_noise(capsys):
+    # 1000 - 686.91 (2023 GDP) is 313.09, which float arithmetic gives as 313.09000000000003.
+    assert main(["assess", "--action", "1", "--as-of", "2023", "--format", "csv"]) == 0
+    gdp = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("a1_gdp,"))
+    assert ",313.09," in gdp and "0000000" not in gdp
