@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pandas as pd
 
+from kzlib import paths
 from kzlib.registry import TARGET_COLUMNS, Registry
 
 
@@ -24,3 +28,14 @@ def registry(*rows: dict) -> Registry:
     df["value_high"] = pd.to_numeric(df["value_high"])
     ids = sorted({r["indicator"] for r in rows if r["indicator"]})
     return Registry(actions=pd.DataFrame(), indicators=pd.DataFrame({"id": ids, "direction": "up"}), targets=df)
+
+
+def registry_dir(root: Path, indicators: dict[str, str], targets: str) -> Path:
+    """A registry folder: the real actions, these indicator files (name -> YAML text), one action-01 file."""
+    (root / "indicators").mkdir()
+    (root / "targets").mkdir()
+    shutil.copy(paths.REGISTRY / "actions.yaml", root)
+    for name, text in indicators.items():
+        (root / "indicators" / name).write_text(text, encoding="utf-8")
+    (root / "targets" / "action-01.yaml").write_text(targets, encoding="utf-8")
+    return root

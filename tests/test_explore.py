@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 import textwrap
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import nbformat
 import numpy as np
 import pandas as pd
 import pytest
+from factories import registry_dir
 from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
@@ -68,13 +68,7 @@ GDP_2020, GDP_2023, GDP_2024 = 535.81, 686.91, 721.44
 
 @pytest.fixture(scope="module")
 def reg(tmp_path_factory):
-    root = tmp_path_factory.mktemp("registry")
-    (root / "indicators").mkdir()
-    (root / "targets").mkdir()
-    shutil.copy(paths.REGISTRY / "actions.yaml", root)
-    (root / "indicators" / "tiny.yaml").write_text(INDICATORS, encoding="utf-8")
-    (root / "targets" / "action-01.yaml").write_text(TARGETS, encoding="utf-8")
-    return load_registry(root)
+    return load_registry(registry_dir(tmp_path_factory.mktemp("registry"), {"tiny.yaml": INDICATORS}, TARGETS))
 
 
 @pytest.fixture(scope="module")

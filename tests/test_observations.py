@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import shutil
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
+from factories import registry_dir
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -34,14 +34,10 @@ GOOD_FILES = ["good_utf8.csv", "good_bom.csv", "good_gbk.csv", "good.xlsx"]
 @pytest.fixture(scope="module")
 def reg(tmp_path_factory):
     """The real indicators (core + observed) with the tiny test targets of registry_targets.yaml."""
-    root = tmp_path_factory.mktemp("registry")
-    (root / "indicators").mkdir()
-    (root / "targets").mkdir()
-    shutil.copy(paths.REGISTRY / "actions.yaml", root)
-    for name in ("core.yaml", "observed.yaml"):
-        shutil.copy(paths.REGISTRY / "indicators" / name, root / "indicators")
-    shutil.copy(CORPUS / "registry_targets.yaml", root / "targets" / "action-01.yaml")
-    return load_registry(root)
+    indicators = {name: (paths.REGISTRY / "indicators" / name).read_text(encoding="utf-8")
+                  for name in ("core.yaml", "observed.yaml")}
+    targets = (CORPUS / "registry_targets.yaml").read_text(encoding="utf-8")
+    return load_registry(registry_dir(tmp_path_factory.mktemp("registry"), indicators, targets))
 
 
 @pytest.fixture(scope="module")
