@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kzlib import paths, settings
+from kzlib import paths, settings, units
 from kzlib.errors import ObservationError, Problem
 from kzlib.registry import Registry, load_registry
 
@@ -56,15 +56,6 @@ COLUMN_ALIASES = {
     "flags": ("flags", "flag", "标记"),
     "quote": ("quote", "原文", "引文", "摘录"),
     "note": ("note", "notes", "备注", "说明"),
-}
-# Scale units that convert into each other: unit -> (base unit, factor).
-UNIT_SCALES = {
-    "元": ("元", 1), "千元": ("元", 10**3), "万元": ("元", 10**4), "亿元": ("元", 10**8),
-    "人": ("人", 1), "万人": ("人", 10**4),
-    "人次": ("人次", 1), "万人次": ("人次", 10**4),
-    "亩": ("亩", 1), "万亩": ("亩", 10**4),
-    "吨": ("吨", 1), "万吨": ("吨", 10**4),
-    "立方米": ("立方米", 1), "万立方米": ("立方米", 10**4), "亿立方米": ("立方米", 10**8),
 }
 STATE_ALIASES = {
     "done": "done", "已完成": "done", "完成": "done", "已建成": "done",
@@ -355,15 +346,6 @@ def parse_flags(value: object) -> list[str]:
     return list(dict.fromkeys(flags))
 
 
-def convert_unit(value: float, unit: str, target: str) -> float:
-    """The value in `unit` expressed in `target` (both scale units of one family), exactly in decimal."""
-    base_from, f_from = UNIT_SCALES[unit]
-    base_to, f_to = UNIT_SCALES[target]
-    if base_from != base_to:
-        raise ValueError(f"cannot convert {unit} to {target}")
-    return float(Decimal(repr(value)) * Decimal(f_from) / Decimal(f_to))
-
-
 def as_text(value: object) -> str:
     """A cell or value as one line of text: '' for blanks, 8285 for 8285.0."""
     if _blank(value):
@@ -418,14 +400,14 @@ def _unit_of(raw: object, value: float, info: dict) -> tuple[float, str | None]:
     target = info["unit"]
     if _blank(raw):
         return value, None
-    unit = _norm_text(raw)
-    if unit == _norm_text(target) or unit.casefold() == _norm_text(info.get("unit_en") or "").casefold():
+    unit = units.normalise(raw)
+    if units.same(unit, target) or unit.casefold() == _norm_text(info.get("unit_en") or "").casefold():
         return value, None
-    if unit in UNIT_SCALES and target in UNIT_SCALES and UNIT_SCALES[unit][0] == UNIT_SCALES[target][0]:
-        converted = convert_unit(value, unit, target)
+    if units.convertible(unit, target):
+        converted = units.convert(value, unit, target)
         return converted, f"converted from {as_text(value)} {unit} to {as_text(converted)} {target}"
-    convertible = [u for u, (base, _) in UNIT_SCALES.items() if target in UNIT_SCALES and base == UNIT_SCALES[target][0]]
-    also = f" (or {', '.join(u for u in convertible if u != target)}, converted)" if len(convertible) > 1 else ""
+    others = [u for u in units.family(target) if u != units.normalise(target)]
+    also = f" (or {', '.join(others)}, converted)" if others else ""
     raise ValueError(f"unit '{raw}' does not fit indicator {info['id']}; expected {target}{also}")
 
 
