@@ -20,7 +20,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from kzlib import assess, settings
+from kzlib import assess, settings, trajectory
 from kzlib.registry import TARGET_COLUMNS, Registry, load_registry
 
 KINDS = ("level", "level", "share", "growth", "change", "multiple", "ratio", "range", "maintain", "milestone")
@@ -31,7 +31,7 @@ def median_seconds(run: Callable[[], object], repeat: int = 5, cold: bool = Fals
     times = []
     for _ in range(repeat):
         if cold:
-            assess.clear_cache()
+            trajectory.clear_cache()
         start = time.perf_counter()
         run()
         times.append(time.perf_counter() - start)

@@ -16,39 +16,45 @@ Rules this module adds for kinds Open SDG does not have:
   higher is better; above -> come down to the upper bound, lower is better).
 - `~` (左右) and `=` are judged as reaching the value in the target's direction.
 
-The probability of meeting a target comes from a random walk with drift on the log values of the whole observed
-series (each change annualised over its gap): drift and scale estimated by weighted least squares, then for
-every simulated path a scale drawn from its scaled inverse chi-square distribution and a drift from its normal
-sampling distribution given that scale (so the drift is t-distributed), then the yearly steps. Paths are seeded
-from settings.SEED and the indicator id, so a target's probability does not depend on which other targets are
-assessed.
+The trajectory math (paces, goals, random-walk probabilities) is in kzlib.trajectory; scenarios in
+kzlib.scenarios.
 """
 
 from __future__ import annotations
 
 import math
-import zlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from kzlib import settings
-
-if TYPE_CHECKING:
-    from kzlib.scenarios import Scenario
+from kzlib import scenarios, settings
+from kzlib.trajectory import (
+    FLOOR_KINDS,
+    GROWTH_KINDS,
+    SIGN,
+    Goal,
+    Pace,
+    Walk,
+    base_index,
+    cagr,
+    first_year,
+    goal_of,
+    meets,
+    met_since,
+    missing,
+    observed_pace,
+    plan_pace,
+    probability,
+    random_walk,
+    series_by_indicator,
+    value_at,
+)
 
 METHODS = ("growth_ratio", "linear")
-FAN_PERCENTILES = (5, 25, 50, 75, 95)
-SIGN = {"up": 1, "down": -1}
 LEVEL_KINDS = ("level", "share", "count", "ratio")
-GROWTH_KINDS = ("growth", "change", "multiple")
-FLOOR_KINDS = ("maintain", "flow")
 MILESTONE_STATUS = {"done": "achieved", "in_progress": "in_progress", "not_started": "not_started"}
-TOLERANCE = 1e-9  # relative slack when a value is compared with a target computed in floating point
 
 COLUMNS = [
     "id", "action", "item", "indicator", "kind", "name_zh", "name_en", "unit", "unit_en", "comparator",
@@ -95,26 +101,10 @@ def classify(ratio: float) -> str:
     return "moving_away"
 
 
-def meets(value, target: float, direction: str, comparator: str | None = None):
-    """Whether value(s) satisfy the target: by the comparator if it is > >= < <=, else by direction."""
-    slack = TOLERANCE * max(1.0, abs(target))
-    if comparator == ">":
-        return value > target
-    if comparator == "<":
-        return value < target
-    up = comparator == ">=" or (comparator != "<=" and direction != "down")
-    return value >= target - slack if up else value <= target + slack
 
 
-def cagr(start: float, end: float, years: float) -> float | None:
-    """Compound annual growth from start to end over `years` (None if not positive or no time)."""
-    if years <= 0 or start <= 0 or end <= 0:
-        return None
-    return (end / start) ** (1.0 / years) - 1.0
 
 
-def _missing(x: object) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x))
 
 
 def progress(base_year: int, base_value: float, latest_year: int, latest_value: float, target_year: int,
@@ -125,7 +115,7 @@ def progress(base_year: int, base_value: float, latest_year: int, latest_value: 
         raise ValueError(f"unknown method {method!r}; expected one of {', '.join(METHODS)}")
     if direction not in SIGN:
         raise ValueError(f"direction must be 'up' or 'down', not {direction!r}")
-    if any(_missing(v) for v in (base_value, latest_value, target_value)):
+    if any(missing(v) for v in (base_value, latest_value, target_value)):
         return Progress("no_data", None, method, None, None, None, None, None, "no observation")
     d = SIGN[direction]
     t0, x0, t, xt, tt, x = int(base_year), float(base_value), int(latest_year), float(latest_value), \
@@ -159,189 +149,38 @@ def progress(base_year: int, base_value: float, latest_year: int, latest_value: 
 
 # --------------------------------------------------------------------------------------------- random walk
 
-@dataclass(frozen=True)
-class Walk:
-    """A random walk with drift fitted to the log values of a series with gaps."""
-
-    drift: float  # mean annual change of the log value
-    scale: float  # standard deviation of one year's change
-    changes: int  # number of observed changes (a change over a gap counts once)
-    span: int  # years the changes cover
 
 
-def random_walk(years: np.ndarray, values: np.ndarray) -> Walk | None:
-    """Fit the walk by weighted least squares; None with too few changes or a non-positive value."""
-    years, values = np.asarray(years, dtype=float), np.asarray(values, dtype=float)
-    n = len(years) - 1
-    if n < settings.MIN_CHANGES_FOR_PROBABILITY or (values <= 0).any():
-        return None
-    gaps, steps = np.diff(years), np.diff(np.log(values))
-    drift = steps.sum() / gaps.sum()
-    scale = math.sqrt(float((((steps - gaps * drift) ** 2) / gaps).sum()) / (n - 1))
-    return Walk(float(drift), scale, n, int(gaps.sum()))
 
 
-def indicator_seed(indicator: str) -> tuple[int, int]:
-    """The random seed of one indicator's paths, from settings.SEED and the indicator id."""
-    return settings.SEED, zlib.crc32(indicator.encode("utf-8"))
 
 
-@lru_cache(maxsize=256)
-def _deviations(changes: int, span: int, scale: float, horizon: int, seed: tuple[int, ...],
-                simulations: int) -> np.ndarray:
-    """Simulated log deviations from the drift path, shape (horizon, simulations), drift uncertainty included."""
-    rng = np.random.default_rng(seed)
-    df = changes - 1
-    sigma = scale * np.sqrt(df / rng.chisquare(df, simulations))
-    drift_error = sigma / math.sqrt(span) * rng.standard_normal(simulations)
-    dev = np.cumsum(drift_error + sigma * rng.standard_normal((horizon, simulations)), axis=0).astype(np.float32)
-    dev.flags.writeable = False  # shared between callers through the cache
-    return dev
 
 
-def clear_cache() -> None:
-    """Forget cached simulations (for benchmarks that time a cold start)."""
-    _deviations.cache_clear()
 
 
-def simulate(walk: Walk, latest_value: float, steps: int, indicator: str = "", growth: float | None = None,
-             simulations: int = settings.SIMULATIONS) -> np.ndarray:
-    """Simulated values 1..steps years after the latest, shape (steps, simulations); centre = growth or drift."""
-    dev = _deviations(walk.changes, walk.span, walk.scale, steps, indicator_seed(indicator), simulations)
-    drift = walk.drift if growth is None else math.log1p(growth)
-    k = np.arange(1, steps + 1)[:, None]
-    return latest_value * np.exp(k * drift + dev)
 
 
-def band(years, values, end_year: int, indicator: str = "",
-         simulations: int = settings.SIMULATIONS) -> dict[int, np.ndarray] | None:
-    """Per percentile, the factors (one per year after the latest to end_year) that spread a central path."""
-    years, values = np.asarray(years, dtype=int), np.asarray(values, dtype=float)
-    walk = random_walk(years, values)
-    if walk is None or end_year <= years[-1]:
-        return None
-    dev = _deviations(walk.changes, walk.span, walk.scale, int(end_year - years[-1]), indicator_seed(indicator),
-                      simulations)
-    q = np.exp(np.percentile(dev, FAN_PERCENTILES, axis=1))
-    return dict(zip(FAN_PERCENTILES, q, strict=True))
 
 
-def fan(years, values, target_year: int, growth: float | None = None, indicator: str = "",
-        simulations: int = settings.SIMULATIONS) -> pd.DataFrame:
-    """Percentiles 5, 25, 50, 75, 95 per year from the latest observation to the target year (empty if unfit)."""
-    cols = ["year"] + [f"p{p}" for p in FAN_PERCENTILES]
-    years, values = np.asarray(years, dtype=int), np.asarray(values, dtype=float)
-    walk = random_walk(years, values) if len(years) else None
-    if walk is None or target_year <= years[-1]:
-        return pd.DataFrame(columns=cols)
-    sims = simulate(walk, float(values[-1]), int(target_year - years[-1]), indicator, growth, simulations)
-    q = np.percentile(sims, FAN_PERCENTILES, axis=1).T
-    rows = np.vstack([np.full(len(FAN_PERCENTILES), values[-1]), q])
-    out = pd.DataFrame(rows, columns=cols[1:])
-    out.insert(0, "year", np.arange(years[-1], target_year + 1))
-    return out
 
 
 # ------------------------------------------------------------------------------------------------ paths
 
-@dataclass(frozen=True)
-class Pace:
-    """How a series goes on after its latest value: compound growth, or a fixed step, plus stated values."""
-
-    growth: float | None = None
-    step: float = 0.0
-    values: Mapping[int, float] = field(default_factory=dict)
-
-    def path(self, start_year: int, start_value: float, end_year: int) -> np.ndarray:
-        """Values for the years start_year+1 .. end_year."""
-        out, v = [], start_value
-        for y in range(start_year + 1, end_year + 1):
-            if y in self.values:
-                v = float(self.values[y])
-            elif self.growth is not None:
-                v = v * (1.0 + self.growth)
-            else:
-                v = v + self.step
-            out.append(v)
-        return np.array(out, dtype=float)
 
 
-def base_index(years: np.ndarray, base_year: int) -> int:
-    """Index of the base point: latest observation at or before the base year, else the earliest after it."""
-    before = np.nonzero(years <= base_year)[0]
-    return int(before[-1]) if len(before) else 0
 
 
-def observed_pace(years: np.ndarray, values: np.ndarray, base_year: int = settings.DEFAULT_BASE_YEAR) -> Pace | None:
-    """The pace from the base point to the latest observation (growth if positive, else a step); None if one point."""
-    i = base_index(years, base_year)
-    t0, x0, t, xt = int(years[i]), float(values[i]), int(years[-1]), float(values[-1])
-    if t <= t0:
-        return None
-    g = cagr(x0, xt, t - t0)
-    return Pace(growth=g) if g is not None else Pace(step=(xt - x0) / (t - t0))
 
 
-def series_by_indicator(observations: pd.DataFrame, as_of: int | None = None) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Years and values per indicator, sorted, one per year, up to as_of."""
-    obs = observations[["indicator", "year", "value"]].dropna(subset=["value"])
-    if as_of is not None:
-        obs = obs[obs["year"] <= as_of]
-    obs = obs.sort_values(["indicator", "year"], kind="stable").drop_duplicates(["indicator", "year"], keep="last")
-    return {str(ind): (g["year"].to_numpy(dtype=int), g["value"].to_numpy(dtype=float))
-            for ind, g in obs.groupby("indicator", sort=False)}
 
 
 # ------------------------------------------------------------------------------------------------- goals
 
-@dataclass(frozen=True)
-class Goal:
-    """What a numeric target asks of its indicator: a value (or band) to reach by a year."""
-
-    value: float
-    direction: str
-    comparator: str | None
-    year: int
-    high: float | None = None  # upper bound of a range; value is then the lower bound
-
-    def hit(self, v):
-        """Whether value(s) meet the goal."""
-        if self.high is not None:
-            return meets(v, self.value, "up", ">=") & meets(v, self.high, "down", "<=")
-        return meets(v, self.value, self.direction, self.comparator)
-
-    def facing(self, v: float) -> Goal:
-        """The one-sided goal a value is judged against (a range's nearer bound)."""
-        if self.high is None:
-            return self
-        if v > self.high:
-            return Goal(self.high, "down", "<=", self.year)
-        return Goal(self.value, "up", ">=", self.year)
 
 
-def goal_direction(tg: Mapping) -> str:
-    """Which way is better for a target: its direction, else its comparator, else the sign of a rate."""
-    if tg.get("direction") in SIGN:
-        return tg["direction"]
-    if tg.get("comparator") in ("<", "<="):
-        return "down"
-    value = tg.get("value")
-    return "down" if tg.get("kind") in GROWTH_KINDS and not _missing(value) and value < 0 else "up"
 
 
-def goal_of(tg: Mapping, base_value: float, base_year: int) -> Goal:
-    """The goal of a numeric target given its base point (growth, change and multiple build on it)."""
-    kind, v, year = tg["kind"], float(tg["value"]), int(tg["target_year"])
-    direction, comparator = goal_direction(tg), tg.get("comparator")
-    if kind == "growth":
-        return Goal(base_value * (1.0 + v / 100.0) ** (year - base_year), direction, None, year)
-    if kind == "change":
-        return Goal(base_value * (1.0 + v / 100.0), direction, None, year)
-    if kind == "multiple":
-        return Goal(base_value * v, direction, None, year)
-    if kind == "range":
-        return Goal(v, "up", ">=", year, high=float(tg["value_high"]))
-    return Goal(v, direction, comparator, year)
 
 
 def _judge(goal: Goal, t0: int, x0: float, t: int, xt: float, method: str) -> Progress:
@@ -350,66 +189,18 @@ def _judge(goal: Goal, t0: int, x0: float, t: int, xt: float, method: str) -> Pr
     return progress(t0, x0, t, xt, g.year, g.value, g.direction, method, g.comparator)
 
 
-def _first_year(goal: Goal, pace: Pace | None, t: int, xt: float) -> int | None:
-    """First year after t, up to the end of settings.YEAR_RANGE, in which the paced path meets the goal."""
-    if pace is None or t >= settings.YEAR_RANGE[1]:
-        return None
-    hit = np.asarray(goal.hit(pace.path(t, xt, settings.YEAR_RANGE[1])))
-    return int(t + 1 + np.argmax(hit)) if hit.any() else None
 
 
-def _met_since(goal: Goal, years: np.ndarray, values: np.ndarray) -> int:
-    """First year of the final run of observations that meet the goal."""
-    hit = np.asarray(goal.hit(values))
-    misses = np.nonzero(~hit)[0]
-    return int(years[misses[-1] + 1]) if len(misses) else int(years[0])
 
 
-def _value_at(pace: Pace | None, t: int, xt: float, year: int) -> float | None:
-    if pace is None or year < t:
-        return None
-    return xt if year == t else float(pace.path(t, xt, year)[-1])
 
 
-def _probability(goal: Goal, walk: Walk | None, indicator: str, t: int, xt: float, growth: float | None,
-                 floor_from: int | None = None) -> float | None:
-    """Share of simulated paths meeting the goal in its year (or, from floor_from, in every year to it)."""
-    if walk is None or goal.year <= t:
-        return None
-    sims = simulate(walk, xt, goal.year - t, indicator, growth)
-    if floor_from is None:
-        return float(np.mean(goal.hit(sims[-1])))
-    rows = sims[max(floor_from - t - 1, 0):]
-    return float(np.mean(np.all(goal.hit(rows), axis=0)))
 
 
 # ------------------------------------------------------------------------------------------------- scenarios
 
-def plan_pace(goal: Goal, kind: str, t: int, xt: float) -> Pace:
-    """The path that just meets the goal: the growth still needed, or hold if met; a floor is held flat."""
-    g = goal.facing(xt)
-    if goal.hit(xt):
-        return Pace(growth=0.0)
-    if kind in FLOOR_KINDS or g.year <= t:
-        return Pace(values=dict.fromkeys(range(t + 1, settings.YEAR_RANGE[1] + 1), g.value))
-    need = cagr(xt, g.value, g.year - t)
-    return Pace(growth=need) if need is not None else Pace(step=(g.value - xt) / (g.year - t))
 
 
-def scenario_pace(scenario: Scenario, indicator: str, years: np.ndarray, values: np.ndarray,
-                  plan: Pace | None = None, overrides: Mapping[str, float] | None = None) -> Pace | None:
-    """The pace an indicator follows under a scenario (overrides first, then stated growth, then its base)."""
-    stated = dict(scenario.values.get(indicator, {}))
-    growth = (overrides or {}).get(indicator, scenario.growth.get(indicator))
-    if growth is not None:
-        return Pace(growth=float(growth), values=stated)
-    base = plan if scenario.base == "plan" else observed_pace(years, values)
-    if base is None:
-        return Pace(values=stated) if stated else None
-    shift = scenario.shift.get(indicator)
-    if shift is not None and base.growth is not None:
-        return Pace(growth=base.growth + shift, values={**base.values, **stated})
-    return Pace(base.growth, base.step, {**base.values, **stated})
 
 
 # ------------------------------------------------------------------------------------------------- one target
@@ -461,10 +252,10 @@ def _floor_target(tg: Mapping, goal: Goal, years: np.ndarray, values: np.ndarray
                           + ("; moving further from it" if worse else ""))
     else:
         out.update(status="lagging", reason=f"broke the floor in {', '.join(map(str, broken))}; held it in {t}")
-    out["projected_value"] = _value_at(pace, t, xt, end)
+    out["projected_value"] = value_at(pace, t, xt, end)
     first_open = max(t + 1, settings.PLAN_START)
     out["probability"] = (0.0 if broken else 1.0) if end <= t else \
-        _probability(goal, walk, tg["indicator"], t, xt, None, floor_from=first_open)
+        probability(goal, walk, tg["indicator"], t, xt, None, floor_from=first_open)
     if space is not None and end > t:
         path = space.path(t, xt, end)
         future = np.arange(t + 1, end + 1)
@@ -472,7 +263,7 @@ def _floor_target(tg: Mapping, goal: Goal, years: np.ndarray, values: np.ndarray
         out["scenario_value"] = float(path[-1])
         out["scenario_status"] = "moving_away" if breaks.any() else ("lagging" if broken else "achieved")
         out["scenario_growth"] = space.growth
-        out["scenario_probability"] = _probability(goal, walk, tg["indicator"], t, xt, space.growth, first_open) \
+        out["scenario_probability"] = probability(goal, walk, tg["indicator"], t, xt, space.growth, first_open) \
             if space.growth is not None and not space.values else None
     return out
 
@@ -497,7 +288,7 @@ def _numeric(tg: Mapping, years: np.ndarray, values: np.ndarray, method: str, sc
     pace = observed_pace(years, values, base_year)
     space = None
     if scenario is not None:
-        space = scenario_pace(scenario, ind, years, values, plan_pace(goal, kind, t, xt), overrides)
+        space = scenarios.scenario_pace(scenario, ind, years, values, plan_pace(goal, kind, t, xt), overrides)
     out["target_value"] = goal.value
     if kind in FLOOR_KINDS:
         out.update(_floor_target(tg, goal, years, values, walk, pace, space))
@@ -523,25 +314,25 @@ def _numeric(tg: Mapping, years: np.ndarray, values: np.ndarray, method: str, sc
         task_progress=p.task_progress, observed_growth=p.observed_growth, required_growth=p.required_growth,
         path_growth=p.path_growth, speedup=speedup,
         gap=0.0 if (goal.high is not None and achieved) else d * (facing.value - xt),
-        projected_value=_value_at(pace, t, xt, goal.year),
-        year_met=_met_since(goal, years, values) if achieved else _first_year(goal, pace, t, xt),
+        projected_value=value_at(pace, t, xt, goal.year),
+        year_met=met_since(goal, years, values) if achieved else first_year(goal, pace, t, xt),
         reason="; ".join(reasons),
     )
     if goal.year <= t:
         out["probability"] = 1.0 if achieved else 0.0
     else:
-        out["probability"] = _probability(goal, walk, ind, t, xt, None)
+        out["probability"] = probability(goal, walk, ind, t, xt, None)
     if space is not None:
-        sv = _value_at(space, t, xt, goal.year)
+        sv = value_at(space, t, xt, goal.year)
         out["scenario_growth"] = space.growth
         if sv is not None:
             out["scenario_value"] = sv
             out["scenario_status"] = _judge(goal, t0, x0, goal.year, sv, method).status if goal.year > t0 \
                 else p.status
-            out["scenario_year_met"] = _met_since(goal, years, values) if achieved and goal.hit(sv) \
-                else _first_year(goal, space, t, xt)
+            out["scenario_year_met"] = met_since(goal, years, values) if achieved and goal.hit(sv) \
+                else first_year(goal, space, t, xt)
             if space.growth is not None and not space.values:
-                out["scenario_probability"] = _probability(goal, walk, ind, t, xt, space.growth)
+                out["scenario_probability"] = probability(goal, walk, ind, t, xt, space.growth)
     return out
 
 
@@ -556,7 +347,7 @@ def _assess_target(tg: Mapping, series: Mapping[str, tuple[np.ndarray, np.ndarra
                    reason="compared with a reference the plan does not quantify (national or municipal level)")
     elif kind not in LEVEL_KINDS + GROWTH_KINDS + FLOOR_KINDS + ("range",):
         out.update(status="not_assessable", reason=f"kind {kind!r} cannot be judged by {method}")
-    elif _missing(tg.get("indicator")) or _missing(tg.get("value")):
+    elif missing(tg.get("indicator")) or missing(tg.get("value")):
         out.update(status="not_assessable", reason="a numeric target needs an indicator and a value")
     elif tg["indicator"] not in series:
         cut = f" up to {as_of}" if as_of is not None else ""
@@ -572,18 +363,6 @@ def _assess_target(tg: Mapping, series: Mapping[str, tuple[np.ndarray, np.ndarra
 
 # ------------------------------------------------------------------------------------------------- all targets
 
-def resolve_scenario(scenario, registry, overrides) -> Scenario | None:
-    """A Scenario object from a name, an object, or overrides alone (a custom scenario on the trend)."""
-    # scenarios builds on this module; imported here so that the dependency stays one-way at import time
-    from kzlib import scenarios
-
-    if isinstance(scenario, str):
-        scenario = scenarios.get_scenario(scenario, registry=registry)
-    if overrides is not None:
-        scenarios.check_overrides(overrides, registry)
-        if scenario is None:
-            scenario = scenarios.custom(overrides)
-    return scenario
 
 
 def assess(registry, observations: pd.DataFrame, as_of: int | None = None, scenario=None,
@@ -592,7 +371,7 @@ def assess(registry, observations: pd.DataFrame, as_of: int | None = None, scena
     """One row per target: status, ratio, base and latest points, gap, pace, probability, scenario outcome."""
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; expected one of {', '.join(METHODS)}")
-    scenario = resolve_scenario(scenario, registry, overrides)
+    scenario = scenarios.resolve(scenario, registry, overrides)
     targets = registry.targets if action is None else registry.targets[registry.targets["action"] == int(action)]
     if milestones is not None and as_of is not None:
         milestones = milestones[milestones["year"] <= as_of]
@@ -601,7 +380,7 @@ def assess(registry, observations: pd.DataFrame, as_of: int | None = None, scena
             for tg in targets.to_dict("records")]
     df = pd.DataFrame(rows, columns=COLUMNS)
     for col in INT_COLUMNS:
-        df[col] = pd.array([None if _missing(v) else int(v) for v in df[col]], dtype="Int64")
+        df[col] = pd.array([None if missing(v) else int(v) for v in df[col]], dtype="Int64")
     for col in FLOAT_COLUMNS:
         df[col] = pd.to_numeric(df[col], errors="coerce").astype(float)
     df["n_obs"] = df["n_obs"].fillna(0).astype(int)

@@ -26,7 +26,7 @@ from matplotlib.collections import FillBetweenPolyCollection
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
-from kzlib import assess, brief, charts, paths, scenarios, settings, text
+from kzlib import assess, brief, charts, paths, scenarios, settings, text, trajectory
 from kzlib.errors import KzError
 from kzlib.registry import Registry
 
@@ -116,7 +116,7 @@ def implied_growth(path: pd.DataFrame) -> float | None:
         return None
     t, xt = int(observed["year"].iloc[-1]), float(observed["value"].iloc[-1])
     end, xe = int(projected["year"].iloc[-1]), float(projected["value"].iloc[-1])
-    return assess.cagr(xt, xe, end - t)
+    return trajectory.cagr(xt, xe, end - t)
 
 
 def most_demanding(rows: pd.DataFrame) -> float | None:
@@ -135,7 +135,7 @@ def knobs(registry: Registry, assessment: pd.DataFrame, path: pd.DataFrame,
     info = registry.indicators.set_index("id")
     for ind in action_indicators(registry, action):
         years_values = series.get(ind)
-        pace = assess.observed_pace(*years_values) if years_values is not None else None
+        pace = trajectory.observed_pace(*years_values) if years_values is not None else None
         own = path[path["indicator"] == ind]
         out.append(Knob(
             indicator=ind, name_zh=str(info.loc[ind, "name_zh"]), name_en=str(info.loc[ind, "name_en"]),
@@ -470,7 +470,7 @@ class Explorer:
     def series(self, as_of: int | None) -> dict:
         """Years and values per indicator up to as_of (computed once per year)."""
         if as_of not in self._series:
-            self._series[as_of] = assess.series_by_indicator(self.observations, as_of)
+            self._series[as_of] = trajectory.series_by_indicator(self.observations, as_of)
         return self._series[as_of]
 
     def base(self) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -21,7 +21,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from kzlib import assess, paths, settings
+from kzlib import paths, settings
+from kzlib import trajectory as tj
 from kzlib.errors import Problem, ScenarioError
 from kzlib.registry import SAFE_LOADER
 
@@ -202,27 +203,54 @@ def custom(overrides: Mapping[str, float]) -> Scenario:
     return Scenario("custom", "自定义假设", "Custom assumptions", growth=dict(overrides), assumption=True)
 
 
+def scenario_pace(scenario: Scenario, indicator: str, years: np.ndarray, values: np.ndarray,
+                  plan: tj.Pace | None = None, overrides: Mapping[str, float] | None = None) -> tj.Pace | None:
+    """The pace an indicator follows under a scenario (overrides first, then stated growth, then its base)."""
+    stated = dict(scenario.values.get(indicator, {}))
+    growth = (overrides or {}).get(indicator, scenario.growth.get(indicator))
+    if growth is not None:
+        return tj.Pace(growth=float(growth), values=stated)
+    base = plan if scenario.base == "plan" else tj.observed_pace(years, values)
+    if base is None:
+        return tj.Pace(values=stated) if stated else None
+    shift = scenario.shift.get(indicator)
+    if shift is not None and base.growth is not None:
+        return tj.Pace(growth=base.growth + shift, values={**base.values, **stated})
+    return tj.Pace(base.growth, base.step, {**base.values, **stated})
+
+
+def resolve(scenario, registry, overrides) -> Scenario | None:
+    """A Scenario object from a name, an object, or overrides alone (a custom scenario on the trend)."""
+    if isinstance(scenario, str):
+        scenario = get_scenario(scenario, registry=registry)
+    if overrides is not None:
+        check_overrides(overrides, registry)
+        if scenario is None:
+            scenario = custom(overrides)
+    return scenario
+
+
 def _central(scenario: Scenario, ind: str, years: np.ndarray, values: np.ndarray, targets: pd.DataFrame,
-             end: int, overrides: Mapping[str, float] | None) -> tuple[assess.Pace | None, np.ndarray | None]:
+             end: int, overrides: Mapping[str, float] | None) -> tuple[tj.Pace | None, np.ndarray | None]:
     """The scenario's pace for an indicator and its path to `end`; under "plan", the most demanding target's."""
     t, xt = int(years[-1]), float(values[-1])
-    plans: list[assess.Pace | None] = [None]
+    plans: list[tj.Pace | None] = [None]
     if scenario.base == "plan":
         plans = []
         for tg in targets.to_dict("records"):
             base_year = settings.DEFAULT_BASE_YEAR if pd.isna(tg.get("base_year")) else int(tg["base_year"])
-            i = assess.base_index(years, base_year)
-            if tg["kind"] in assess.GROWTH_KINDS and values[i] <= 0:
+            i = tj.base_index(years, base_year)
+            if tg["kind"] in tj.GROWTH_KINDS and values[i] <= 0:
                 continue
-            goal = assess.goal_of(tg, float(values[i]), int(years[i]))
-            plans.append(assess.plan_pace(goal, tg["kind"], t, xt))
+            goal = tj.goal_of(tg, float(values[i]), int(years[i]))
+            plans.append(tj.plan_pace(goal, tg["kind"], t, xt))
     best, best_path, best_score = None, None, -math.inf
     for plan in plans:
-        pace = assess.scenario_pace(scenario, ind, years, values, plan, overrides)
+        pace = scenario_pace(scenario, ind, years, values, plan, overrides)
         if pace is None:
             continue
         path = pace.path(t, xt, end)
-        score = assess.SIGN.get(assess.goal_direction(targets.iloc[0]), 1) * path[-1]
+        score = tj.SIGN.get(tj.goal_direction(targets.iloc[0]), 1) * path[-1]
         if score > best_score:
             best, best_path, best_score = pace, path, score
     return best, best_path
@@ -231,8 +259,8 @@ def _central(scenario: Scenario, ind: str, years: np.ndarray, values: np.ndarray
 def project(registry, observations: pd.DataFrame, scenario, as_of: int | None = None,
             overrides: Mapping[str, float] | None = None) -> pd.DataFrame:
     """Observed and projected values per indicator to its latest target year, with 50 % and 90 % bands."""
-    scenario = assess.resolve_scenario(scenario, registry, overrides) or custom({})
-    series = assess.series_by_indicator(observations, as_of)
+    scenario = resolve(scenario, registry, overrides) or custom({})
+    series = tj.series_by_indicator(observations, as_of)
     numeric = registry.numeric()
     frames = []
     for ind, targets in numeric.groupby("indicator", sort=False):
@@ -245,7 +273,7 @@ def project(registry, observations: pd.DataFrame, scenario, as_of: int | None = 
         if path is None:
             frames.append(observed)
             continue
-        spread = assess.band(years, values, end, str(ind))
+        spread = tj.band(years, values, end, str(ind))
         future = pd.DataFrame({"indicator": ind, "year": np.arange(t + 1, end + 1), "value": path,
                                "kind": "projected"})
         for col, p in BAND.items():

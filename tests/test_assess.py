@@ -11,7 +11,7 @@ from factories import registry, target
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kzlib import assess
+from kzlib import assess, trajectory
 from kzlib.assess import progress
 
 
@@ -309,11 +309,11 @@ def test_random_walk_annualises_changes_over_gaps():
     # s^2 = (0.0004 + 0.0018 + 0.0144 + 0.0064) / 3 = 0.0076667 -> s = 0.087560
     years = np.array([2015, 2016, 2018, 2019, 2020])
     values = 100 * np.exp(np.cumsum([0, 0.1, 0.3, 0.0, 0.2]))
-    walk = assess.random_walk(years, values)
+    walk = trajectory.random_walk(years, values)
     assert walk.drift == pytest.approx(0.12)
     assert walk.scale == pytest.approx(math.sqrt(0.023 / 3))
     assert (walk.changes, walk.span) == (4, 5)
-    assert assess.random_walk(years[:4], values[:4]) is None  # 3 changes < MIN_CHANGES_FOR_PROBABILITY
+    assert trajectory.random_walk(years[:4], values[:4]) is None  # 3 changes < MIN_CHANGES_FOR_PROBABILITY
 
 
 def test_probability_matches_the_t_distribution():
@@ -331,7 +331,7 @@ def test_probability_matches_the_t_distribution():
 def test_probability_is_reproducible_and_independent_of_other_targets():
     series = {2018: 80, 2019: 88, 2020: 90, 2021: 99, 2022: 100, 2023: 111, 2024: 118}
     first = one(target(value=160), series)["probability"]
-    assess.clear_cache()
+    trajectory.clear_cache()
     again = one(target(value=160), series)["probability"]
     assert first == again
     both = assess.assess(registry(target(id="a", value=160), target(id="b", indicator="y", value=5)),
@@ -342,14 +342,14 @@ def test_probability_is_reproducible_and_independent_of_other_targets():
 def test_fan_percentiles():
     years = list(range(2018, 2024))
     values = np.exp(np.log(100) + np.cumsum([0, 0.1, 0.3, 0.0, 0.2, 0.15]))
-    f = assess.fan(years, values, 2027)
+    f = trajectory.fan(years, values, 2027)
     assert list(f["year"]) == [2023, 2024, 2025, 2026, 2027]
     assert f.iloc[0, 1:].tolist() == pytest.approx([values[-1]] * 5)
     cols = ["p5", "p25", "p50", "p75", "p95"]
     assert (np.diff(f[cols].to_numpy(), axis=1) >= 0).all()
     # the t distribution is symmetric: the median path is the drift path, latest * exp(0.15 k)
     assert f["p50"].iloc[-1] == pytest.approx(values[-1] * math.exp(0.15 * 4), rel=0.02)
-    assert assess.fan(years[:3], values[:3], 2027).empty
+    assert trajectory.fan(years[:3], values[:3], 2027).empty
 
 
 def test_every_target_gets_a_status_and_never_an_exception():
@@ -400,7 +400,7 @@ def test_probability_is_a_reproducible_probability(steps, goal):
     values = 100 * np.exp(np.cumsum([0.0, *steps]))
     series = dict(zip(range(2024 - len(steps), 2025), values, strict=True))
     first = one(target(value=goal), series)["probability"]
-    assess.clear_cache()
+    trajectory.clear_cache()
     assert 0 <= first <= 1
     assert one(target(value=goal), series)["probability"] == first
 
