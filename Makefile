@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # JupyterLab refuses to run as root without --allow-root (containers, CI machines).
 LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: setup briefs status test lab bench clean
+.PHONY: setup briefs status test test-fast lab bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -26,6 +26,10 @@ status: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check kzlib tests bench notebooks
 	$(BIN)/python -m pytest -q
+
+test-fast: $(STAMP)
+	$(BIN)/ruff check kzlib tests bench notebooks
+	$(BIN)/python -m pytest -q -m "not slow"
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab $(LAB_ARGS) notebooks/explore.ipynb

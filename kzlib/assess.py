@@ -386,3 +386,15 @@ def assess(registry, observations: pd.DataFrame, as_of: int | None = None, scena
     df["n_obs"] = df["n_obs"].fillna(0).astype(int)
     df["reason"] = df["reason"].fillna("")
     return df
+
+
+BEHIND = ("moving_away", "lagging", "needs_acceleration")
+
+
+def behind(table: pd.DataFrame, n: int = 10) -> pd.DataFrame:
+    """The `n` targets furthest behind: worst status first, then the lowest ratio (targets without one last)."""
+    rows = table[table["status"].isin(BEHIND)].copy()
+    rows["_rank"] = rows["status"].map(BEHIND.index)
+    rows["_ratio"] = pd.to_numeric(rows["ratio"], errors="coerce")
+    rows = rows.sort_values(["_rank", "_ratio"], na_position="last", kind="stable").head(n)
+    return rows.drop(columns=["_rank", "_ratio"])

@@ -19,62 +19,10 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from PIL import Image
 
-from kzlib import assess, charts, observations, registry, scenarios, settings, text
+from kzlib import assess, charts, context, labels, observations, registry, settings, style, text
+from kzlib.context import Context
 from kzlib.registry import NUMERIC_KINDS
 
-PLAN_TITLE = {
-    "zh": "重庆市开州区实施成渝地区双城经济圈建设行动方案（2023—2027年）",
-    "en": "Kaizhou District action plan for the Chengdu–Chongqing economic circle (2023–2027)",
-}
-ACTION_NAME = {"zh": "行动{n}", "en": "Action {n}"}
-WORDS = {
-    "zh": {
-        "goals": "方案目标", "vintage": "数据截至{year}年（最新观测年份）", "no_vintage": "暂无观测数据",
-        "rendered": "生成于{date}", "scenario": "情景：{label}", "as_of": "按{year}年数据评估",
-        "summary": "本行动共{n}个目标：", "summary_all": "十大行动共{n}个目标：",
-        "status_table": "目标进度", "charts": "目标走势", "milestones": "里程碑", "judgements": "逐项研判",
-        "gaps": "数据缺口：需收集的数据", "sources": "数据来源", "no_milestones": "本行动无里程碑类目标。",
-        "no_gaps": "本简报所用指标暂无缺口。", "no_charts": "本行动无可量化的数值目标。",
-        "col_target": "目标", "col_status": "状态", "col_latest": "最新值（年份）", "col_goal": "目标值",
-        "col_gap": "差距", "col_needed": "尚需年均增速", "col_probability": "按期达标概率",
-        "col_state": "进展", "col_year": "年份", "col_source": "来源", "col_action": "行动",
-        "col_total": "合计", "col_missing": "缺少年份", "col_have": "已有年份", "col_where": "可能来源",
-        "col_indicator": "指标", "col_used": "用于", "col_notes": "说明",
-        "aspiration": "预期性", "gap_milestone": "{name}：尚无进展记录，请收集进展状态及公开来源。",
-        "gap_benchmark": "{name}：方案未给出具体数值，需确定参照值后方可评估。",
-        "plan_source": "目标原文：《{title}》（开州区人民政府，2023年），见 data/plan.txt",
-        "overview_title": "十大行动进展总览", "matrix": "各行动目标状态", "behind": "进度最落后的目标",
-        "none_behind": "暂无进度落后的目标。", "open_brief": "查看简报",
-        "milestone_states": {"done": "已完成", "in_progress": "推进中", "not_started": "未启动"},
-        "no_state": "暂无记录",
-    },
-    "en": {
-        "goals": "Goals of the plan", "vintage": "Data up to {year} (latest year observed)",
-        "no_vintage": "No observations yet", "rendered": "rendered {date}", "scenario": "scenario: {label}",
-        "as_of": "assessed with data up to {year}",
-        "summary": "{n} targets in this action: ", "summary_all": "{n} targets in the ten actions: ",
-        "status_table": "Progress by target", "charts": "Trajectories", "milestones": "Milestones",
-        "judgements": "Target by target", "gaps": "Data gaps: what to collect", "sources": "Sources",
-        "no_milestones": "This action has no milestone targets.", "no_gaps": "No gaps in the indicators used here.",
-        "no_charts": "This action has no numeric target to chart.",
-        "col_target": "Target", "col_status": "Status", "col_latest": "Latest (year)", "col_goal": "Goal",
-        "col_gap": "Gap", "col_needed": "Growth needed a year", "col_probability": "Chance of meeting it",
-        "col_state": "State", "col_year": "Year", "col_source": "Source", "col_action": "Action",
-        "col_total": "Total", "col_missing": "Missing years", "col_have": "Years held", "col_where": "Likely source",
-        "col_indicator": "Indicator", "col_used": "Used for", "col_notes": "Notes",
-        "aspiration": "aspiration", "gap_milestone": "{name}: no progress recorded; collect its state and a "
-                                                    "public source.",
-        "gap_benchmark": "{name}: the plan gives no number; a reference value is needed before it can be assessed.",
-        "plan_source": "Targets quoted from the plan 《{title}》 (Kaizhou District People's Government, 2023), "
-                       "see data/plan.txt",
-        "overview_title": "The ten actions at a glance", "matrix": "Status of the targets by action",
-        "behind": "Targets furthest behind", "none_behind": "No target is behind schedule.",
-        "open_brief": "open brief",
-        "milestone_states": {"done": "done", "in_progress": "in progress", "not_started": "not started"},
-        "no_state": "not recorded",
-    },
-}
-BEHIND = ("moving_away", "lagging", "needs_acceleration")
 PALETTE_COLOURS = 64
 
 
@@ -107,15 +55,7 @@ def chip(status: str, lang: str, count: int | None = None) -> str:
     """A status label on its colour (settings.STATUS_COLOURS), with a count if given."""
     colour = settings.STATUS_COLOURS[status]
     label = text.status_label(status, lang) + ("" if count is None else f" {count}")
-    return f'<span class="kz-chip" style="background:{colour};color:{ink_on(colour)}">{esc(label)}</span>'
-
-
-def ink_on(hex_colour: str) -> str:
-    """Black or white, whichever reads better on the colour (WCAG relative luminance)."""
-    rgb = [int(hex_colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
-    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
-    luminance = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
-    return "#000000" if (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) else "#ffffff"
+    return f'<span class="kz-chip" style="background:{colour};color:{style.ink_on(colour)}">{esc(label)}</span>'
 
 
 def table(head: Sequence[str], rows: Iterable[Sequence[str]], numeric: Sequence[int] = ()) -> str:
@@ -160,48 +100,68 @@ def figure(fig: Any, alt: str) -> Html:
 
 @dataclass
 class Brief:
-    """Everything a brief shows: the registry, the data, the assessment (of `action`, or all) and the paths."""
+    """What one brief shows: a context (kzlib.context) seen in one language, for one action or the overview."""
 
+    context: Context
     lang: str
-    scenario: str
-    scenario_label: str
-    as_of: int | None
-    registry: registry.Registry
-    observations: pd.DataFrame
-    milestones: pd.DataFrame
-    assessment: pd.DataFrame
-    paths: pd.DataFrame
     action: int | None = None
+    label: str | None = None  # the scenario as the brief names it (default: the scenario's own label)
     rendered: str = field(default_factory=lambda: dt.date.today().isoformat())
+
+    @property
+    def registry(self) -> registry.Registry:
+        """The plan's registry."""
+        return self.context.registry
+
+    @property
+    def observations(self) -> pd.DataFrame:
+        """The figures, up to the as-of year."""
+        return self.context.observations
+
+    @property
+    def milestones(self) -> pd.DataFrame:
+        """The milestone states, up to the as-of year."""
+        return self.context.milestones
+
+    @property
+    def assessment(self) -> pd.DataFrame:
+        """The assessment of every target the context holds."""
+        return self.context.assessment
+
+    @property
+    def paths(self) -> pd.DataFrame:
+        """Observed and projected values under the scenario."""
+        return self.context.paths
+
+    @property
+    def as_of(self) -> int | None:
+        """The year the data were cut at, if any."""
+        return self.context.as_of
+
+    @property
+    def scenario_label(self) -> str:
+        """The scenario's name in the brief's language."""
+        scen = self.context.scenario
+        if self.label:
+            return self.label
+        return "" if scen is None else (getattr(scen, f"label_{self.lang}") or scen.name)
 
     @property
     def rows(self) -> pd.DataFrame:
         """The assessment rows of this brief's action (all rows for the overview)."""
-        if self.action is None:
-            return self.assessment
-        return self.assessment[self.assessment["action"] == self.action].reset_index(drop=True)
+        return self.context.rows(self.action)
 
     @property
     def words(self) -> dict[str, Any]:
         """The brief's headings and labels in its language."""
-        return WORDS[self.lang]
+        return labels.words("brief", self.lang)
 
 
 def load(lang: str, scenario: str = "trend", data: Sequence[str] = (), as_of: int | None = None,
          action: int | None = None) -> Brief:
-    """Load the registry and data (plus `data` files), assess the action's targets (all for the overview)."""
+    """The brief of one action (all actions for the overview) from kzlib.context.load."""
     text.status_label("achieved", lang)  # rejects an unknown language before any work
-    reg = registry.load_registry()
-    obs = observations.load_observations(*data, registry=reg)
-    mil = observations.load_milestones(*data, registry=reg)
-    scen = scenarios.get_scenario(scenario, registry=reg)
-    table_ = assess.assess(reg, obs, as_of=as_of, scenario=scen, milestones=mil, action=action)
-    path = scenarios.project(reg, obs, scen, as_of=as_of)
-    if as_of is not None:
-        obs = obs[obs["year"] <= int(as_of)]
-        mil = mil[mil["year"] <= int(as_of)]
-    label = getattr(scen, f"label_{lang}", None) or scenario
-    return Brief(lang, scenario, label, as_of, reg, obs, mil, table_, path, action=action)
+    return Brief(context.load(data, scenario, as_of, action=action), lang, action)
 
 
 # ---------------------------------------------------------------- pieces of a brief
@@ -212,12 +172,11 @@ def header(b: Brief) -> Html:
     w = b.words
     if b.action is None:
         title = w["overview_title"]
-        out = Html(f'<p class="kz-kicker">{esc(PLAN_TITLE[b.lang])}</p><h1>{esc(title)}</h1>')
+        out = Html(f'<p class="kz-kicker">{esc(labels.label("plan.title", b.lang))}</p><h1>{esc(title)}</h1>')
     else:
         act = b.registry.action(b.action)
-        title = f"{ACTION_NAME[b.lang].format(n=b.action)}：{act[f'title_{b.lang}']}" if b.lang == "zh" \
-            else f"{ACTION_NAME[b.lang].format(n=b.action)}: {act[f'title_{b.lang}']}"
-        out = Html(f'<p class="kz-kicker">{esc(PLAN_TITLE[b.lang])}</p><h1>{esc(title)}</h1>'
+        title = labels.action_title(b.action, act[f"title_{b.lang}"], b.lang)
+        out = Html(f'<p class="kz-kicker">{esc(labels.label("plan.title", b.lang))}</p><h1>{esc(title)}</h1>'
                    f'<div class="kz-goals"><b>{esc(w["goals"])}</b><br>{esc(act[f"goals_{b.lang}"])}</div>')
     out.metadata = {"kzlib": {"title": title}}
     return out
@@ -278,27 +237,46 @@ def _goal(row: Mapping[str, Any], lang: str) -> str:
     return esc(goal + ("" if text.missing(year) else (f"（{int(year)}年）" if lang == "zh" else f" ({int(year)})")))
 
 
-def status_rows(rows: pd.DataFrame, lang: str) -> list[list[str]]:
-    """Cells (HTML) of the status table: name, status, latest, goal, gap, growth needed, probability."""
-    words = WORDS[lang]
+def status_rows(rows: pd.DataFrame, lang: str, scenario: bool = False) -> list[list[str]]:
+    """Cells (HTML) of the status table: name, status, latest, goal, gap, growth needed, probability; with
+    `scenario`, also the assumed growth, the value in the target year, the status and the year met under it."""
+    words = labels.words("brief", lang)
     out = []
     for row in rows.to_dict("records"):
-        out.append([
+        cells = [
             _cell_name(row, lang, words), chip(row["status"], lang), _latest(row, lang), _goal(row, lang),
             esc(text.diff_text(row, row.get("gap"), lang)),
             esc(text.format_percent(row.get("required_growth"), lang)),
             esc(text.format_percent(row.get("probability"), lang, 0)),
-        ])
+        ]
+        if scenario:
+            value, status, met = row.get("scenario_value"), row.get("scenario_status"), row.get("scenario_year_met")
+            cells += [
+                esc(text.format_percent(row.get("scenario_growth"), lang)),
+                esc("—" if text.missing(value) else text.value_text(row, value, lang)),
+                "" if text.missing(status) else chip(str(status), lang),
+                esc("—" if text.missing(met) else int(met)),
+            ]
+        out.append(cells)
     return out
+
+
+STATUS_COLUMNS = ("col_target", "col_status", "col_latest", "col_goal", "col_gap", "col_needed", "col_probability")
+SCENARIO_COLUMNS = ("col_growth", "col_value", "col_scenario_status", "col_year_met")
+
+
+def status_grid(b: Brief, scenario: bool = False) -> str:
+    """The status table of the brief's targets that are not milestones (with the scenario's columns)."""
+    w = b.words
+    rows = b.rows[b.rows["kind"] != "milestone"]
+    head = [w[c] for c in STATUS_COLUMNS + (SCENARIO_COLUMNS if scenario else ())]
+    numeric = (2, 3, 4, 5, 6) + ((7, 8, 10) if scenario else ())
+    return table(head, status_rows(rows, b.lang, scenario), numeric=numeric)
 
 
 def status_table(b: Brief) -> Html:
     """The targets that are not milestones, with status, latest value, goal, gap, growth needed and chance."""
-    w = b.words
-    rows = b.rows[b.rows["kind"] != "milestone"]
-    head = [w[c] for c in ("col_target", "col_status", "col_latest", "col_goal", "col_gap", "col_needed",
-                           "col_probability")]
-    return Html(f"<h2>{esc(w['status_table'])}</h2>" + table(head, status_rows(rows, b.lang), numeric=(2, 3, 4, 5, 6)))
+    return Html(f"<h2>{esc(b.words['status_table'])}</h2>" + status_grid(b))
 
 
 def chart_rows(b: Brief) -> pd.DataFrame:
@@ -307,15 +285,18 @@ def chart_rows(b: Brief) -> pd.DataFrame:
     return rows[rows["kind"].isin(NUMERIC_KINDS) & rows["indicator"].map(lambda v: not text.missing(v))]
 
 
+def chart(b: Brief, row: Mapping[str, Any]) -> Any:
+    """One target's trajectory chart as every view draws it (briefs, explorer, `kz charts`)."""
+    return charts.target_chart(row, b.observations, b.paths, b.registry, b.scenario_label, b.lang)
+
+
 def trajectories(b: Brief) -> Html:
     """One trajectory chart per numeric target (kzlib.charts.trajectory), each under its name."""
     w = b.words
     parts = [f"<h2>{esc(w['charts'])}</h2>"]
     rows = chart_rows(b)
     for row in rows.to_dict("records"):
-        name = text.name_of(row, b.lang)
-        fig = charts.trajectory(row, b.observations, b.paths, b.lang)
-        parts.append(png(fig, name))
+        parts.append(png(chart(b, row), text.name_of(row, b.lang)))
     if rows.empty:
         parts.append(f"<p>{esc(w['no_charts'])}</p>")
     return Html("".join(parts))
@@ -331,7 +312,7 @@ def milestone_rows(b: Brief) -> list[list[str]]:
         state = None if seen is None else seen["state"]
         out.append([
             _cell_name(row, b.lang, w), chip(row["status"], b.lang),
-            esc(w["milestone_states"].get(state, w["no_state"])),
+            esc(w["no_state"] if state is None else labels.label(f"milestone.{state}", b.lang)),
             "" if seen is None else esc(int(seen["year"])),
             "" if seen is None else link(seen["source_title"], seen["source_link"]),
         ])
@@ -347,15 +328,23 @@ def milestones(b: Brief) -> Html:
     return Html(f"<h2>{esc(w['milestones'])}</h2>{body}")
 
 
-def judgements(b: Brief) -> Html:
-    """A short judgement per target (kzlib.text.judgement)."""
-    parts = [f"<h2>{esc(b.words['judgements'])}</h2>"]
+def judgement_list(b: Brief, outlook: bool = False) -> str:
+    """A chip and a short judgement per target (kzlib.text.judgement); with `outlook`, the scenario's outcome."""
+    parts = []
     sources = b.registry.indicators.set_index("id")[f"source_{b.lang}"].to_dict()
     for row in b.rows.to_dict("records"):
         hint = sources.get(row.get("indicator"))
         sentence = text.judgement(row, b.lang, None if text.missing(hint) else str(hint))
+        if outlook:
+            more = text.scenario_outlook(row, b.lang, b.scenario_label)
+            sentence += more if b.lang == "zh" or not more else " " + more
         parts.append(f'<p class="kz-judgement">{chip(row["status"], b.lang)} {esc(sentence)}</p>')
-    return Html("".join(parts))
+    return "".join(parts)
+
+
+def judgements(b: Brief) -> Html:
+    """A short judgement per target (kzlib.text.judgement)."""
+    return Html(f"<h2>{esc(b.words['judgements'])}</h2>" + judgement_list(b))
 
 
 def indicators_of(b: Brief) -> list[str]:
@@ -435,7 +424,7 @@ def _years(years: pd.Series) -> str:
 def sources(b: Brief) -> Html:
     """The sources of every figure shown, with links, and the plan the targets are quoted from."""
     w = b.words
-    items = [f"<li>{esc(w['plan_source'].format(title=PLAN_TITLE['zh']))}</li>"]
+    items = [f"<li>{esc(w['plan_source'].format(title=labels.label('plan.title', 'zh')))}</li>"]
     for title, url, used, notes in source_rows(b):
         extra = f"<br>{esc(w['col_notes'])}: {esc(notes)}" if notes else ""
         items.append(f'<li>{link(title, url)}<br><span class="kz-note">{esc(w["col_used"])}: {esc(used)}{extra}'
@@ -448,8 +437,7 @@ def sources(b: Brief) -> Html:
 
 def action_link(n: int, title: str, lang: str) -> str:
     """A relative link to an action's brief (action-NN.html, same folder)."""
-    label = f"{ACTION_NAME[lang].format(n=n)}：{title}" if lang == "zh" else f"{ACTION_NAME[lang].format(n=n)}: {title}"
-    return f'<a href="action-{int(n):02d}.html">{esc(label)}</a>'
+    return f'<a href="action-{int(n):02d}.html">{esc(labels.action_title(n, title, lang))}</a>'
 
 
 def action_counts(b: Brief) -> Html:
@@ -472,17 +460,10 @@ def status_matrix(b: Brief) -> Html:
     return figure(charts.status_matrix(b.assessment, b.registry, b.lang), b.words["matrix"])
 
 
-def behind(b: Brief, n: int = 10) -> pd.DataFrame:
-    """The `n` targets furthest behind: worst status first, then the lowest pace ratio."""
-    rows = b.assessment[b.assessment["status"].isin(BEHIND)].copy()
-    rows["rank"] = rows["status"].map(BEHIND.index)
-    return rows.sort_values(["rank", "ratio"], na_position="last").head(n)
-
-
 def furthest_behind(b: Brief, n: int = 10) -> Html:
     """The targets furthest behind as a table linking to their action's brief, then the chart."""
     w = b.words
-    rows = behind(b, n)
+    rows = assess.behind(b.assessment, n)
     if rows.empty:
         return Html(f"<h2>{esc(w['behind'])}</h2><p>{esc(w['none_behind'])}</p>")
     titles = b.registry.actions.set_index("action")[f"title_{b.lang}"].to_dict()

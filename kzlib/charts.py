@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -18,47 +19,14 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import Formatter, FuncFormatter, MaxNLocator, PercentFormatter
 
-from kzlib import settings, text
+from kzlib import assess, labels, settings, style, text
+from kzlib.style import INK
 
-INK = "#222222"
 MUTED = "#6B6B6B"
 TRACK = "#EBEBEB"
 FAN = "#4D4D4D"  # projection line and bands: neutral, so colour always means status
 PATH = "#444444"
 HISTORY_YEARS = 8  # observed years shown before the base year
-BEHIND = ("moving_away", "lagging", "needs_acceleration")
-
-LABELS = {
-    "zh": {
-        "observed": "观测值", "preliminary": "初步核算数（空心）", "base": "基期", "path": "所需路径",
-        "projection": "情景预测", "band50": "50%区间", "band90": "90%区间", "target": "目标",
-        "floor": "每年底线", "ceiling": "每年上限", "range": "目标区间", "plan_period": "规划期",
-        "broken": "未守住的年份", "gap": "缺数年份（点线）",
-        "every_year": "目标：{start}—{end}年每年 {target}",
-        "no_data": "暂无数据", "one_obs": "仅有{year}年一个观测值，暂无法评估",
-        "target_line": "目标：{year}年 {target}", "base_line": "基期：{year}年",
-        "dashboard": "行动{action}　目标进度一览", "dashboard_any": "目标进度一览",
-        "task_axis": "任务进度（竖线 = 时间进度）", "time": "时间进度", "milestones": "里程碑",
-        "no_targets": "本行动暂无目标", "matrix": "十大行动目标状态一览（目标个数）", "action": "行动{action}", "short_action": "行动{action}：",
-        "total": "合计", "behind": "进度最落后的目标", "none_behind": "暂无进度落后的目标",
-        "ratio_axis": "增速比 R（实际年均增速 ÷ 所需年均增速）", "clipped": "（截断）",
-    },
-    "en": {
-        "observed": "Observed", "preliminary": "Preliminary (hollow)", "base": "Base year", "path": "Required path",
-        "projection": "Scenario projection", "band50": "50% band", "band90": "90% band", "target": "Target",
-        "floor": "Annual floor", "ceiling": "Annual ceiling", "range": "Target range", "plan_period": "Plan period",
-        "broken": "Year not held", "gap": "Years without data (dotted)",
-        "every_year": "Target: {target} every year {start}–{end}",
-        "no_data": "No data yet", "one_obs": "Only one observation ({year}), too few to assess",
-        "target_line": "Target: {target} by {year}", "base_line": "base year {year}",
-        "dashboard": "Action {action}: progress at a glance", "dashboard_any": "Progress at a glance",
-        "task_axis": "Task progress (tick = share of time elapsed)", "time": "Time elapsed",
-        "milestones": "Milestones", "no_targets": "No targets in this action",
-        "matrix": "Status of the targets of the ten actions (number of targets)", "action": "Action {action}", "short_action": "A{action}: ",
-        "total": "Total", "behind": "Targets furthest behind", "none_behind": "No target is behind schedule",
-        "ratio_axis": "Pace ratio R (observed ÷ required annual growth)", "clipped": " (clipped)",
-    },
-}
 
 _themed = False
 
@@ -127,11 +95,6 @@ def _fixed_layout(fig: Figure, title_lines: int) -> None:
     fig.subplots_adjust(left=0.8 / width, right=1 - 0.12 / width, top=1 - top / height, bottom=0.62 / height)
 
 
-def _text_colour(hex_colour: str) -> str:
-    r, g, b = mpl.colors.to_rgb(hex_colour)
-    return INK if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.55 else "white"
-
-
 def _get(row: Mapping[str, Any], key: str) -> Any:
     value = row.get(key)
     return None if text.missing(value) else value
@@ -163,10 +126,10 @@ def _wrap(s: str, limit: int) -> str:
     return "\n".join([*lines, line])
 
 
-def _status_tag(ax: Axes, status: str, lang: str, x: float = 1.0, y: float = 1.02) -> None:
-    colour = settings.STATUS_COLOURS.get(status, settings.STATUS_COLOURS["no_data"])
-    ax.annotate(text.status_label(status, lang), (x, y), xycoords="axes fraction", xytext=(-4, 2),
-                textcoords="offset points", ha="right", va="bottom", fontsize=9, color=_text_colour(colour),
+def _status_tag(ax: Axes, status: str, lang: str, x: float = 1.0, y: float = 1.02) -> Any:
+    colour = style.status_colour(status)
+    return ax.annotate(text.status_label(status, lang), (x, y), xycoords="axes fraction", xytext=(-4, 2),
+                textcoords="offset points", ha="right", va="bottom", fontsize=9, color=style.ink_on(colour),
                 bbox={"boxstyle": "round,pad=0.3", "facecolor": colour, "edgecolor": "none"})
 
 
@@ -238,9 +201,9 @@ def _required_path(t0: int, x0: float, target_year: int, target: float) -> tuple
 
 def _draw_target(ax: Axes, row: Mapping[str, Any], lang: str, x_left: float) -> list[Any]:
     """The target at its year: marker with comparator text, a range band, or a floor/ceiling line."""
-    words = LABELS[lang]
+    words = labels.words("chart", lang)
     kind, status = row.get("kind"), str(row.get("status") or "no_data")
-    colour = settings.STATUS_COLOURS.get(status, settings.STATUS_COLOURS["no_data"])
+    colour = style.status_colour(status)
     if colour == settings.STATUS_COLOURS["no_data"]:
         colour = MUTED  # the pale no-data grey would vanish on white
     value, high = text.target_level(row), _get(row, "value_high")
@@ -271,7 +234,7 @@ def _draw_target(ax: Axes, row: Mapping[str, Any], lang: str, x_left: float) -> 
 
 
 def _no_data_panel(ax: Axes, obs: pd.DataFrame, lang: str) -> None:
-    words = LABELS[lang]
+    words = labels.words("chart", lang)
     ax.text(0.5, 0.55, words["no_data"], transform=ax.transAxes, ha="center", va="center", fontsize=16,
             color=MUTED, bbox={"boxstyle": "round,pad=0.5", "facecolor": "#F4F4F4", "edgecolor": "#D0D0D0"})
     if len(obs) == 1:
@@ -289,6 +252,20 @@ def _axis_unit(row: Mapping[str, Any], obs: pd.DataFrame, lang: str, indicator_r
     return str(units[0]) if lang == "zh" and len(units) == 1 else ""
 
 
+@dataclass
+class Parts:
+    """The artists of a trajectory chart that others update or check: projection line, its bands, status tag."""
+
+    projection: Any = None
+    bands: list[Any] = field(default_factory=list)  # 90 % band, then 50 % band
+    status_tag: Any = None
+
+
+def parts(fig: Figure) -> Parts:
+    """The parts a trajectory chart drew (empty for other figures)."""
+    return getattr(fig, "kz_parts", Parts())
+
+
 def trajectory(target: Mapping[str, Any], observations: pd.DataFrame | None, path: pd.DataFrame | None = None,
                lang: str = "zh", scenario_label: str | None = None,
                indicator_row: Mapping[str, Any] | None = None) -> Figure:
@@ -298,7 +275,7 @@ def trajectory(target: Mapping[str, Any], observations: pd.DataFrame | None, pat
     `indicator_row` (Registry.indicator(id)) gives the axis unit where the target's unit is a rate.
     """
     use_style(lang)
-    words, row = LABELS[lang], target
+    words, row = labels.words("chart", lang), target
     indicator = _get(row, "indicator")
     obs = _observed(observations, indicator)
     status = str(_get(row, "status") or "no_data")
@@ -310,6 +287,7 @@ def trajectory(target: Mapping[str, Any], observations: pd.DataFrame | None, pat
 
     fixed = len(obs) == 0  # the compact no-data panel has a fixed layout (drawn for most targets; fast)
     fig = _figure(settings.NO_DATA_HEIGHT if fixed else settings.FIGURE_HEIGHT, fixed)
+    fig.kz_parts = parts = Parts()
     ax = fig.add_subplot()
     first_year = int(obs["year"].min()) if len(obs) else settings.DEFAULT_BASE_YEAR
     x_left = min(first_year, int(base_year) if base_year is not None else first_year) - 0.5
@@ -348,9 +326,11 @@ def trajectory(target: Mapping[str, Any], observations: pd.DataFrame | None, pat
         start = (int(obs["year"].iloc[-1]), float(obs["value"].iloc[-1]))
         proj = _projection(path, indicator, start)
         if len(proj) > 1:
-            ax.fill_between(proj["year"], proj["lo90"], proj["hi90"], color=FAN, alpha=0.12, lw=0, zorder=2)
-            ax.fill_between(proj["year"], proj["lo50"], proj["hi50"], color=FAN, alpha=0.22, lw=0, zorder=2)
-            ax.plot(proj["year"], proj["value"], color=FAN, lw=1.4, ls="-.", zorder=3)
+            parts.bands = [
+                ax.fill_between(proj["year"], proj["lo90"], proj["hi90"], color=FAN, alpha=0.12, lw=0, zorder=2),
+                ax.fill_between(proj["year"], proj["lo50"], proj["hi50"], color=FAN, alpha=0.22, lw=0, zorder=2),
+            ]
+            parts.projection = ax.plot(proj["year"], proj["value"], color=FAN, lw=1.4, ls="-.", zorder=3)[0]
             label = words["projection"] + (f"（{scenario_label}）" if lang == "zh" else f" ({scenario_label})") \
                 if scenario_label else words["projection"]
             handles.append(Line2D([], [], color=FAN, lw=1.4, ls="-.", label=label))
@@ -396,7 +376,7 @@ def trajectory(target: Mapping[str, Any], observations: pd.DataFrame | None, pat
         sub.append(words["base_line"].format(year=int(base_year)))
     ax.text(0, 1.02, ("；" if lang == "zh" else "; ").join(sub), transform=ax.transAxes, fontsize=8.5,
             color=MUTED, va="bottom")
-    _status_tag(ax, status, lang)
+    parts.status_tag = _status_tag(ax, status, lang)
     ncols = min(len(handles), 4 if lang == "zh" else 3)
     if fixed:
         _fixed_layout(fig, name.count("\n") + 1)
@@ -407,6 +387,15 @@ def trajectory(target: Mapping[str, Any], observations: pd.DataFrame | None, pat
         fig.legend(handles=handles, loc="outside lower center", ncols=ncols, fontsize=8, handlelength=2.2,
                    columnspacing=1.2)
     return fig
+
+
+def target_chart(row: Mapping[str, Any], observations: pd.DataFrame | None, path: pd.DataFrame | None,
+                 registry: Any, scenario_label: str | None, lang: str) -> Figure:
+    """A target's trajectory with its indicator's axis unit and the scenario named: the one way views draw it."""
+    indicator = _get(row, "indicator")
+    known = registry is not None and indicator is not None and indicator in set(registry.indicators["id"])
+    return trajectory(row, observations, path, lang, scenario_label or None,
+                      registry.indicator(indicator) if known else None)
 
 
 def _draw_observed_line(ax: Axes, obs: pd.DataFrame) -> bool:
@@ -441,14 +430,14 @@ def _y_limits(ax: Axes, obs: pd.DataFrame, target: float | None, high: float | N
 
 def _bullets(ax: Axes, rows: pd.DataFrame, lang: str) -> None:
     """Task progress bars with a time-progress tick, one row per numeric target."""
-    words = LABELS[lang]
+    words = labels.words("chart", lang)
     n = len(rows)
     task = pd.to_numeric(rows.get("task_progress"), errors="coerce") if "task_progress" in rows else pd.Series(np.nan, index=rows.index)
     left = -0.3 if (task < 0).any() else -0.02
     for i, (_, row) in enumerate(rows.iterrows()):
         y = n - 1 - i
         status = str(row.get("status") or "no_data")
-        colour = settings.STATUS_COLOURS.get(status, settings.STATUS_COLOURS["no_data"])
+        colour = style.status_colour(status)
         ax.barh(y, 1.0, left=0, height=0.6, color=TRACK, zorder=1)
         share = _get(row, "task_progress")
         if share is None:
@@ -476,7 +465,7 @@ def _bullets(ax: Axes, rows: pd.DataFrame, lang: str) -> None:
 def _milestone_list(ax: Axes, rows: pd.DataFrame, lang: str) -> None:
     """Milestones as a compact list: a status-coloured dot, the name, the state in words."""
     ax.set_axis_off()
-    ax.set_title(LABELS[lang]["milestones"], loc="left", fontsize=10, pad=4)
+    ax.set_title(labels.words("chart", lang)["milestones"], loc="left", fontsize=10, pad=4)
     columns = 2 if len(rows) > 6 else 1
     per_column = int(np.ceil(len(rows) / columns))
     limit = (30 if lang == "zh" else 36) if columns == 2 else (60 if lang == "zh" else 80)
@@ -484,7 +473,7 @@ def _milestone_list(ax: Axes, rows: pd.DataFrame, lang: str) -> None:
         col, line = divmod(i, per_column)
         x, y = col / columns, 1 - (line + 0.5) / per_column
         status = str(row.get("status") or "no_data")
-        colour = settings.STATUS_COLOURS.get(status, settings.STATUS_COLOURS["no_data"])
+        colour = style.status_colour(status)
         ax.plot([x + 0.008], [y], "o", ms=7, color=colour, mec="#999999" if status == "no_data" else colour,
                 transform=ax.transAxes, clip_on=False)
         year = _get(row, "latest_year")
@@ -505,7 +494,7 @@ def _status_legend(fig: Figure, statuses: list[str], lang: str, extra: list[Any]
 def dashboard(assessment: pd.DataFrame, lang: str = "zh") -> Figure:
     """An action's targets at a glance: task progress against time progress, and its milestones."""
     use_style(lang)
-    words = LABELS[lang]
+    words = labels.words("chart", lang)
     rows = assessment.reset_index(drop=True)
     is_milestone = rows["kind"] == "milestone" if "kind" in rows else pd.Series(False, index=rows.index)
     numeric, milestones = rows[~is_milestone], rows[is_milestone]
@@ -534,7 +523,7 @@ def dashboard(assessment: pd.DataFrame, lang: str = "zh") -> Figure:
 
 
 def _action_titles(registry: Any, actions: list[int], lang: str) -> dict[int, str]:
-    words = LABELS[lang]
+    words = labels.words("chart", lang)
     titles = {a: words["action"].format(action=a) for a in actions}
     if registry is not None:
         for _, act in registry.actions.iterrows():
@@ -546,7 +535,7 @@ def _action_titles(registry: Any, actions: list[int], lang: str) -> dict[int, st
 def status_matrix(assessment: pd.DataFrame, registry: Any = None, lang: str = "zh") -> Figure:
     """Actions × status: how many targets of each action are in each status, in the status colours."""
     use_style(lang)
-    words = LABELS[lang]
+    words = labels.words("chart", lang)
     actions = sorted({int(a) for a in assessment["action"]} |
                      ({int(a) for a in registry.actions["action"]} if registry is not None else set()))
     counts = (pd.crosstab(assessment["action"].astype(int), assessment["status"])
@@ -563,7 +552,7 @@ def status_matrix(assessment: pd.DataFrame, registry: Any = None, lang: str = "z
             ax.add_patch(Rectangle((j + 0.05, y + 0.06), 0.9, 0.88, facecolor=colour if count else "white",
                                    edgecolor="#E3E3E3" if not count else colour, lw=0.8))
             if count:
-                ax.text(j + 0.5, y + 0.5, str(count), ha="center", va="center", fontsize=9, color=_text_colour(colour))
+                ax.text(j + 0.5, y + 0.5, str(count), ha="center", va="center", fontsize=9, color=style.ink_on(colour))
         ax.text(n_cols + 0.5, y + 0.5, str(int(counts.loc[action].sum())), ha="center", va="center", fontsize=9,
                 color=INK)
     ax.set_xlim(0, n_cols + 1.3)  # room for the last rotated heading
@@ -582,12 +571,11 @@ def status_matrix(assessment: pd.DataFrame, registry: Any = None, lang: str = "z
 
 
 def furthest_behind(assessment: pd.DataFrame, lang: str = "zh", n: int = 10) -> Figure:
-    """The n targets furthest behind (lowest pace ratio R) as horizontal bars in their status colours."""
+    """The n targets furthest behind (kzlib.assess.behind) as bars of their pace ratio R in their status colours."""
     use_style(lang)
-    words = LABELS[lang]
-    rows = assessment[assessment["status"].isin(BEHIND)].copy()
+    words = labels.words("chart", lang)
+    rows = assess.behind(assessment, n)
     rows["ratio"] = pd.to_numeric(rows["ratio"], errors="coerce")
-    rows = rows.dropna(subset=["ratio"]).sort_values("ratio", kind="stable").head(n)
     fig = _figure(max(2.4, 0.36 * len(rows) + 1.5))
     ax = fig.add_subplot()
     fig.suptitle(words["behind"], x=0.01, ha="left", fontsize=11, color=INK)
@@ -595,20 +583,24 @@ def furthest_behind(assessment: pd.DataFrame, lang: str = "zh", n: int = 10) -> 
         ax.set_axis_off()
         ax.text(0.5, 0.5, words["none_behind"], ha="center", va="center", fontsize=13, color=MUTED)
         return fig
-    left = min(-0.2, max(-1.5, float(rows["ratio"].min()) - 0.1))
-    labels = []
+    left = min(-0.2, max(-1.5, float(rows["ratio"].min()) - 0.1)) if rows["ratio"].notna().any() else -0.2
+    names = []
     for i, (_, row) in enumerate(rows.iloc[::-1].iterrows()):
         ratio = float(row["ratio"])
+        names.append((words["short_action"].format(action=int(row["action"]))
+                      if "action" in row and not text.missing(row["action"]) else "")
+                     + shorten(text.name_of(row, lang), 28 if lang == "zh" else 36))
+        if np.isnan(ratio):  # a floor broken, or no pace to compare: named, no bar
+            ax.text(0.02, i, words["no_ratio"].format(status=text.status_label(row["status"], lang)), va="center",
+                    ha="left", fontsize=8, color=MUTED, zorder=3)
+            continue
         shown = max(ratio, left)
         ax.barh(i, shown, color=settings.STATUS_COLOURS[row["status"]], height=0.62, zorder=2)
         # The value sits right of the bar's end, or right of zero for a negative bar (the space is free).
         ax.text(max(shown, 0) + 0.02, i, f"{ratio:.2f}".replace("-", "\N{MINUS SIGN}")
                 + (words["clipped"] if shown != ratio else ""),
                 va="center", ha="left", fontsize=8, color=INK, zorder=3)
-        prefix = (words["short_action"].format(action=int(row["action"]))
-                  if "action" in row and not text.missing(row["action"]) else "")
-        labels.append(prefix + shorten(text.name_of(row, lang), 28 if lang == "zh" else 36))
-    ax.set_yticks(range(len(rows)), labels)
+    ax.set_yticks(range(len(rows)), names)
     ax.set_xlim(left - 0.05, 1.1)
     for x, status in ((0.0, None), (settings.NEEDS_ACCELERATION, "needs_acceleration"), (settings.ON_TRACK, "on_track")):
         ax.axvline(x, color=INK if status is None else "#9A9A9A", lw=0.9, ls="-" if status is None else "--", zorder=1)
@@ -651,9 +643,7 @@ def write_charts(assessment: pd.DataFrame, observations: pd.DataFrame, path: pd.
         lang = name.split("/", 1)[0]
         if chart == "trajectory":
             row = assessment[assessment["id"] == target_id].iloc[0]
-            known = registry is not None and row["indicator"] in set(registry.indicators["id"])
-            fig = trajectory(row, observations, path, lang, (scenario_labels or {}).get(lang),
-                             registry.indicator(row["indicator"]) if known else None)
+            fig = target_chart(row, observations, path, registry, (scenario_labels or {}).get(lang), lang)
         elif chart == "dashboard":
             fig = dashboard(assessment[assessment["action"] == action], lang)
         elif chart == "status_matrix":

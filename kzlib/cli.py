@@ -27,9 +27,8 @@ def _lazy(name: str) -> ModuleType:
 # Keep module-level imports light: heavy modules (pandas, kzlib.registry/observations/...) through _lazy.
 pd = _lazy("pandas")
 observations = _lazy("kzlib.observations")
-registry = _lazy("kzlib.registry")
+context = _lazy("kzlib.context")
 tables = _lazy("kzlib.tables")
-assess = _lazy("kzlib.assess")
 
 TARGET_CSV_COLUMNS = [
     "id", "action", "item", "indicator", "kind", "comparator", "value", "value_high", "unit", "target_year",
@@ -38,8 +37,7 @@ TARGET_CSV_COLUMNS = [
 
 
 def _cmd_targets(args: argparse.Namespace) -> int:
-    reg = registry.load_registry()
-    df = reg.targets
+    df = context.load_registry().targets
     if args.action is not None:
         df = df[df["action"] == args.action]
     if args.kind is not None:
@@ -89,7 +87,7 @@ def _print_report(report: observations.Report, files: list[str], what: str, verb
 
 
 def _cmd_data_check(args: argparse.Namespace) -> int:
-    reg = registry.load_registry()
+    reg = context.load_registry()
     obs = observations.observation_report(*args.files, registry=reg, strict=False)
     mil = observations.milestone_report(*args.files, registry=reg, strict=False)
     print(f"{obs.files[0]}: {obs.rows_read.get(obs.files[0], 0)} figures shipped\n")
@@ -108,8 +106,8 @@ def _cmd_data_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_data_gaps(args: argparse.Namespace) -> int:
-    reg = registry.load_registry()
-    obs = observations.load_observations(*args.data, registry=reg)
+    ctx = context.load(args.data, None)
+    reg, obs = ctx.registry, ctx.observations
     years = range(args.start, args.end + 1)
     if args.format == "table":
         table = observations.gaps(reg, obs, years).drop(columns="name_en")
@@ -151,21 +149,13 @@ def _cmd_render(args: argparse.Namespace) -> int:
 
 
 def _cmd_charts(args: argparse.Namespace) -> int:
-    from kzlib import assess, charts, scenarios
+    from kzlib import charts
 
-    reg = registry.load_registry()
-    obs = observations.load_observations(*args.data, registry=reg)
-    milestones = observations.load_milestones(*args.data, registry=reg)
-    known = scenarios.load_scenarios()
-    if args.scenario not in known:
-        raise KzError(f"unknown scenario {args.scenario!r}; expected one of {', '.join(known)} (data/scenarios.yaml)")
-    scenario = known[args.scenario]
-    table = assess.assess(reg, obs, as_of=args.as_of, scenario=scenario, milestones=milestones)
-    path = scenarios.project(reg, obs, scenario, as_of=args.as_of)
+    ctx = context.load(args.data, args.scenario, args.as_of)
     langs = settings.LANGS if args.lang == "both" else (args.lang,)
-    written = charts.write_charts(table, obs, path, args.output, langs, [args.action] if args.action else None,
-                                  args.format, registry=reg,
-                                  scenario_labels={"zh": scenario.label_zh, "en": scenario.label_en})
+    written = charts.write_charts(ctx.assessment, ctx.observations, ctx.paths, args.output, langs,
+                                  [args.action] if args.action else None, args.format, registry=ctx.registry,
+                                  scenario_labels={"zh": ctx.scenario.label_zh, "en": ctx.scenario.label_en})
     print(f"{len(written)} chart{'s' if len(written) != 1 else ''} written to {args.output}/")
     return 0
 
@@ -181,11 +171,7 @@ ASSESS_TABLE_COLUMNS = [
 
 
 def _cmd_assess(args: argparse.Namespace) -> int:
-    reg = registry.load_registry()
-    obs = observations.load_observations(*args.data, registry=reg)
-    mil = observations.load_milestones(*args.data, registry=reg)
-    df = assess.assess(reg, obs, as_of=args.as_of, scenario=args.scenario, method=args.method, milestones=mil,
-                       action=args.action)
+    df = context.load(args.data, args.scenario, args.as_of, args.method, action=args.action).assessment.copy()
     if args.format != "json":
         df["broken_years"] = df["broken_years"].map(lambda ys: ";".join(map(str, ys)))
     if args.format == "table":

@@ -1,10 +1,10 @@
 """The scenario explorer: an action's growth assumptions on sliders, its targets re-assessed at every change.
 
-Everything the explorer shows comes from the functions the briefs use: `assess.assess` and `scenarios.project`
-under the start scenario plus the slider overrides, `charts.trajectory`, `text.judgement` and the brief's
-status table cells (`brief.status_rows`), so the explorer and a brief rendered with the saved scenario agree.
-What does not change with the sliders (registry, data, the start scenario's assessment and path) is computed
-once; a slider change re-assesses the current action only and redraws only the charts whose path changed.
+The explorer adds controls, nothing else: what it shows is the brief's views (kzlib.brief: status summary,
+status table, judgements, charts) of a kzlib.context loaded for the chosen action, data year and start
+scenario, with the slider overrides applied by `Context.with_overrides`. So the explorer and a brief rendered
+with the saved scenario agree. Contexts are cached by kzlib.context; a slider change re-assesses the current
+action only and redraws only the charts whose path changed.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import io
 import math
 import re
 from collections import OrderedDict
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,11 +22,10 @@ import ipywidgets as w
 import pandas as pd
 import PIL.Image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.collections import FillBetweenPolyCollection
-from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
-from kzlib import assess, brief, charts, paths, scenarios, settings, text, trajectory
+from kzlib import brief, charts, context, labels, paths, scenarios, settings, text, trajectory
+from kzlib.context import Context
 from kzlib.errors import KzError
 from kzlib.registry import Registry
 
@@ -40,44 +39,6 @@ FIRST_AS_OF = settings.DEFAULT_BASE_YEAR  # earliest data year offered in the as
 ALL_DATA = 0  # the as-of control's value for "all data" (ipywidgets shows a None value as no selection)
 BRIEF_CSS = Path(__file__).resolve().parent / "templates" / "brief" / "brief.css"
 
-WORDS = {
-    "zh": {
-        "title": "情景探索：调整增速假设，查看2027年目标能否实现",
-        "action": "行动", "lang": "语言", "as_of": "数据截至", "latest": "全部数据", "scenario": "起始情景",
-        "reset": "恢复起始情景",
-        "sliders": "年均增速假设（%/年，自最新数据年份至目标年份；占比类指标亦按相对增速计）",
-        "no_sliders": "本行动无可量化的数值目标。",
-        "trend": "趋势 {g}", "needs": "目标路径需 {g}", "met": "目标已达到", "no_data": "暂无数据",
-        "no_trend": "仅一个观测值，暂无趋势",
-        "save_name": "情景名称（英文字母开头）", "save": "保存情景", "shared": "写入共享文件 data/scenarios.yaml",
-        "saved": "已保存情景 {name}（{file}）。生成简报：kz render --scenario {name}",
-        "outcome": "情景结果", "charts": "目标走势（含情景预测及区间）", "judgements": "逐项研判",
-        "col_growth": "假设年均增速", "col_value": "目标年份情景值", "col_status": "情景下状态",
-        "col_year": "情景下达标年份",
-        "assumed": "当前假设", "saved_label": "{name}（情景探索器假设）",
-        "saved_note": "在情景探索器中保存的示例假设，并非观测数据；起始情景：{start}。",
-    },
-    "en": {
-        "title": "Scenario explorer: change the growth assumptions, see which 2027 goals come within reach",
-        "action": "Action", "lang": "Language", "as_of": "Data up to", "latest": "all data",
-        "scenario": "Start from", "reset": "Reset to start",
-        "sliders": "Assumed growth (% a year, from the latest figure to the target year; shares grow in "
-                   "relative terms too)",
-        "no_sliders": "This action has no numeric target.",
-        "trend": "trend {g}", "needs": "plan path needs {g}", "met": "target already met", "no_data": "no data",
-        "no_trend": "one observation only: no trend",
-        "save_name": "scenario name (starts with a letter)", "save": "Save scenario",
-        "shared": "write to the shared data/scenarios.yaml",
-        "saved": "Saved scenario {name} ({file}). Render briefs with: kz render --scenario {name}",
-        "outcome": "Outcome under the assumptions", "charts": "Trajectories with the scenario's projection",
-        "judgements": "Target by target",
-        "col_growth": "Assumed growth", "col_value": "Value in target year", "col_status": "Status under scenario",
-        "col_year": "Year met under scenario",
-        "assumed": "the current assumptions", "saved_label": "{name} (scenario explorer assumption)",
-        "saved_note": "Illustrative assumption saved in the scenario explorer, not an observation; "
-                      "start scenario: {start}.",
-    },
-}
 LANG_BUTTONS = (("中文", "zh"), ("English", "en"))
 
 
@@ -164,7 +125,7 @@ def start_value(knob: Knob) -> float:
 
 def knob_note(knob: Knob, lang: str) -> str:
     """What stands beside a slider: trend and plan path growth, or why there is nothing to move."""
-    words = WORDS[lang]
+    words = labels.words("explore", lang)
     if not knob.has_data:
         return words["no_data"]
     parts = [words["trend"].format(g=text.format_percent(knob.trend, lang)) if knob.trend is not None
@@ -174,74 +135,7 @@ def knob_note(knob: Knob, lang: str) -> str:
     return " · ".join(parts)
 
 
-# ---------------------------------------------------------------- what the outputs say
-
-
-def outlook(row: Mapping[str, Any], lang: str, label: str) -> str:
-    """One sentence on a target under the scenario: its value in the target year and whether it is met."""
-    value, status = row.get("scenario_value"), row.get("scenario_status")
-    if text.missing(value) or text.missing(status) or text.missing(row.get("target_year")):
-        return ""
-    year, met = int(row["target_year"]), row.get("scenario_year_met")
-    growth = row.get("scenario_growth")
-    pace = "" if text.missing(growth) else (f"（年均{text.format_percent(growth, lang)}）" if lang == "zh"
-                                            else f" ({text.format_percent(growth, lang)} a year)")
-    shown = text.value_text(row, value, lang)
-    verdict = text.status_label(str(status), lang)
-    if lang == "zh":
-        tail = f"，{int(met)}年达到" if not text.missing(met) else ""
-        if status == "achieved":
-            return f"按{label}{pace}，{year}年约为{shown}，可实现目标{tail}。"
-        return f"按{label}{pace}，{year}年约为{shown}，{verdict}{tail}。"
-    tail = f", met in {int(met)}" if not text.missing(met) else ""
-    if status == "achieved":
-        return f"Under {label}{pace} it would be about {shown} in {year}: the target is met{tail}."
-    return f"Under {label}{pace} it would be about {shown} in {year}: {verdict.lower()}{tail}."
-
-
-def scenario_cells(row: Mapping[str, Any], lang: str) -> list[str]:
-    """The scenario's cells of a status table row: assumed growth, value in target year, status, year met."""
-    status, met = row.get("scenario_status"), row.get("scenario_year_met")
-    value = row.get("scenario_value")
-    return [
-        brief.esc(text.format_percent(row.get("scenario_growth"), lang)),
-        brief.esc("—" if text.missing(value) else text.value_text(row, value, lang)),
-        "" if text.missing(status) else brief.chip(str(status), lang),
-        brief.esc("—" if text.missing(met) else int(met)),
-    ]
-
-
-def status_table(rows: pd.DataFrame, lang: str) -> str:
-    """The brief's status table (brief.status_rows) with the scenario's outcome added on the right."""
-    numeric = rows[rows["kind"] != "milestone"]
-    bw, ew = brief.WORDS[lang], WORDS[lang]
-    head = [bw[c] for c in ("col_target", "col_status", "col_latest", "col_goal", "col_gap", "col_needed",
-                            "col_probability")]
-    head += [ew[c] for c in ("col_growth", "col_value", "col_status", "col_year")]
-    cells = [base + scenario_cells(row, lang)
-             for base, row in zip(brief.status_rows(numeric, lang), numeric.to_dict("records"), strict=True)]
-    return brief.table(head, cells, numeric=(2, 3, 4, 5, 6, 7, 8, 10))
-
-
-def judgements(rows: pd.DataFrame, registry: Registry, lang: str, label: str) -> str:
-    """Per target: the brief's judgement (text.judgement) and the outcome under the assumptions."""
-    sources = registry.indicators.set_index("id")[f"source_{lang}"].to_dict()
-    parts = []
-    for row in rows.to_dict("records"):
-        hint = sources.get(row.get("indicator"))
-        sentence = text.judgement(row, lang, None if text.missing(hint) else str(hint))
-        more = outlook(row, lang, label)
-        joined = sentence + ("" if not more else (more if lang == "zh" else " " + more))
-        parts.append(f'<p class="kz-judgement">{brief.chip(row["status"], lang)} {brief.esc(joined)}</p>')
-    return "".join(parts)
-
-
-def shown(path: Path) -> str:
-    """A path as the user reads it: relative to the project when it is inside it."""
-    try:
-        return str(path.resolve().relative_to(paths.ROOT))
-    except ValueError:
-        return str(path)
+# ---------------------------------------------------------------- what the outputs look like
 
 
 def house_css(css: str) -> str:
@@ -276,23 +170,22 @@ def projection(path: pd.DataFrame | None, start: tuple[int, float]) -> pd.DataFr
 class Chart:
     """One target's trajectory figure, kept between updates: a new path only redraws its projection and bands.
 
-    The figure is drawn by charts.trajectory; its layout is then frozen. The projection line and its two bands
-    (the artists drawn in charts.FAN) and everything drawn above them are set aside, the rest is rendered once
+    The figure is drawn by brief.chart; its layout is then frozen. The projection line and its two bands (the
+    artists charts.parts names) and everything drawn above them are set aside, the rest is rendered once
     as a background, and an update pastes the background and draws only those artists again, in the order a
     full draw uses (by zorder), so the image is the one a new figure would give. A new figure is drawn instead
     when the target, language or data year changes, or when the new path would leave the figure's y range.
     """
 
-    def __init__(self, row: Mapping[str, Any], observations: pd.DataFrame, path: pd.DataFrame, lang: str):
-        self.fig = charts.trajectory(row, observations, path, lang)
+    def __init__(self, fig: Figure):
+        self.fig = fig
         self.canvas = FigureCanvasAgg(self.fig)
         self.canvas.draw()
         self.fig.set_layout_engine("none")
         self.ax = self.fig.axes[0]
-        fan = to_hex(charts.FAN)
-        self.lines = [ln for ln in self.ax.lines if to_hex(ln.get_color()) == fan]
-        self.bands = [c for c in self.ax.collections if isinstance(c, FillBetweenPolyCollection)
-                      and len(c.get_facecolor()) and to_hex(c.get_facecolor()[0]) == fan]
+        drawn = charts.parts(fig)
+        self.lines = [drawn.projection] if drawn.projection is not None else []
+        self.bands = list(drawn.bands)
         self.ylim = self.ax.get_ylim()
         self.top: list[Any] = []
         if self.movable:
@@ -343,21 +236,19 @@ class Chart:
 
 
 class Explorer:
-    """The explorer's data, controls and outputs; drive it from code by setting its controls' values."""
+    """The explorer's controls and outputs over kzlib.context; drive it from code by setting its controls' values."""
 
-    def __init__(self, registry: Registry, observations: pd.DataFrame, milestones: pd.DataFrame | None,
-                 known: Mapping[str, scenarios.Scenario], action: int = 1, lang: str = "zh",
-                 scenario: str = "trend", as_of: int | None = None, user_file: str | Path | None = None):
-        if scenario not in known:
-            raise KzError(f"unknown scenario {scenario!r}; expected one of {', '.join(known)}")
+    def __init__(self, action: int = 1, lang: str = "zh", scenario: str = "trend", as_of: int | None = None,
+                 data: Sequence[str | Path] = (), user_file: str | Path | None = None):
         if lang not in settings.LANGS:
             raise KzError(f"unknown language {lang!r}; expected one of {', '.join(settings.LANGS)}")
-        self.registry, self.observations, self.milestones = registry, observations, milestones
-        self.known = dict(known)
+        self.data = tuple(str(d) for d in data)
         self.user_file = Path(user_file) if user_file is not None else paths.USER_SCENARIOS
-        self._base: dict[tuple, tuple[pd.DataFrame, pd.DataFrame]] = {}
-        self._series: dict[int | None, dict] = {}
-        self._scopes: dict[int, tuple[Registry, pd.DataFrame]] = {}
+        self.registry = context.load_registry()
+        self.known = scenarios.load_scenarios(registry=self.registry, user=self.user_file)
+        if scenario not in self.known:
+            raise scenarios.unknown(scenario, self.known)
+        self.view: brief.Brief | None = None
         self._pngs: OrderedDict[tuple, bytes] = OrderedDict()
         self._figures: dict[tuple, Chart] = {}
         self._quiet = False
@@ -373,7 +264,8 @@ class Explorer:
         actions = self.registry.actions["action"].astype(int).tolist()
         if int(action) not in actions:
             raise KzError(f"unknown action {action!r}; expected one of {', '.join(map(str, actions))}")
-        years = sorted({int(y) for y in self.observations["year"] if int(y) >= FIRST_AS_OF}, reverse=True)
+        every = context.load(self.data, None).observations
+        years = sorted({int(y) for y in every["year"] if int(y) >= FIRST_AS_OF}, reverse=True)
         if as_of is not None and int(as_of) not in years:
             years = sorted({*years, int(as_of)}, reverse=True)
         self.action = w.Dropdown(value=int(action), options=[(str(n), n) for n in actions])
@@ -420,7 +312,7 @@ class Explorer:
     def _label(self) -> None:
         """Put every label of the controls in the current language."""
         lang = self.lang.value
-        words = WORDS[lang]
+        words = labels.words("explore", lang)
         style = house_css(BRIEF_CSS.read_text(encoding="utf-8")) if BRIEF_CSS.exists() else ""
         self.title.value = f"<style>{style}</style><h2>{brief.esc(words['title'])}</h2>"
         for key, widget in self.headings.items():
@@ -456,7 +348,7 @@ class Explorer:
             name = w.HTML(brief.esc(knob.name(lang)), layout=w.Layout(width="18em"))
             rows.append(w.HBox([name, self.sliders[knob.indicator], note], layout=w.Layout(align_items="center")))
         if not rows:
-            rows = [w.HTML(brief.esc(WORDS[lang]["no_sliders"]))]
+            rows = [w.HTML(brief.esc(labels.label("explore.no_sliders", lang)))]
         replaced, current = self.slider_box.children, set(map(id, self.sliders.values()))
         self.slider_box.children = rows
         for old in replaced:  # closed, so that the kernel keeps no stale widgets
@@ -467,38 +359,20 @@ class Explorer:
 
     # ------------------------------------------------------------ state
 
-    def series(self, as_of: int | None) -> dict:
-        """Years and values per indicator up to as_of (computed once per year)."""
-        if as_of not in self._series:
-            self._series[as_of] = trajectory.series_by_indicator(self.observations, as_of)
-        return self._series[as_of]
+    def base(self) -> Context:
+        """The start scenario's context for the chosen action and data year, without overrides."""
+        return context.load(self.data, self.scenario.value, self.data_year(), action=self.action.value,
+                            user_scenarios=self.user_file)
 
-    def base(self) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """The start scenario's assessment of the action and its projection, without overrides (cached)."""
-        key = (self.scenario.value, self.data_year(), self.action.value)
-        if key not in self._base:
-            self._base[key] = self._compute(None)
-        return self._base[key]
+    @property
+    def assessment(self) -> pd.DataFrame:
+        """The assessment shown: the action's targets under the start scenario and the slider overrides."""
+        return self.view.context.assessment
 
-    def scope(self) -> tuple[Registry, pd.DataFrame]:
-        """The current action's share of the registry and data: its targets, every target on its indicators
-        (a path runs to the latest of them) and their observations. Its assessment and paths read nothing else."""
-        action = self.action.value
-        if action not in self._scopes:
-            inds = action_indicators(self.registry, action)
-            targets = self.registry.targets
-            keep = (targets["action"] == action) | targets["indicator"].isin(inds)
-            self._scopes[action] = (replace(self.registry, targets=targets[keep].reset_index(drop=True)),
-                                    self.observations[self.observations["indicator"].isin(inds)])
-        return self._scopes[action]
-
-    def _compute(self, overrides: Mapping[str, float] | None) -> tuple[pd.DataFrame, pd.DataFrame]:
-        scenario = self.known[self.scenario.value]
-        as_of, (reg, obs) = self.data_year(), self.scope()
-        rows = assess.assess(reg, obs, as_of=as_of, scenario=scenario, milestones=self.milestones,
-                             overrides=overrides, action=self.action.value)
-        path = scenarios.project(reg, obs, scenario, as_of=as_of, overrides=overrides)
-        return rows, path
+    @property
+    def paths(self) -> pd.DataFrame:
+        """The projections shown, under the same assumptions."""
+        return self.view.context.paths
 
     @property
     def overrides(self) -> dict[str, float]:
@@ -512,8 +386,9 @@ class Explorer:
 
     def _reset(self) -> None:
         """Sliders back to the start scenario (after a change of action, data year or scenario), then redraw."""
-        rows, path = self.base()
-        self.knobs = knobs(self.registry, rows, path, self.series(self.data_year()), self.action.value)
+        base = self.base()
+        series = trajectory.series_by_indicator(base.observations)
+        self.knobs = knobs(self.registry, base.assessment, base.paths, series, self.action.value)
         self.sliders = {}
         for knob in self.knobs:
             low, high = slider_bounds(knob)
@@ -527,18 +402,13 @@ class Explorer:
     def refresh(self) -> None:
         """Re-assess the action under the current assumptions and redraw every output."""
         overrides = self.overrides
-        self.assessment, self.paths = self._compute(overrides) if overrides else self.base()
-        lang, as_of = self.lang.value, self.data_year()
-        scenario = self.known[self.scenario.value]
-        label = WORDS[lang]["assumed"] if overrides else (getattr(scenario, f"label_{lang}") or scenario.name)
-        obs = self.observations if as_of is None else self.observations[self.observations["year"] <= as_of]
-        view = brief.Brief(lang=lang, scenario=scenario.name, scenario_label=label, as_of=as_of,
-                           registry=self.registry, observations=obs, milestones=self.milestones,
-                           assessment=self.assessment, paths=self.paths, action=self.action.value)
-        self.summary.value = brief.status_summary(view)
-        self.table.value = status_table(self.assessment, lang)
-        self._charts(view)
-        self.judgement_box.value = judgements(self.assessment, self.registry, lang, label)
+        lang = self.lang.value
+        label = labels.label("explore.assumed", lang) if overrides else None
+        self.view = brief.Brief(self.base().with_overrides(overrides), lang, self.action.value, label=label)
+        self.summary.value = brief.status_summary(self.view)
+        self.table.value = brief.status_grid(self.view, scenario=True)
+        self._charts(self.view)
+        self.judgement_box.value = brief.judgement_list(self.view, outlook=True)
 
     def _charts(self, view: brief.Brief) -> None:
         """One image per numeric target; a chart is drawn again only when its path changed."""
@@ -551,7 +421,7 @@ class Explorer:
         figures: dict[tuple, Chart] = {}
         for image, row in zip(images, rows, strict=True):
             ind = str(row["indicator"])
-            static = (view.lang, view.as_of, row["id"], row["status"])
+            static = (view.lang, view.as_of, row["id"], row["status"], view.scenario_label)
             start = (int(latest.loc[ind, "year"]), float(latest.loc[ind, "value"])) if ind in latest.index else None
             proj = projection(by_indicator.get(ind), start) if start is not None else projection(None, (0, 0.0))
             key = (*static, proj.to_numpy().tobytes())
@@ -560,7 +430,7 @@ class Explorer:
                 if chart is None or not chart.follows(proj):
                     if chart is not None:
                         chart.close()
-                    chart = Chart(row, view.observations, view.paths, view.lang)
+                    chart = Chart(brief.chart(view, row))
                     self._pngs[key] = chart.png()
                 else:
                     self._pngs[key] = chart.draw(proj)
@@ -597,24 +467,25 @@ class Explorer:
         self.refresh()
 
     def _on_save(self, _button: Any) -> None:
-        words = WORDS[self.lang.value]
+        words = labels.words("explore", self.lang.value)
         try:
             written = self.save(self.save_name.value.strip(), paths.SCENARIOS if self.save_shared.value else None)
         except KzError as exc:
-            self.message.value = f'<pre style="color:{settings.STATUS_COLOURS["moving_away"]}">{brief.esc(exc)}</pre>'
+            colour = settings.STATUS_COLOURS["moving_away"]
+            self.message.value = f'<pre style="color:{colour}">{brief.esc(exc)}</pre>'
             return
         self.message.value = brief.esc(words["saved"].format(name=self.save_name.value.strip(),
-                                                             file=shown(written)))
+                                                             file=paths.shown(written)))
 
     def save(self, name: str, path: str | Path | None = None) -> Path:
         """Save the start scenario with the slider overrides as scenario `name` (default: the user file)."""
         start = self.known[self.scenario.value]
-        notes = {f"note_{lang}": WORDS[lang]["saved_note"].format(start=getattr(start, f"label_{lang}"))
+        notes = {f"note_{lang}": labels.label("explore.saved_note", lang, start=getattr(start, f"label_{lang}"))
                  for lang in settings.LANGS}
-        labels = {f"label_{lang}": WORDS[lang]["saved_label"].format(name=name) for lang in settings.LANGS}
-        new = scenarios.with_overrides(start, self.overrides, name=name, **labels, **notes)
+        names = {f"label_{lang}": labels.label("explore.saved_label", lang, name=name) for lang in settings.LANGS}
+        new = scenarios.with_overrides(start, self.overrides, name=name, **names, **notes)
         written = scenarios.save_scenario(new, path if path is not None else self.user_file, registry=self.registry)
-        self.known[name] = scenarios.load_scenarios(written, registry=self.registry)[name]
+        self.known = scenarios.load_scenarios(registry=self.registry, user=self.user_file)
         self._label()
         return written
 
@@ -623,20 +494,13 @@ class Explorer:
 
 
 def load(action: int = 1, lang: str = "zh", scenario: str = "trend", as_of: int | None = None,
-         data: tuple[str, ...] | list[str] = (), user_file: str | Path | None = None) -> Explorer:
+         data: Sequence[str | Path] = (), user_file: str | Path | None = None) -> Explorer:
     """An explorer on the project's registry, data (plus `data` files) and scenarios (shared and the user's)."""
-    from kzlib import observations, registry
-
-    reg = registry.load_registry()
-    obs = observations.load_observations(*data, registry=reg)
-    mil = observations.load_milestones(*data, registry=reg)
-    known = scenarios.load_scenarios(registry=reg, user=user_file)
-    return Explorer(reg, obs, mil, known, action=action, lang=lang, scenario=scenario,
-                    as_of=None if as_of is None else int(as_of), user_file=user_file)
+    return Explorer(action, lang, scenario, None if as_of is None else int(as_of), data, user_file)
 
 
 def show(action: int = 1, lang: str = "zh", scenario: str = "trend", as_of: int | None = None,
-         data: tuple[str, ...] | list[str] = ()) -> Explorer:
+         data: Sequence[str | Path] = ()) -> Explorer:
     """Build the explorer on the project's data and display it (the notebook's one call)."""
     from IPython.display import display
 

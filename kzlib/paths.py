@@ -1,14 +1,50 @@
-"""Project paths, derived from the project root in one place."""
+"""Project paths, derived from the project root in one place; the environment variable KZ_ROOT overrides the root.
 
+Every path is computed when it is read (`paths.DATA`, `paths.OBSERVATIONS` …), so a test or another install
+points kzlib at another project folder by setting KZ_ROOT, without patching this module.
+"""
+
+from __future__ import annotations
+
+import os
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "data"
-PLAN = DATA / "plan.txt"
-REGISTRY = DATA / "registry"
-OBSERVATIONS = DATA / "observations.csv"
-MILESTONES = DATA / "milestones.csv"
-SCENARIOS = DATA / "scenarios.yaml"
-USER_SCENARIOS = DATA / "scenarios.user.yaml"  # saved from the scenario explorer
-NOTEBOOKS = ROOT / "notebooks"
-OUTPUTS = ROOT / "outputs"
+ENV_ROOT = "KZ_ROOT"
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+# Name -> path relative to the project root.
+LAYOUT = {
+    "DATA": "data",
+    "PLAN": "data/plan.txt",
+    "REGISTRY": "data/registry",
+    "OBSERVATIONS": "data/observations.csv",
+    "MILESTONES": "data/milestones.csv",
+    "SCENARIOS": "data/scenarios.yaml",
+    "USER_SCENARIOS": "data/scenarios.user.yaml",  # saved from the scenario explorer
+    "NOTEBOOKS": "notebooks",
+    "OUTPUTS": "outputs",
+}
+
+
+def root() -> Path:
+    """The project root: KZ_ROOT when set, else the folder that holds the kzlib package."""
+    value = os.environ.get(ENV_ROOT, "").strip()
+    return Path(value).expanduser().resolve() if value else PACKAGE_ROOT
+
+
+def __getattr__(name: str) -> Path:
+    if name == "ROOT":
+        return root()
+    if name in LAYOUT:
+        return root() / LAYOUT[name]
+    raise AttributeError(f"module 'kzlib.paths' has no attribute {name!r}")
+
+
+def shown(path: str | Path) -> str:
+    """A path as a user reads it in a message: as typed when relative, relative to the project when inside it."""
+    p = Path(path)
+    if not p.is_absolute():
+        return str(path)
+    try:
+        return str(p.resolve().relative_to(root()))
+    except ValueError:
+        return str(path)

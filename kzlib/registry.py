@@ -81,25 +81,18 @@ def _entries(path: Path, doc: object, key: str, problems: list[Problem]) -> list
     return [dict(e, _file=str(path)) for e in items]
 
 
-def _rel(path: str) -> str:
-    try:
-        return str(Path(path).relative_to(paths.ROOT))
-    except ValueError:
-        return path
-
-
 def _need(entry: dict, names: tuple[str, ...], problems: list[Problem]) -> None:
     for name in names:
         value = entry.get(name)
         if value is None or (isinstance(value, str) and not value.strip()):
-            problems.append(Problem(_rel(entry["_file"]), f"'{name}' is missing", column=name,
+            problems.append(Problem(paths.shown(entry["_file"]), f"'{name}' is missing", column=name,
                                     entry=str(entry.get("id", entry.get("action", "?")))))
 
 
 def _choice(entry: dict, name: str, allowed: tuple, problems: list[Problem]) -> None:
     value = entry.get(name)
     if value is not None and value not in allowed:
-        problems.append(Problem(_rel(entry["_file"]), f"unknown {name} {value!r}; expected one of {', '.join(map(str, allowed))}",
+        problems.append(Problem(paths.shown(entry["_file"]), f"unknown {name} {value!r}; expected one of {', '.join(map(str, allowed))}",
                                 column=name, entry=str(entry.get("id", "?"))))
 
 
@@ -111,17 +104,17 @@ def _check_indicators(entries: list[dict], problems: list[Problem]) -> None:
         _choice(e, "measure", settings.MEASURES, problems)
         iid = e.get("id")
         for name in sorted(set(e) - set(INDICATOR_COLUMNS) - {"_file"}):
-            problems.append(Problem(_rel(e["_file"]), f"unknown field {name!r}; expected one of {', '.join(INDICATOR_COLUMNS)}",
+            problems.append(Problem(paths.shown(e["_file"]), f"unknown field {name!r}; expected one of {', '.join(INDICATOR_COLUMNS)}",
                                     column=name, entry=iid))
         if iid in seen:
-            problems.append(Problem(_rel(e["_file"]), f"duplicate indicator id {iid!r} (also in {_rel(seen[iid])})", entry=iid))
+            problems.append(Problem(paths.shown(e["_file"]), f"duplicate indicator id {iid!r} (also in {paths.shown(seen[iid])})", entry=iid))
         elif iid:
             seen[iid] = e["_file"]
     ids = set(seen)
     for e in entries:
         for src in e.get("derived_from") or []:
             if src not in ids:
-                problems.append(Problem(_rel(e["_file"]), f"derived_from names undefined indicator {src!r}",
+                problems.append(Problem(paths.shown(e["_file"]), f"derived_from names undefined indicator {src!r}",
                                         column="derived_from", entry=e.get("id")))
 
 
@@ -130,13 +123,13 @@ def _check_targets(entries: list[dict], indicator_ids: set[str], action_ids: set
     seen: dict[str, str] = {}
     for e in entries:
         tid = str(e.get("id", "?"))
-        f = _rel(e["_file"])
+        f = paths.shown(e["_file"])
         _need(e, ("id", "action", "item", "kind", "name_zh", "name_en", "quote", "target_year"), problems)
         for name, allowed in (("kind", settings.TARGET_KINDS), ("comparator", settings.COMPARATORS),
                               ("direction", settings.DIRECTIONS), ("firmness", settings.FIRMNESS)):
             _choice(e, name, allowed, problems)
         if tid in seen:
-            problems.append(Problem(f, f"duplicate target id {tid!r} (also in {_rel(seen[tid])})", entry=tid))
+            problems.append(Problem(f, f"duplicate target id {tid!r} (also in {paths.shown(seen[tid])})", entry=tid))
         seen[tid] = e["_file"]
         if e.get("action") is not None and e.get("action") not in action_ids:
             problems.append(Problem(f, f"action {e.get('action')!r} is not one of the plan's actions 1-10",
@@ -167,7 +160,7 @@ def _check_targets(entries: list[dict], indicator_ids: set[str], action_ids: set
     for e in entries:
         rep = e.get("repeat_of")
         if rep is not None and rep not in seen:
-            problems.append(Problem(_rel(e["_file"]), f"repeat_of names unknown target {rep!r}",
+            problems.append(Problem(paths.shown(e["_file"]), f"repeat_of names unknown target {rep!r}",
                                     column="repeat_of", entry=str(e.get("id"))))
 
 
@@ -185,13 +178,13 @@ def load_registry(root: str | Path | None = None, plan: str | Path | None = None
 
     actions_doc = _read_yaml(root / "actions.yaml", problems) if (root / "actions.yaml").exists() else None
     if actions_doc is None and not problems:
-        problems.append(Problem(_rel(str(root / "actions.yaml")), "file is missing"))
+        problems.append(Problem(paths.shown(str(root / "actions.yaml")), "file is missing"))
     actions = _entries(root / "actions.yaml", actions_doc, "actions", problems) if actions_doc is not None else []
     for a in actions:
         _need(a, tuple(ACTION_COLUMNS), problems)
         goals = a.get("goals_zh")
         if isinstance(goals, str) and goals and goals not in plan_text:
-            problems.append(Problem(_rel(a["_file"]), "goals_zh is not an exact substring of the plan text",
+            problems.append(Problem(paths.shown(a["_file"]), "goals_zh is not an exact substring of the plan text",
                                     column="goals_zh", entry=str(a.get("action"))))
 
     indicators: list[dict] = []

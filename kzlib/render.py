@@ -12,7 +12,6 @@ imported only when something is rendered, so a run with nothing to do finishes w
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import os
 import queue
@@ -501,64 +500,23 @@ def brief_title(nb) -> str | None:
 
 # ---------------------------------------------------------------- the whole run
 
-def check_data(data: Sequence[Path], scenario: str):
-    """Load and validate the registry, the scenario and the data (data/ plus the extra files).
-
-    Raises a DataError listing every problem (observations and milestones alike) before any kernel starts.
-    """
-    from kzlib import observations, registry, scenarios
-
-    reg = registry.load_registry()
-    scenarios.get_scenario(scenario, registry=reg)
-    problems: list[Problem] = []
-    obs = None
-    try:
-        obs = observations.load_observations(*data, registry=reg)
-    except ObservationError as exc:
-        problems += exc.problems
-    try:
-        observations.load_milestones(*data, registry=reg)
-    except ObservationError as exc:
-        problems += [p for p in exc.problems if p not in problems]
-    if problems:
-        raise ObservationError(problems)
-    return reg, obs
-
-
-def status_table(reg, obs, data: Sequence[Path], scenario: str, as_of: int | None):
-    """The status of every target (kzlib.assess.assess) for outputs/status.csv and .xlsx."""
-    from kzlib import assess, observations
-
-    milestones = observations.load_milestones(*data, registry=reg)
-    return assess.assess(reg, obs, as_of=as_of, scenario=scenario, milestones=milestones)
-
-
 def index_html(actions, available: set[str]) -> str:
-    """outputs/html/index.html: every brief in both languages, by action."""
-    def link(lang: str, name: str, text: str) -> str:
-        if f"{lang}/{name}" not in available:
-            return f'<span class="kz-note">{html.escape(text)}</span>'
-        return f'<a href="{lang}/{name}.html">{html.escape(text)}</a>'
+    """outputs/html/index.html: every brief in both languages, by action (kzlib/templates/index/index.html.j2)."""
+    import jinja2
 
-    rows = [f"<tr><td>{link('zh', 'overview', '总览')}</td><td>{link('en', 'overview', 'Overview')}</td></tr>"]
+    from kzlib import labels
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader([TEMPLATES / "index", TEMPLATES / TEMPLATE_NAME]),
+                             autoescape=True, keep_trailing_newline=True)
+    rows = [{lang: ("overview", labels.label("brief.overview_title", lang)) for lang in settings.LANGS}]
     for a in actions.itertuples(index=False):
-        name = f"action-{int(a.action):02d}"
-        rows.append(f"<tr><td>{link('zh', name, f'行动{int(a.action)}：{a.title_zh}')}</td>"
-                    f"<td>{link('en', name, f'Action {int(a.action)}: {a.title_en}')}</td></tr>")
-    css = (TEMPLATES / TEMPLATE_NAME / "brief.css").read_text(encoding="utf-8")
-    return (
-        '<!DOCTYPE html>\n<html lang="zh">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        "<title>开州区成渝地区双城经济圈建设行动方案 · 进展简报 / Progress briefs</title>\n"
-        f"<style>\n{css}</style>\n</head>\n<body>\n<main class=\"brief\">\n"
-        "<h1>开州区成渝地区双城经济圈建设行动方案（2023—2027年）进展简报<br>"
-        "Kaizhou action plan 2023–2027: progress briefs</h1>\n"
-        '<table class="kz-table"><thead><tr><th>中文</th><th>English</th></tr></thead>\n<tbody>\n'
-        + "\n".join(rows)
-        + '\n</tbody></table>\n<p class="kz-note">状态总表 / Status of every target: '
-        '<a href="../status.csv">status.csv</a> · <a href="../status.xlsx">status.xlsx</a></p>\n'
-        "</main>\n</body>\n</html>\n"
-    )
+        rows.append({lang: (f"action-{int(a.action):02d}",
+                            labels.action_title(a.action, getattr(a, f"title_{lang}"), lang))
+                     for lang in settings.LANGS})
+    words = {lang: labels.words("index", lang) for lang in settings.LANGS}
+    title = {lang: labels.label("plan.title", lang) for lang in settings.LANGS}
+    return env.get_template("index.html.j2").render(rows=rows, langs=settings.LANGS, available=available,
+                                                    words=words, title=title)
 
 
 def _print(line: str) -> None:
@@ -600,29 +558,29 @@ def render(actions: Iterable[int] = ACTIONS, langs: Iterable[str] = settings.LAN
 
 def _work(todo: list[Brief], digests: dict[str, str], out: Path, notebooks: Path, jobs: int, manifest: Manifest,
           report: Report, progress: Callable[[str], None], status: tuple | None, inputs: tuple) -> None:
+    from kzlib import context
+
     data, scenario, as_of = inputs
     # The zygote only imports modules; no kernel starts and nothing is written before the data pass the check.
     zygote = Zygote(PRELOAD) if todo and hasattr(os, "fork") else None
     try:
-        reg, obs = check_data(data, scenario)
+        ctx = context.load(data, scenario, as_of)
     except BaseException:
         if zygote is not None:
             zygote.close()
         raise
-    with ThreadPoolExecutor(max_workers=1) as side:
-        table = side.submit(status_table, reg, obs, data, scenario, as_of) if status else None
-        if todo:
-            _run(todo, digests, out, notebooks, jobs, manifest, report, progress, zygote)
-        if table is not None:
-            try:
-                _write_status(table.result(), status[0])
-            except Exception as exc:  # noqa: BLE001 - reported like a failed brief
-                report.failed.append(("status", f"status table: {type(exc).__name__}: {exc}"))
-                progress(f"status table FAILED  {type(exc).__name__}: {exc}")
-            else:
-                manifest.record("status", status[1], status[0])
+    if todo:
+        _run(todo, digests, out, notebooks, jobs, manifest, report, progress, zygote)
+    if status is not None:
+        try:
+            _write_status(ctx.assessment, status[0])
+        except Exception as exc:  # noqa: BLE001 - reported like a failed brief
+            report.failed.append(("status", f"status table: {type(exc).__name__}: {exc}"))
+            progress(f"status table FAILED  {type(exc).__name__}: {exc}")
+        else:
+            manifest.record("status", status[1], status[0])
     available = {f"{p.parent.name}/{p.stem}" for p in (out / "html").glob("*/*.html")}
-    write_atomic(out / "html" / "index.html", index_html(reg.actions, available))
+    write_atomic(out / "html" / "index.html", index_html(ctx.registry.actions, available))
 
 
 def _write_status(table, files: list[Path]) -> None:

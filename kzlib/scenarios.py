@@ -48,13 +48,6 @@ class Scenario:
     note_en: str = ""
 
 
-def _rel(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(paths.ROOT))
-    except ValueError:
-        return str(path)
-
-
 def _entry_lines(text: str) -> dict[str, int]:
     """Line (1-based) of each scenario's name in the file, for error messages."""
     try:
@@ -151,7 +144,7 @@ def load_scenarios(path: str | Path | None = None, registry=None, user: str | Pa
     if path is None:
         return _merged(registry, Path(user) if user is not None else paths.USER_SCENARIOS)
     path = Path(path)
-    file = _rel(path)
+    file = paths.shown(path)
     try:
         text = path.read_text(encoding="utf-8")
         doc = yaml.load(text, Loader=SAFE_LOADER)
@@ -175,12 +168,17 @@ def load_scenarios(path: str | Path | None = None, registry=None, user: str | Pa
     return out
 
 
+def unknown(name: str, found: Mapping[str, Scenario], path: str | Path | None = None) -> ScenarioError:
+    """The error for a scenario name that is not defined, naming the choices."""
+    file = paths.shown(Path(path) if path is not None else paths.SCENARIOS)
+    return ScenarioError([Problem(file, f"no scenario {name!r}; expected one of {', '.join(found)}", entry=name)])
+
+
 def get_scenario(name: str, path: str | Path | None = None, registry=None) -> Scenario:
     """One scenario by name; ScenarioError naming the choices if there is none."""
     found = load_scenarios(path, registry)
     if name not in found:
-        file = _rel(Path(path) if path is not None else paths.SCENARIOS)
-        raise ScenarioError([Problem(file, f"no scenario {name!r}; expected one of {', '.join(found)}", entry=name)])
+        raise unknown(name, found, path)
     return found[name]
 
 
@@ -306,7 +304,7 @@ def _merged(registry, user: Path) -> dict[str, Scenario]:
     mine = load_scenarios(user, registry)
     clash = [name for name in mine if name in found]
     if clash:
-        raise ScenarioError([Problem(_rel(user), f"scenario {name!r} is already defined in {_rel(paths.SCENARIOS)}; "
+        raise ScenarioError([Problem(paths.shown(user), f"scenario {name!r} is already defined in {paths.shown(paths.SCENARIOS)}; "
                                      "rename one of them", entry=name) for name in clash])
     return {**found, **mine}
 
@@ -349,7 +347,7 @@ def _entry_indent(text: str) -> int:
 def save_scenario(scenario: Scenario, path: str | Path | None = None, registry=None) -> Path:
     """Add a scenario at the end of a scenarios file (default: the user's), keeping what the file already says."""
     path = Path(path) if path is not None else paths.USER_SCENARIOS
-    file, name = _rel(path), scenario.name
+    file, name = paths.shown(path), scenario.name
     if not NAME.fullmatch(name):
         raise ScenarioError([Problem(file, f"scenario name {name!r}: expected a letter, then letters, digits, _ or - "
                                      "(at most 40 characters)", entry=name)])
@@ -358,7 +356,7 @@ def save_scenario(scenario: Scenario, path: str | Path | None = None, registry=N
         if other.exists():
             taken.update(dict.fromkeys(load_scenarios(other), other))  # names only
     if name in taken:
-        raise ScenarioError([Problem(_rel(taken[name]), f"a scenario named {name!r} already exists; choose another "
+        raise ScenarioError([Problem(paths.shown(taken[name]), f"a scenario named {name!r} already exists; choose another "
                                      "name", entry=name)])
     block = yaml.safe_dump({name: entry_of(scenario)}, allow_unicode=True, sort_keys=False,
                            default_flow_style=None, width=1000)

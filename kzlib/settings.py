@@ -25,24 +25,12 @@ FIRMNESS = ("firm", "aspiration")
 MEASURES = ("amount", "share", "count", "ratio", "rate", "index")
 MILESTONE_STATES = ("done", "in_progress", "not_started")
 
-# Status order: best first. Labels in both languages; colours are colour-blind safe
+# Status order: best first (their words are in kzlib.labels). Colours are colour-blind safe
 # (Okabe-Ito, with Paul Tol's wine for the worst class).
 STATUSES = (
     "achieved", "on_track", "needs_acceleration", "lagging", "moving_away",
     "in_progress", "not_started", "not_assessable", "no_data",
 )
-STATUS_LABELS = {
-    "zh": {
-        "achieved": "已完成", "on_track": "达到序时进度", "needs_acceleration": "需加快",
-        "lagging": "滞后", "moving_away": "反向变动", "in_progress": "推进中",
-        "not_started": "未启动", "not_assessable": "无法量化评估", "no_data": "暂无数据",
-    },
-    "en": {
-        "achieved": "Achieved", "on_track": "On track", "needs_acceleration": "Needs acceleration",
-        "lagging": "Lagging", "moving_away": "Moving away", "in_progress": "In progress",
-        "not_started": "Not started", "not_assessable": "Not assessable", "no_data": "No data",
-    },
-}
 STATUS_COLOURS = {
     "achieved": "#0072B2", "on_track": "#009E73", "needs_acceleration": "#E69F00",
     "lagging": "#D55E00", "moving_away": "#882255", "in_progress": "#56B4E9",

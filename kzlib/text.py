@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from kzlib import settings
+from kzlib import labels, settings
 
 # English sentences turn the plan's multiplier units into plain figures: 721.44 (100 million yuan)
 # reads "72.14 billion yuan", 125 (10 thousand people) reads "1.25 million people".
@@ -17,16 +17,6 @@ PERCENT_UNITS = ("%", "％")
 POINT_UNITS = ("pp", "个百分点", "percentage points")
 COMPARATOR_SYMBOLS = {">": ">", ">=": "≥", "<": "<", "<=": "≤", "=": "", "~": "≈", "between": ""}
 SPAN_DASH = {"zh": "—", "en": "–"}
-MILESTONE_WORDS = {
-    "zh": {"done": "已完成", "in_progress": "推进中", "not_started": "尚未启动"},
-    "en": {"done": "done", "in_progress": "in progress", "not_started": "not started"},
-}
-VERDICTS = {
-    "zh": {"on_track": "达到序时进度", "needs_acceleration": "需加快", "lagging": "进度滞后，需大幅加快"},
-    "en": {"on_track": "so it is on track", "needs_acceleration": "so it needs to speed up",
-           "lagging": "so it is lagging well behind"},
-}
-
 
 def _lang(lang: str) -> str:
     if lang not in settings.LANGS:
@@ -111,11 +101,10 @@ def format_percent(fraction: float | None, lang: str, digits: int = 1) -> str:
 
 
 def status_label(status: str, lang: str) -> str:
-    """The status class in words, from settings.STATUS_LABELS."""
-    labels = settings.STATUS_LABELS[_lang(lang)]
-    if status not in labels:
+    """The status class in words (kzlib.labels)."""
+    if status not in settings.STATUSES:
         raise ValueError(f"unknown status {status!r}; expected one of {', '.join(settings.STATUSES)}")
-    return labels[status]
+    return labels.label(f"status.{status}", lang)
 
 
 def year_span(start: int, end: int, lang: str) -> str:
@@ -241,17 +230,17 @@ def _milestone(row: Mapping[str, Any], lang: str, source: str | None) -> str:
         if state is None:
             return f"{name}{due}：暂无进展信息，请向牵头部门收集进展情况及公开来源。"
         if year is None:
-            text = f"{name}{due}：{MILESTONE_WORDS['zh'][state]}。"
+            text = f"{name}{due}：{labels.label('milestone.' + state, 'zh')}。"
         elif state == "done":
             text = f"{name}{due}：已于{int(year)}年完成。"
         else:
-            text = f"{name}{due}：截至{int(year)}年{MILESTONE_WORDS['zh'][state]}。"
+            text = f"{name}{due}：截至{int(year)}年{labels.label('milestone.' + state, 'zh')}。"
         return text + (f"来源：{source}。" if source else "")
     due = f" (due {int(target_year)})" if target_year else ""
     if state is None:
         return f"{name}{due}: no progress reported yet; collect the state and a public source from the lead department."
     when = "" if year is None else (f" in {int(year)}" if state == "done" else f" as of {int(year)}")
-    text = f"{name}{due}: {MILESTONE_WORDS['en'][state]}{when}."
+    text = f"{name}{due}: {labels.label('milestone.' + state, 'en')}{when}."
     return text + (f" Source: {source}." if source else "")
 
 
@@ -392,7 +381,7 @@ def _progress_zh(row: Mapping[str, Any]) -> str:
     if rest and seen is not None and speedup is not None and speedup > 0:
         pace_word = (("提高幅度" if seen >= 0 else "降低幅度") if share else ("增速" if seen >= 0 else "降幅"))
         rest += f"，约为{year_span(t0, t, lang)}年均{pace_word}（{seen_text}）的{format_number(speedup, lang, '倍', 1, fixed=True)}"
-    return head + (f"；{rest}" if rest else "") + f"，{VERDICTS['zh'].get(status, status_label(status, lang))}。"
+    return head + (f"；{rest}" if rest else "") + f"，{_verdict(status, lang)}。"
 
 
 def _progress_en(row: Mapping[str, Any]) -> str:
@@ -415,7 +404,7 @@ def _progress_en(row: Mapping[str, Any]) -> str:
                 + (f", and {rest}." if rest else "."))
     if rest and seen is not None and speedup is not None and speedup > 0:
         rest += f", {format_number(speedup, lang, 'times', 1, fixed=True)} the pace of {year_span(t0, t, lang)} ({seen_text} a year)"
-    verdict = VERDICTS["en"].get(status, status_label(status, lang).lower())
+    verdict = _verdict(status, lang)
     return head + (f"; {rest}, {verdict}." if rest else f", {verdict}.")
 
 
@@ -435,6 +424,35 @@ def _outlook(row: Mapping[str, Any], lang: str) -> str:
                      f"{format_percent(probability, lang, 0)}")
     text = "; ".join(parts)
     return text[:1].upper() + text[1:] + "." if parts else ""
+
+
+def scenario_outlook(row: Mapping[str, Any], lang: str, label: str) -> str:
+    """One sentence on a target under a scenario: its value in the target year and whether it is met."""
+    value, status = _get(row, "scenario_value"), _get(row, "scenario_status")
+    if value is None or status is None or _get(row, "target_year") is None:
+        return ""
+    year, met, growth = int(row["target_year"]), _get(row, "scenario_year_met"), _get(row, "scenario_growth")
+    pace = "" if growth is None else (f"（年均{format_percent(growth, lang)}）" if lang == "zh"
+                                      else f" ({format_percent(growth, lang)} a year)")
+    shown = value_text(row, value, lang)
+    verdict = status_label(str(status), lang)
+    if lang == "zh":
+        tail = f"，{int(met)}年达到" if met is not None else ""
+        if status == "achieved":
+            return f"按{label}{pace}，{year}年约为{shown}，可实现目标{tail}。"
+        return f"按{label}{pace}，{year}年约为{shown}，{verdict}{tail}。"
+    tail = f", met in {int(met)}" if met is not None else ""
+    if status == "achieved":
+        return f"Under {label}{pace} it would be about {shown} in {year}: the target is met{tail}."
+    return f"Under {label}{pace} it would be about {shown} in {year}: {verdict.lower()}{tail}."
+
+
+def _verdict(status: str, lang: str) -> str:
+    """The closing words of a progress sentence: 需加快 / so it needs to speed up."""
+    key = f"verdict.{status}"
+    if key in labels.TEXT:
+        return labels.label(key, lang)
+    return status_label(status, lang) if lang == "zh" else status_label(status, lang).lower()
 
 
 def judgement(row: Mapping[str, Any], lang: str, source: str | None = None) -> str:

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kzlib import brief, paths, settings
+from kzlib import assess, brief, labels, paths, settings
 
 GDP_ROW = {
     "id": "t-gdp", "action": 1, "kind": "level", "indicator": "gdp", "name_zh": "地区生产总值", "name_en": "GDP",
@@ -29,20 +29,11 @@ def test_esc_and_link_keep_markup_out():
     assert brief.link("q", 'https://x.cn/"><script>') == '<a href="https://x.cn/&quot;&gt;&lt;script&gt;">q</a>'
 
 
-def test_ink_on_status_colours():
-    # #882255: sRGB (136, 34, 85) -> linear (0.246, 0.016, 0.091), luminance 0.2126*0.246 + 0.7152*0.016 +
-    # 0.0722*0.091 = 0.070: contrast with white 1.05/0.12 = 8.7 beats black 0.12/0.05 = 2.4 -> white.
-    assert brief.ink_on("#882255") == "#ffffff"
-    # #DDDDDD: linear 0.723 each, luminance 0.723: black 15.5 beats white 1.35 -> black.
-    assert brief.ink_on("#DDDDDD") == "#000000"
-    assert brief.ink_on("#000000") == "#ffffff" and brief.ink_on("#FFFFFF") == "#000000"
-
-
 @given(st.sampled_from(settings.STATUSES), st.sampled_from(settings.LANGS))
 def test_chip_shows_label_on_its_colour(status, lang):
     html = brief.chip(status, lang, 3)
     assert f"background:{settings.STATUS_COLOURS[status]}" in html
-    assert f">{brief.esc(settings.STATUS_LABELS[lang][status])} 3</span>" in html
+    assert f">{brief.esc(labels.label('status.' + status, lang))} 3</span>" in html
 
 
 def test_table_escapes_headers_and_marks_numeric_columns():
@@ -82,13 +73,12 @@ def test_years_are_written_as_spans():
 
 def test_behind_orders_worst_status_then_lowest_ratio():
     rows = pd.DataFrame({
-        "id": ["a", "b", "c", "d", "e"], "status": ["lagging", "on_track", "moving_away", "lagging",
-                                                   "needs_acceleration"],
-        "ratio": [0.3, 1.2, -0.5, 0.1, 0.7],
+        "id": ["a", "b", "c", "d", "e", "f"], "status": ["lagging", "on_track", "moving_away", "lagging",
+                                                        "needs_acceleration", "lagging"],
+        "ratio": [0.3, 1.2, -0.5, 0.1, 0.7, None],
     })
-    fake = brief.Brief("zh", "trend", "", None, None, None, None, rows, None)
-    assert list(brief.behind(fake)["id"]) == ["c", "d", "a", "e"]
-    assert list(brief.behind(fake, n=2)["id"]) == ["c", "d"]
+    assert list(assess.behind(rows)["id"]) == ["c", "d", "a", "f", "e"]
+    assert list(assess.behind(rows, n=2)["id"]) == ["c", "d"]
 
 
 def test_html_displays_as_html_with_metadata():

@@ -16,27 +16,24 @@ from kzlib.errors import ObservationError
 CORPUS = Path(__file__).parent / "data" / "obs"
 SHIPPED = paths.OBSERVATIONS
 SHIPPED_MILESTONES = paths.MILESTONES
-REAL_REGISTRY = paths.REGISTRY
 
 
 @pytest.fixture
-def project(tmp_path, monkeypatch):
-    """A temporary registry (real indicators, tiny test targets) and copies of the shipped data files."""
-    root = tmp_path / "registry"
-    (root / "indicators").mkdir(parents=True)
-    (root / "targets").mkdir()
-    shutil.copy(REAL_REGISTRY / "actions.yaml", root)
-    for name in ("core.yaml", "observed.yaml"):
-        shutil.copy(REAL_REGISTRY / "indicators" / name, root / "indicators")
-    shutil.copy(CORPUS / "registry_targets.yaml", root / "targets" / "action-01.yaml")
-    data = tmp_path / "data"
-    data.mkdir()
-    shutil.copy(SHIPPED, data / "observations.csv")
-    shutil.copy(SHIPPED_MILESTONES, data / "milestones.csv")
-    monkeypatch.setattr(paths, "REGISTRY", root)
-    monkeypatch.setattr(paths, "OBSERVATIONS", data / "observations.csv")
-    monkeypatch.setattr(paths, "MILESTONES", data / "milestones.csv")
-    return data
+def project(project):
+    """A temporary project: the real indicators of core.yaml and observed.yaml, tiny test targets, shipped data."""
+    registry = project.data / "registry"
+    shutil.rmtree(registry / "targets")
+    (registry / "targets").mkdir()
+    for path in (registry / "indicators").glob("*.yaml"):
+        if path.name not in ("core.yaml", "observed.yaml"):
+            path.unlink()
+    shutil.copy(CORPUS / "registry_targets.yaml", registry / "targets" / "action-01.yaml")
+    return project.data
+
+
+def leftovers(data: Path) -> list[str]:
+    """Temporary files a write left behind in the data folder."""
+    return sorted(p.name for p in data.iterdir() if p.name.startswith(".") or p.suffix == ".tmp")
 
 
 # ---------------------------------------------------------------- check
@@ -149,7 +146,7 @@ def test_add_broken_file_changes_nothing(project, capsys):
     assert main(["data", "add", str(CORPUS / "broken.xlsx")]) == 2
     assert "broken.xlsx, row 4, column 指标" in capsys.readouterr().err
     assert (project / "observations.csv").read_bytes() == before
-    assert sorted(p.name for p in project.iterdir()) == ["milestones.csv", "observations.csv"]
+    assert leftovers(project) == []
 
 
 def test_add_is_atomic_when_the_final_rename_fails(project, monkeypatch):
@@ -162,7 +159,7 @@ def test_add_is_atomic_when_the_final_rename_fails(project, monkeypatch):
     with pytest.raises(OSError, match="disk full"):
         observations.merge_file(CORPUS / "good_utf8.csv")
     assert (project / "observations.csv").read_bytes() == before
-    assert sorted(p.name for p in project.iterdir()) == ["milestones.csv", "observations.csv"]
+    assert leftovers(project) == []
 
 
 def test_add_refuses_a_result_that_would_not_validate(project, monkeypatch):
@@ -176,7 +173,7 @@ def test_add_refuses_a_result_that_would_not_validate(project, monkeypatch):
     with pytest.raises(ObservationError, match="would not keep every row"):
         observations.merge_file(CORPUS / "override_a.csv")
     assert (project / "observations.csv").read_bytes() == before
-    assert sorted(p.name for p in project.iterdir()) == ["milestones.csv", "observations.csv"]
+    assert leftovers(project) == []
 
 
 def test_add_milestones_goes_to_milestones_csv(project, capsys):

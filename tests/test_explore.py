@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import textwrap
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
 
-from kzlib import assess, charts, explore, load_registry, paths, scenarios
+from kzlib import assess, brief, context, explore, labels, paths, scenarios
 from kzlib.errors import ScenarioError
 
 # A tiny registry for action 1: two targets with data, one without, one milestone.
@@ -67,28 +68,36 @@ GDP_2020, GDP_2023, GDP_2024 = 535.81, 686.91, 721.44
 
 
 @pytest.fixture(scope="module")
-def reg(tmp_path_factory):
-    return load_registry(registry_dir(tmp_path_factory.mktemp("registry"), {"tiny.yaml": INDICATORS}, TARGETS))
+def tiny(module_project):
+    """The project with the tiny registry, the real figures above and the test scenarios."""
+    registry = module_project.data / "registry"
+    shutil.rmtree(registry / "indicators")
+    shutil.rmtree(registry / "targets")
+    registry_dir(registry, {"tiny.yaml": INDICATORS}, TARGETS)
+    module_project.write("data/observations.csv", OBSERVATIONS)
+    module_project.write("data/milestones.csv", "target,year,state,source_title,source_link,source_date,note\n")
+    module_project.write("data/scenarios.yaml", SCENARIOS)
+    return module_project
 
 
 @pytest.fixture(scope="module")
-def obs():
-    df = pd.read_csv(io.StringIO(OBSERVATIONS), dtype={"flags": str, "note": str, "source_date": str}).fillna("")
-    df["value"] = df["value"].astype(float)
-    df["file"], df["row"] = "data/observations.csv", range(2, len(df) + 2)
-    return df
+def reg(tiny):
+    return context.load_registry()
 
 
 @pytest.fixture(scope="module")
-def known(reg, tmp_path_factory):
-    path = tmp_path_factory.mktemp("scenarios") / "scenarios.yaml"
-    path.write_text(SCENARIOS, encoding="utf-8")
-    return scenarios.load_scenarios(path, registry=reg)
+def known(tiny, reg):
+    return scenarios.load_scenarios(registry=reg)
 
 
 @pytest.fixture
-def ex(reg, obs, known, tmp_path):
-    return explore.Explorer(reg, obs, None, known, action=1, lang="zh", user_file=tmp_path / "user.yaml")
+def ex(tiny, tmp_path):
+    return explore.Explorer(action=1, lang="zh", user_file=tmp_path / "user.yaml")
+
+
+def start(scenario: str = "trend", as_of: int | None = None):
+    """The context the explorer starts from: action 1 under a scenario."""
+    return context.load(scenario=scenario, as_of=as_of, action=1)
 
 
 def row(df: pd.DataFrame, target: str) -> pd.Series:
@@ -138,29 +147,33 @@ def test_growth_of_12_percent_meets_the_target_in_2027(ex):
     assert "可实现目标，2027年达到" in ex.judgement_box.value
 
 
-def test_the_explorer_shows_what_assess_says_under_the_same_overrides(ex, reg, obs, known):
+def test_the_explorer_shows_what_assess_says_under_the_same_overrides(ex, reg, known):
     before = ex.table.value
     ex.sliders["gdp"].value = 9.3
     assert ex.overrides == {"gdp": 9.3 / 100}
-    expected = assess.assess(reg, obs, scenario=known["trend"], overrides={"gdp": 9.3 / 100}, action=1)
+    base = start()
+    expected = assess.assess(reg, base.observations, scenario=known["trend"], overrides={"gdp": 9.3 / 100},
+                             action=1, milestones=base.milestones)
     pd.testing.assert_frame_equal(ex.assessment, expected)
-    path = scenarios.project(reg, obs, known["trend"], overrides={"gdp": 9.3 / 100})
+    path = scenarios.project(reg, base.observations, known["trend"], overrides={"gdp": 9.3 / 100})
     pd.testing.assert_frame_equal(ex.paths[ex.paths["indicator"].isin(["gdp", "urbanisation_rate"])]
                                   .reset_index(drop=True),
                                   path[path["indicator"].isin(["gdp", "urbanisation_rate"])].reset_index(drop=True))
-    assert ex.table.value == explore.status_table(expected, "zh") != before
+    view = brief.Brief(base.with_overrides({"gdp": 0.093}), "zh", 1, label=labels.label("explore.assumed", "zh"))
+    assert ex.table.value == brief.status_grid(view, scenario=True) != before
     # the untouched indicator keeps the start scenario's pace
     assert row(ex.assessment, "t_urb")["scenario_value"] == row(expected, "t_urb")["scenario_value"]
 
 
-def test_starting_from_a_scenario_puts_its_growth_on_the_sliders(ex, reg, obs, known):
+def test_starting_from_a_scenario_puts_its_growth_on_the_sliders(ex, reg, known):
     ex.scenario.value = "gdp_6pct"
     assert ex.sliders["gdp"].value == pytest.approx(6.0)
     assert ex.overrides == {}
     ex.scenario.value = "plan"
     assert ex.sliders["gdp"].value == pytest.approx(11.5)
     assert ex.overrides == {}  # untouched: exactly the plan scenario, not a rounded copy of it
-    expected = assess.assess(reg, obs, scenario=known["plan"], action=1)
+    base = start("plan")
+    expected = assess.assess(reg, base.observations, scenario=known["plan"], action=1, milestones=base.milestones)
     pd.testing.assert_frame_equal(ex.assessment, expected)
     assert row(ex.assessment, "t_gdp")["scenario_value"] == pytest.approx(1000)  # the plan path just reaches it
 
@@ -194,10 +207,10 @@ def test_language_switch_keeps_the_assumptions(ex):
     assert ex.action.options[0][0].startswith("1. Strengthening")
 
 
-def test_charts_follow_the_slider_and_match_a_fresh_trajectory(ex, obs):
+def test_charts_follow_the_slider_and_match_a_fresh_trajectory(ex):
     ex.sliders["gdp"].value = 7.9
     image = ex.chart_box.children[0].value
-    fig = charts.trajectory(row(ex.assessment, "t_gdp").to_dict(), obs, ex.paths, "zh")
+    fig = brief.chart(ex.view, row(ex.assessment, "t_gdp").to_dict())
     fresh = explore.png_bytes(fig)
     pixels = [np.asarray(Image.open(io.BytesIO(b)).convert("RGB")).astype(int) for b in (image, fresh)]
     assert pixels[0].shape == pixels[1].shape
@@ -226,14 +239,15 @@ def test_house_css_keeps_only_kzlib_classes_scoped_to_the_explorer():
 # ---------------------------------------------------------------- saving scenarios
 
 
-def test_saved_scenario_loads_back_with_the_same_growth(ex, reg, obs, tmp_path):
+def test_saved_scenario_loads_back_with_the_same_growth(ex, reg, tmp_path):
     ex.sliders["gdp"].value = 9.3
     written = ex.save("zz_test_fast_gdp")
     assert written == tmp_path / "user.yaml"
     saved = scenarios.load_scenarios(written, registry=reg)["zz_test_fast_gdp"]
     assert saved.growth == {"gdp": 9.3 / 100} and saved.base == "trend" and saved.assumption
     assert "zz_test_fast_gdp" in [v for _, v in ex.scenario.options]
-    again = assess.assess(reg, obs, scenario=saved, action=1)
+    base = start()
+    again = assess.assess(reg, base.observations, scenario=saved, action=1, milestones=base.milestones)
     cols = ["scenario_value", "scenario_status", "scenario_year_met"]
     pd.testing.assert_frame_equal(again[cols], ex.assessment[cols])
 
@@ -300,6 +314,7 @@ def test_notebook_is_committed_without_outputs():
     assert all(not c.outputs and c.execution_count is None for c in code)
 
 
+@pytest.mark.slow
 def test_notebook_runs_under_papermill(tmp_path):
     papermill = pytest.importorskip("papermill")
     out = tmp_path / "explore.ipynb"
@@ -312,19 +327,13 @@ def test_notebook_runs_under_papermill(tmp_path):
 
 
 def test_untouched_explorer_agrees_with_the_brief_on_the_project_data():
-    from kzlib import brief
-
     ex = explore.load(action=1, lang="zh", scenario="trend", user_file=Path("/nonexistent/user.yaml"))
     b = brief.load("zh", scenario="trend", action=1)
     pd.testing.assert_frame_equal(ex.assessment.reset_index(drop=True), b.rows.reset_index(drop=True))
-    assert explore.brief.status_rows(b.rows[b.rows["kind"] != "milestone"], "zh")[0][0] in ex.table.value
+    assert brief.status_rows(b.rows[b.rows["kind"] != "milestone"], "zh")[0][0] in ex.table.value
 
 
-def test_a_saved_scenario_is_what_the_brief_uses(tmp_path, monkeypatch):
-    from kzlib import brief
-
-    user = tmp_path / "scenarios.user.yaml"
-    monkeypatch.setattr(paths, "USER_SCENARIOS", user)
+def test_a_saved_scenario_is_what_the_brief_uses(project):
     ex = explore.load(action=1, lang="en", scenario="trend")
     slider = ex.sliders["gdp"]
     slider.value = round(slider.value + 2.0, 1)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from kzlib import cli, paths, render, settings
+from kzlib import cli, labels, paths, render
 
 ACTION = 1
 
@@ -91,6 +91,7 @@ def page(rendered, name: str) -> str:
     return (rendered["out"] / "html" / "zh" / f"{name}.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_render_reports_each_brief(rendered):
     report = rendered["report"]
     assert report.failed == []
@@ -100,6 +101,7 @@ def test_render_reports_each_brief(rendered):
     assert "rendered 2, skipped-unchanged 0, failed 0" in report.summary()
 
 
+@pytest.mark.slow
 def test_status_table_matches_assessment(rendered):
     from kzlib import assess, observations, registry
 
@@ -114,7 +116,7 @@ def test_status_table_matches_assessment(rendered):
     for cells, want in zip(rows, expected.to_dict("records"), strict=True):
         name, status, latest = cells[0], cells[1], cells[2]
         assert name.startswith(want["name_zh"])
-        assert status == settings.STATUS_LABELS["zh"][want["status"]]
+        assert status == labels.label("status." + want["status"], "zh")
         if want["latest_value"] is None or want["latest_value"] != want["latest_value"]:
             assert latest == "—"
         else:
@@ -123,6 +125,7 @@ def test_status_table_matches_assessment(rendered):
             assert f"（{want['latest_year']}）" in latest
 
 
+@pytest.mark.slow
 def test_overview_counts_match_assessment(rendered):
     from kzlib import assess, observations, registry
 
@@ -138,6 +141,7 @@ def test_overview_counts_match_assessment(rendered):
 
 
 @pytest.mark.parametrize("name", ["action-01", "overview"])
+@pytest.mark.slow
 def test_brief_is_one_offline_file_without_code(rendered, name):
     html = page(rendered, name)
     lower = html.lower()
@@ -152,6 +156,7 @@ def test_brief_is_one_offline_file_without_code(rendered, name):
     assert '<html lang="zh">' in html
 
 
+@pytest.mark.slow
 def test_text_from_data_is_escaped(rendered):
     html = page(rendered, "action-01")
     assert "<script" not in html.lower()
@@ -159,6 +164,7 @@ def test_text_from_data_is_escaped(rendered):
         assert re.search(rf"&lt;script&gt;alert\((&#x27;|'){what}(&#x27;|')\)&lt;/script&gt;", html), what
 
 
+@pytest.mark.slow
 def test_outputs_besides_the_briefs(rendered):
     from kzlib import registry
 
@@ -175,6 +181,7 @@ def test_outputs_besides_the_briefs(rendered):
     assert (out / "status.xlsx").stat().st_size > 0
 
 
+@pytest.mark.slow
 def test_nothing_changed_nothing_rendered(rendered):
     out = rendered["out"]
     before = {p: p.stat().st_mtime_ns for p in (out / "html").rglob("*.html")}
@@ -184,6 +191,7 @@ def test_nothing_changed_nothing_rendered(rendered):
     assert {p: p.stat().st_mtime_ns for p in before} == before
 
 
+@pytest.mark.slow
 def test_noop_cli_imports_nothing_heavy(rendered):
     args = ["render", "--action", str(ACTION), "--lang", "zh", "--data", str(rendered["data"]),
             "--out", str(rendered["out"])]
@@ -205,6 +213,7 @@ def snapshot(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+@pytest.mark.slow
 def test_changed_notebook_rerenders_only_its_briefs(rendered, tmp_path):
     notebooks = copy_tree(paths.NOTEBOOKS, tmp_path / "notebooks")
     nb = json.loads((notebooks / "action.ipynb").read_text(encoding="utf-8"))
@@ -216,14 +225,14 @@ def test_changed_notebook_rerenders_only_its_briefs(rendered, tmp_path):
     assert report.rendered == ["zh/action-01"] and report.unchanged == ["zh/overview"]
 
 
-def test_failed_brief_keeps_the_last_good_one(rendered, tmp_path, monkeypatch, capsys):
-    notebooks = copy_tree(paths.NOTEBOOKS, tmp_path / "notebooks")
+@pytest.mark.slow
+def test_failed_brief_keeps_the_last_good_one(rendered, tmp_path, project, capsys):
+    notebooks = project.root / "notebooks"
     nb = json.loads((notebooks / "action.ipynb").read_text(encoding="utf-8"))
     nb["cells"][3]["source"] = ["assert action != 1, 'broken on purpose'"]
     (notebooks / "action.ipynb").write_text(json.dumps(nb, ensure_ascii=False, indent=1), encoding="utf-8")
     out = copy_tree(rendered["out"], tmp_path / "out")
     good = (out / "html" / "zh" / "action-01.html").read_bytes()
-    monkeypatch.setattr(paths, "NOTEBOOKS", notebooks)
 
     code = cli.main(["render", "--action", "1", "2", "--lang", "zh", "--data", str(rendered["data"]),
                      "--out", str(out)])
@@ -237,6 +246,7 @@ def test_failed_brief_keeps_the_last_good_one(rendered, tmp_path, monkeypatch, c
     assert not list(out.rglob("*.tmp"))
 
 
+@pytest.mark.slow
 def test_bad_data_is_rejected_before_any_kernel(rendered, tmp_path, monkeypatch, capsys):
     bad = tmp_path / "bad.csv"
     bad.write_text("indicator,year,value,unit,source_title\ngdp,20x4,abc,亿元,test\n", encoding="utf-8")
@@ -255,6 +265,7 @@ def test_bad_data_is_rejected_before_any_kernel(rendered, tmp_path, monkeypatch,
     assert snapshot(out) == before
 
 
+@pytest.mark.slow
 def test_missing_data_file_is_rejected(tmp_path, capsys):
     code = cli.main(["render", "--action", "1", "--data", str(tmp_path / "nope.csv"), "--out", str(tmp_path / "o")])
     assert code == 2 and "nope.csv" in capsys.readouterr().err
@@ -345,6 +356,7 @@ def test_write_atomic_leaves_no_partial_file(tmp_path):
 
 
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium is not installed")
+@pytest.mark.slow
 def test_headless_chromium_screenshot(rendered, tmp_path):
     brief = rendered["out"] / "html" / "zh" / "action-01.html"
     html = brief.read_text(encoding="utf-8").lower()

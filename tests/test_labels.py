@@ -1,0 +1,51 @@
+"""kzlib.labels: every key in both languages, with the same fields; every key the code asks for exists."""
+
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from kzlib import labels, settings
+
+
+def fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+@pytest.mark.parametrize("key", sorted(labels.TEXT))
+def test_both_languages_with_the_same_fields(key):
+    entry = labels.TEXT[key]
+    assert set(entry) == set(settings.LANGS)
+    assert all(entry[lang].strip() for lang in settings.LANGS)
+    assert fields(entry["zh"]) == fields(entry["en"])
+
+
+def test_chinese_texts_carry_no_english_words():
+    # Placeholders, file names and commands aside, a Chinese label is Chinese.
+    allowed = {"GDP"}
+    names = r"\{[^}]*\}|[\w/.-]+\.(?:yaml|csv|xlsx|txt|ipynb|html)|kz [a-z -]+"
+    for key, entry in labels.TEXT.items():
+        words = set(re.findall(r"[A-Za-z]{2,}", re.sub(names, "", entry["zh"]))) - allowed
+        assert not words, f"{key}: {entry['zh']}"
+
+
+def test_every_status_has_words():
+    for status in settings.STATUSES:
+        assert labels.label(f"status.{status}", "zh") and labels.label(f"status.{status}", "en")
+
+
+def test_keys_used_in_code_exist():
+    source = "\n".join(p.read_text(encoding="utf-8") for p in Path(labels.__file__).parent.glob("*.py"))
+    used = set(re.findall(r"""label\(\s*["']([a-z_]+\.[a-z_0-9]+)["']""", source))
+    assert used, "no literal label keys found: the pattern is out of date"
+    assert sorted(used - set(labels.TEXT)) == []
+
+
+def test_label_fills_fields_and_words_strips_the_area():
+    assert labels.label("plan.action", "zh", n=3) == "行动3"
+    assert labels.words("chart", "en")["target"] == "Target"
+    with pytest.raises(ValueError, match="unknown language"):
+        labels.label("plan.action", "fr", n=1)
