@@ -1,0 +1,49 @@
+"""One rule, one answer: views that show the same thing show it the same way."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from kzlib import assess, brief, charts, context, text
+
+
+@pytest.fixture(scope="module")
+def overview():
+    return brief.Brief(context.load(), "zh")
+
+
+def test_furthest_behind_table_and_chart_list_the_same_targets(overview):
+    html = brief.furthest_behind(overview)
+    table_part = html.split("<table", 1)[1].split("</table>", 1)[0]
+    table_rows = re.findall(r"<tr><td>.*?</td><td>(.*?)</td>", table_part)
+    rows = assess.behind(overview.assessment, 10)
+    assert len(table_rows) == len(rows) > 0
+    fig = charts.furthest_behind(overview.assessment, "zh", n=10)
+    ticks = [t.get_text() for t in fig.axes[0].get_yticklabels()][::-1]  # drawn bottom-up
+    assert len(ticks) == len(rows)
+    for tick, name, (_, row) in zip(ticks, table_rows, rows.iterrows(), strict=True):
+        assert text.name_of(row, "zh").startswith(tick.split("：", 1)[1].rstrip("…"))
+        assert name.startswith(brief.esc(text.name_of(row, "zh")))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_brief_chart_and_kz_charts_draw_a_target_alike(lang, tmp_path):
+    ctx = context.load(action=1)
+    b = brief.Brief(ctx, lang, 1)
+    row = ctx.assessment[ctx.assessment["indicator"] == "gdp"].iloc[0]
+    written = charts.write_charts(ctx.assessment, ctx.observations, ctx.paths, tmp_path, (lang,), [1],
+                                  registry=ctx.registry, scenario_labels={lang: b.scenario_label})
+    from_cli = next(p for p in written if p.stem == row["id"])
+    buffer = io.BytesIO()
+    fig = brief.chart(b, row)
+    assert fig.axes[0].get_ylabel()  # the unit is on the axis in both languages
+    legend = " ".join(t.get_text() for t in fig.legends[0].get_texts())
+    assert b.scenario_label in legend
+    fig.savefig(buffer, format="png")
+    pixels = [np.asarray(Image.open(f).convert("RGB")) for f in (from_cli, io.BytesIO(buffer.getvalue()))]
+    assert pixels[0].shape == pixels[1].shape and (pixels[0] == pixels[1]).all()
