@@ -14,10 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import queue
-import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 import threading
@@ -27,17 +23,14 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kzlib import paths, settings
+from kzlib import forkkernels, kernels, paths, settings
 from kzlib.errors import ObservationError, Problem
 
 PACKAGE = Path(__file__).resolve().parent
 TEMPLATES = PACKAGE / "templates"
 TEMPLATE_NAME = "brief"
-KERNEL_NAME = "python3"
 PRELOAD = "import kzlib.brief"  # what every brief imports anyway: imported once, in the zygote
-START_TIMEOUT = 120
 CELL_TIMEOUT = 600
-KERNEL_ARGUMENTS = ["--HistoryManager.enabled=False"]
 ACTIONS = tuple(range(1, 11))
 MANIFEST_VERSION = 1
 _UMASK = os.umask(0o022)
@@ -125,7 +118,7 @@ def environment_fingerprint() -> str:
     for entry in sorted({sysconfig.get_path("purelib"), sysconfig.get_path("platlib")}):
         if os.path.isdir(entry):
             parts += sorted(n for n in os.listdir(entry) if n.endswith((".dist-info", ".egg-info")))
-    spec = Path(sys.prefix) / "share" / "jupyter" / "kernels" / KERNEL_NAME / "kernel.json"
+    spec = Path(sys.prefix) / "share" / "jupyter" / "kernels" / settings.KERNEL_NAME / "kernel.json"
     if spec.is_file():
         parts.append(spec.read_text(encoding="utf-8"))
     return "\n".join(parts)
@@ -197,224 +190,6 @@ def write_atomic(path: Path, content: str | bytes) -> None:
         raise
 
 
-# ---------------------------------------------------------------- kernels
-
-def zygote_main(preload: str) -> None:
-    """Kernel zygote: import `preload` once, then fork one fresh kernel per request read from stdin."""
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # kernels are reaped at once; the renderer polls their pid
-    try:
-        exec(preload, {})  # noqa: S102 - a fixed import line from this module
-    except Exception:  # noqa: BLE001, S110 - the notebook's own import will show the real error
-        pass
-    import ipykernel.debugger  # noqa: F401 - the slowest part of a kernel's start-up
-    from ipykernel.kernelapp import IPKernelApp
-
-    for line in sys.stdin:
-        request = json.loads(line)
-        sys.stdout.flush()
-        pid = os.fork()
-        if pid == 0:
-            try:
-                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-                null = os.open(os.devnull, os.O_RDONLY)
-                os.dup2(null, 0)
-                os.dup2(2, 1)  # the request pipe and the reply pipe stay the zygote's
-                os.chdir(request["cwd"])
-                os.environ.update(request["env"])
-                IPKernelApp.launch_instance(argv=[*request["argv"], f"--IPKernelApp.parent_handle={os.getppid()}"])
-            finally:
-                os._exit(0)
-        sys.stdout.write(f"{pid}\n")
-        sys.stdout.flush()
-
-
-class Zygote:
-    """A process that has imported kzlib and ipykernel once and forks a fresh kernel for each brief."""
-
-    def __init__(self, preload: str):
-        from jupyter_client.kernelspec import KernelSpecManager
-
-        argv = KernelSpecManager().get_kernel_spec(KERNEL_NAME).argv
-        python = argv[: argv.index("-m")] if "-m" in argv else [sys.executable]
-        env = dict(os.environ, MPLBACKEND="module://matplotlib_inline.backend_inline",
-                   PYDEVD_DISABLE_FILE_VALIDATION="1")
-        code = f"from kzlib.render import zygote_main; zygote_main({preload!r})"
-        self._proc = subprocess.Popen([*python, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                      env=env, text=True)
-        self._lock = threading.Lock()
-
-    def fork(self, argv: list[str], cwd: str, env: dict) -> int:
-        """Start a kernel with these arguments; its process id."""
-        with self._lock:
-            self._proc.stdin.write(json.dumps({"argv": argv, "cwd": cwd, "env": env}) + "\n")
-            self._proc.stdin.flush()
-            line = self._proc.stdout.readline()
-        if not line.strip():
-            raise RenderError("the kernel zygote stopped")
-        return int(line)
-
-    def close(self) -> None:
-        """Stop the zygote (kernels it forked stop when they notice)."""
-        self._proc.stdin.close()
-        try:
-            self._proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self._proc.kill()
-        self._proc.stdout.close()
-
-
-class ForkedProcess:
-    """The part of subprocess.Popen that jupyter_client uses, for a kernel forked by the zygote."""
-
-    stdin = stdout = stderr = None
-
-    def __init__(self, pid: int):
-        self.pid = pid
-        self.returncode: int | None = None
-
-    def poll(self) -> int | None:
-        """None while the kernel runs, else its (assumed) exit code."""
-        if self.returncode is None:
-            try:
-                os.kill(self.pid, 0)
-            except ProcessLookupError:
-                self.returncode = 0
-        return self.returncode
-
-    def wait(self, timeout: float | None = None) -> int | None:
-        """Wait for the kernel to end."""
-        end = None if timeout is None else time.monotonic() + timeout
-        while self.poll() is None and (end is None or time.monotonic() < end):
-            time.sleep(0.02)
-        return self.returncode
-
-    def send_signal(self, signum: int) -> None:
-        """Signal the kernel."""
-        if self.poll() is None:
-            os.kill(self.pid, signum)
-
-    def kill(self) -> None:
-        """Kill the kernel."""
-        self.send_signal(signal.SIGKILL)
-
-    def terminate(self) -> None:
-        """Ask the kernel to end."""
-        self.send_signal(signal.SIGTERM)
-
-
-def _fork_provisioner(zygote: Zygote, km):
-    """A jupyter_client provisioner that has the zygote fork the kernel instead of starting a new Python."""
-    from jupyter_client.provisioning import LocalProvisioner
-
-    class ForkProvisioner(LocalProvisioner):
-        async def launch_kernel(self, cmd: list[str], **kw):
-            argv = cmd[cmd.index("ipykernel_launcher") + 1:]
-            self.cwd = kw.get("cwd") or os.getcwd()
-            self.pid = zygote.fork(argv, str(self.cwd), dict(kw.get("env") or {}))
-            self.process, self.pgid = ForkedProcess(self.pid), None
-            return self.connection_info
-
-    return ForkProvisioner(kernel_id=km.kernel_id, kernel_spec=km.kernel_spec, parent=km)
-
-
-class KernelPool:
-    """Fresh kernels started ahead of need, kzlib already imported; each serves one brief, then is discarded.
-
-    Where the platform can fork, kernels are forked from a zygote that imported kzlib and ipykernel once (a
-    kernel is then ready in a tenth of a second); elsewhere each is a new process that imports kzlib while
-    it waits for its brief.
-    """
-
-    def __init__(self, count: int, ahead: int, cwd: Path, preload: str, zygote: Zygote | None):
-        self._ready: queue.Queue = queue.Queue()
-        self._slots = threading.Semaphore(ahead)
-        self._remaining = count
-        self._lock = threading.Lock()
-        self._dir = Path(tempfile.mkdtemp(prefix="kz-kernels-"))
-        self._cwd = cwd
-        self._preload = preload
-        self._zygote = zygote
-        self._env = dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1")
-        self._threads = [threading.Thread(target=self._starter, daemon=True) for _ in range(min(ahead, count))]
-        for t in self._threads:
-            t.start()
-
-    def _next_number(self) -> int | None:
-        with self._lock:
-            if self._remaining == 0:
-                return None
-            self._remaining -= 1
-            return self._remaining
-
-    def _starter(self) -> None:
-        import asyncio
-
-        loop = asyncio.new_event_loop()
-        asyncio.set_event_loop(loop)
-        while True:
-            self._slots.acquire()
-            n = self._next_number()
-            if n is None:
-                break
-            try:
-                self._ready.put(loop.run_until_complete(self._start(n)))
-            except Exception as exc:  # noqa: BLE001 - handed to the brief that would have used the kernel
-                self._ready.put(exc)
-        loop.close()
-
-    async def _start(self, n: int):
-        import uuid
-
-        from jupyter_client.manager import AsyncKernelManager
-
-        km = AsyncKernelManager(kernel_name=KERNEL_NAME, transport="ipc", kernel_id=str(uuid.uuid4()),
-                                connection_file=str(self._dir / f"k{n}.json"), ip=str(self._dir / f"k{n}"))
-        if self._zygote is not None:
-            km.provisioner = _fork_provisioner(self._zygote, km)
-        await km.start_kernel(cwd=str(self._cwd), env=self._env, extra_arguments=KERNEL_ARGUMENTS)
-        kc = km.client()
-        kc.start_channels()
-        try:
-            await kc.wait_for_ready(timeout=START_TIMEOUT)
-            if self._zygote is None and self._preload:
-                await kc.execute_interactive(self._preload, silent=True, store_history=False,
-                                             timeout=START_TIMEOUT, output_hook=lambda msg: None)
-        finally:
-            kc.stop_channels()
-        return km
-
-    def take(self):
-        """A started kernel manager, waiting for one if none is ready yet."""
-        item = self._ready.get()
-        self._slots.release()
-        if isinstance(item, Exception):
-            raise RenderError(f"kernel failed to start: {item}")
-        return item
-
-    def close(self) -> None:
-        """Stop the starters, any kernel not taken and the zygote; remove the connection files."""
-        with self._lock:
-            self._remaining = 0
-        for _ in self._threads:
-            self._slots.release()
-        for t in self._threads:
-            t.join()
-        while not self._ready.empty():
-            item = self._ready.get()
-            if not isinstance(item, Exception):
-                shutdown(item)
-        if self._zygote is not None:
-            self._zygote.close()
-        shutil.rmtree(self._dir, ignore_errors=True)
-
-
-def shutdown(km) -> None:
-    """Kill a kernel that has served its brief."""
-    from jupyter_core.utils import run_sync
-
-    run_sync(km.shutdown_kernel)(now=True)
-
-
 # ---------------------------------------------------------------- execute and export
 
 class Engine:
@@ -451,8 +226,8 @@ class Engine:
         """Run the brief's notebook in the given kernel; raise RenderError naming the failing cell."""
         try:
             return self._papermill.execute_notebook(
-                str(brief.notebook), None, parameters=brief.params(), kernel_name=KERNEL_NAME, language="python", km=km,
-                progress_bar=False, request_save_on_cell_execute=False, start_timeout=START_TIMEOUT,
+                str(brief.notebook), None, parameters=brief.params(), kernel_name=settings.KERNEL_NAME, language="python", km=km,
+                progress_bar=False, request_save_on_cell_execute=False, start_timeout=kernels.START_TIMEOUT,
                 execution_timeout=CELL_TIMEOUT,
             )
         except self._failure as exc:
@@ -562,7 +337,7 @@ def _work(todo: list[Brief], digests: dict[str, str], out: Path, notebooks: Path
 
     data, scenario, as_of = inputs
     # The zygote only imports modules; no kernel starts and nothing is written before the data pass the check.
-    zygote = Zygote(PRELOAD) if todo and hasattr(os, "fork") else None
+    zygote = forkkernels.Zygote(PRELOAD) if todo and kernels.use_fork() else None
     try:
         ctx = context.load(data, scenario, as_of)
     except BaseException:
@@ -595,9 +370,9 @@ def _write_status(table, files: list[Path]) -> None:
 
 
 def _run(todo: list[Brief], digests: dict[str, str], out: Path, notebooks: Path, jobs: int, manifest: Manifest,
-         report: Report, progress: Callable[[str], None], zygote: Zygote | None) -> None:
+         report: Report, progress: Callable[[str], None], zygote: forkkernels.Zygote | None) -> None:
     workers = max(1, min(jobs, len(todo)))
-    pool = KernelPool(len(todo), ahead=workers, cwd=notebooks, preload=PRELOAD, zygote=zygote)
+    pool = kernels.KernelPool(len(todo), ahead=workers, cwd=notebooks, preload=PRELOAD, zygote=zygote)
     stopping: list[threading.Thread] = []
 
     def one(brief: Brief) -> float:
@@ -606,7 +381,7 @@ def _run(todo: list[Brief], digests: dict[str, str], out: Path, notebooks: Path,
         try:
             nb = engine.execute(brief, km)
         finally:
-            stopping.append(threading.Thread(target=shutdown, args=(km,)))
+            stopping.append(threading.Thread(target=kernels.shutdown, args=(km,)))
             stopping[-1].start()
         page = engine.export(nb, brief)
         write_atomic(brief.executed(out), engine.notebook_text(nb))
@@ -624,7 +399,7 @@ def _run(todo: list[Brief], digests: dict[str, str], out: Path, notebooks: Path,
                 brief = futures[fut]
                 try:
                     secs = fut.result()
-                except RenderError as exc:
+                except (RenderError, kernels.KernelError) as exc:
                     report.failed.append((brief.key, str(exc)))
                     progress(f"[{done:>2}/{len(todo)}] {brief.key:<16} FAILED  {exc}")
                 else:

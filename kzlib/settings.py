@@ -38,6 +38,7 @@ STATUS_COLOURS = {
 }
 
 LANGS = ("zh", "en")
+KERNEL_NAME = "python3"  # the Jupyter kernel spec the briefs run in
 
 # Charts: the CJK font ships with the PyPI package noto-cjk-sans-otc (OFL); kzlib registers it itself.
 # One face per language (the SC face carries Latin as well); DejaVu Sans (bundled with matplotlib)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from kzlib import cli, labels, paths, render
+from kzlib import cli, kernels, labels, paths, render
 
 ACTION = 1
 
@@ -256,7 +256,7 @@ def test_bad_data_is_rejected_before_any_kernel(rendered, tmp_path, monkeypatch,
     def no_kernel(*args, **kwargs):
         raise AssertionError("a kernel was started")
 
-    monkeypatch.setattr(render, "KernelPool", no_kernel)
+    monkeypatch.setattr(kernels, "KernelPool", no_kernel)
     code = cli.main(["render", "--action", "1", "--lang", "zh", "--data", str(bad), "--out", str(out)])
 
     assert code == 2

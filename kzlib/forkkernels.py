@@ -1,0 +1,144 @@
+"""Kernels forked from a warm helper process: an optional speed-up of kzlib.kernels on platforms with fork().
+
+Why it exists: a fresh kernel must start Python and import kzlib (pandas, matplotlib, seaborn: about 3 s of
+CPU on the project's 2-core machines) before it can run a brief. The helper ("zygote") imports kzlib and
+ipykernel once and forks one kernel per brief, ready in a tenth of a second with the same state every time.
+It relies on jupyter_client's provisioner API (a LocalProvisioner whose launch_kernel asks the zygote to
+fork) and stands in for subprocess.Popen (ForkedProcess), so a jupyter_client upgrade may break it first;
+kzlib.kernels therefore uses it only when KZ_KERNELS is "fork" (see kzlib.kernels.use_fork) and starts
+stock kernels otherwise. bench/render_speed.py measures both.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+from kzlib import settings
+
+
+class ZygoteError(Exception):
+    """The kernel helper process stopped or could not fork a kernel."""
+
+
+def zygote_main(preload: str) -> None:
+    """Kernel zygote: import `preload` once, then fork one fresh kernel per request read from stdin."""
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # kernels are reaped at once; the renderer polls their pid
+    try:
+        exec(preload, {})  # noqa: S102 - a fixed import line from this module
+    except Exception:  # noqa: BLE001, S110 - the notebook's own import will show the real error
+        pass
+    import ipykernel.debugger  # noqa: F401 - the slowest part of a kernel's start-up
+    from ipykernel.kernelapp import IPKernelApp
+
+    for line in sys.stdin:
+        request = json.loads(line)
+        sys.stdout.flush()
+        pid = os.fork()
+        if pid == 0:
+            try:
+                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                null = os.open(os.devnull, os.O_RDONLY)
+                os.dup2(null, 0)
+                os.dup2(2, 1)  # the request pipe and the reply pipe stay the zygote's
+                os.chdir(request["cwd"])
+                os.environ.update(request["env"])
+                IPKernelApp.launch_instance(argv=[*request["argv"], f"--IPKernelApp.parent_handle={os.getppid()}"])
+            finally:
+                os._exit(0)
+        sys.stdout.write(f"{pid}\n")
+        sys.stdout.flush()
+
+
+class Zygote:
+    """A process that has imported kzlib and ipykernel once and forks a fresh kernel for each brief."""
+
+    def __init__(self, preload: str):
+        from jupyter_client.kernelspec import KernelSpecManager
+
+        argv = KernelSpecManager().get_kernel_spec(settings.KERNEL_NAME).argv
+        python = argv[: argv.index("-m")] if "-m" in argv else [sys.executable]
+        env = dict(os.environ, MPLBACKEND="module://matplotlib_inline.backend_inline",
+                   PYDEVD_DISABLE_FILE_VALIDATION="1")
+        code = f"from kzlib.forkkernels import zygote_main; zygote_main({preload!r})"
+        self._proc = subprocess.Popen([*python, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                      env=env, text=True)
+        self._lock = threading.Lock()
+
+    def fork(self, argv: list[str], cwd: str, env: dict) -> int:
+        """Start a kernel with these arguments; its process id."""
+        with self._lock:
+            self._proc.stdin.write(json.dumps({"argv": argv, "cwd": cwd, "env": env}) + "\n")
+            self._proc.stdin.flush()
+            line = self._proc.stdout.readline()
+        if not line.strip():
+            raise ZygoteError("the kernel helper process stopped")
+        return int(line)
+
+    def close(self) -> None:
+        """Stop the zygote (kernels it forked stop when they notice)."""
+        self._proc.stdin.close()
+        try:
+            self._proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self._proc.kill()
+        self._proc.stdout.close()
+
+
+class ForkedProcess:
+    """The part of subprocess.Popen that jupyter_client uses, for a kernel forked by the zygote."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        """None while the kernel runs, else its (assumed) exit code."""
+        if self.returncode is None:
+            try:
+                os.kill(self.pid, 0)
+            except ProcessLookupError:
+                self.returncode = 0
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int | None:
+        """Wait for the kernel to end."""
+        end = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None and (end is None or time.monotonic() < end):
+            time.sleep(0.02)
+        return self.returncode
+
+    def send_signal(self, signum: int) -> None:
+        """Signal the kernel."""
+        if self.poll() is None:
+            os.kill(self.pid, signum)
+
+    def kill(self) -> None:
+        """Kill the kernel."""
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        """Ask the kernel to end."""
+        self.send_signal(signal.SIGTERM)
+
+
+def provisioner(zygote: Zygote, km):
+    """A jupyter_client provisioner that has the zygote fork the kernel instead of starting a new Python."""
+    from jupyter_client.provisioning import LocalProvisioner
+
+    class ForkProvisioner(LocalProvisioner):
+        async def launch_kernel(self, cmd: list[str], **kw):
+            argv = cmd[cmd.index("ipykernel_launcher") + 1:]
+            self.cwd = kw.get("cwd") or os.getcwd()
+            self.pid = zygote.fork(argv, str(self.cwd), dict(kw.get("env") or {}))
+            self.process, self.pgid = ForkedProcess(self.pid), None
+            return self.connection_info
+
+    return ForkProvisioner(kernel_id=km.kernel_id, kernel_spec=km.kernel_spec, parent=km)
