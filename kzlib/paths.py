@@ -8,6 +8,7 @@ PLAN = DATA / "plan.txt"
 REGISTRY = DATA / "registry"
 OBSERVATIONS = DATA / "observations.csv"
 MILESTONES = DATA / "milestones.csv"
+BULLETIN_TERMS = REGISTRY / "bulletin_terms.yaml"  # how bulletins word their figures (kz data draft)
 SCENARIOS = DATA / "scenarios.yaml"
 USER_SCENARIOS = DATA / "scenarios.user.yaml"  # saved from the scenario explorer
 NOTEBOOKS = ROOT / "notebooks"
