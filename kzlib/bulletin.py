@@ -30,9 +30,9 @@ _SPACES = " \u3000\xa0\u200b\ufeff"
 _RATIO = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?:[:∶]\d+(?:\.\d+)?)+(?![\d.])")
 # Numbers that are not figures: years, dates, ranges, ordinals, captions, names such as 5G or PM2.5.
 _NOT_FIGURES = re.compile("|".join([
-    r"\d{4}年?(?:——|[-—–~至到])\d{4}年?",
-    r"\d{4}年",
-    r"\d{4}[-/.]\d{1,2}(?:[-/.]\d{1,2})?(?!\d)",
+    r"(?<![\d.])\d{4}年?(?:——|[-—–~至到])\d{4}年?",
+    r"(?<![\d.])\d{4}年",
+    r"(?<![\d.])(?:19|20)\d{2}[-/.]\d{1,2}(?:[-/.]\d{1,2})?(?![\d.])",
     r"\d{1,2}(?:——|[-—–~至到])\d{1,2}月",
     r"\d{1,2}月(?:\d{1,2}[日号])?",
     r"\d{1,2}[日号](?![\d])",
@@ -556,7 +556,8 @@ class _Reader:
             elif "全区" in scope and _find_any(clause, t.sub_area_words) >= 0:
                 fig.reason = f"a figure for part of the area; {iid} covers the whole district"
             fig.attached = True
-            state.subject_id, state.top_id, state.in_parts, state.subject_at = iid, iid, False, fig.token.start
+            known = None if fig.reason else iid
+            state.subject_id, state.top_id, state.in_parts, state.subject_at = known, known, False, fig.token.start
             self._target(fig, iid, "")
         elif state.in_parts:
             parent = t.subjects.get(state.parent_id) if state.parent_id else None
