@@ -20,7 +20,7 @@ UNMAPPED_COLUMNS = ["figure", "value", "unit", "year", "reason", "line", "senten
 
 _CN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "○": "0", "O": "0"}
 _TITLE_YEAR = re.compile(r"(\d{4}|[〇零○一二三四五六七八九]{4})年")
-_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+_DATE = re.compile(r"\(?(\d{4})年(\d{1,2})月(\d{1,2})日\)?")
 _ISSUER_END = ("局", "队", "办公室", "政府", "中心")
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分)")
 _NOTE = re.compile(r"^(?:注|说明)\d*[:]")
@@ -50,6 +50,7 @@ _NUMBER = re.compile(r"(?<![\d.])([-−])?(\d{1,3}(?:,\d{3})+(?![\d])(?:\.\d+)?|
 _OTHER_BASE = re.compile(r"(?:比|较|与|同)(\d{4})年")
 _TIME_YEAR = re.compile(r"(?<![比较与同至到—\-~])(\d{4})年(?![—\-~至到以前])")
 _TRAILING_COUNT = re.compile(r"数$")
+POINTS = ("个百分点", "百分点", "个千分点", "千分点")  # units of a change in a rate, not of a rate
 
 
 def fold(text: str) -> str:
@@ -95,6 +96,7 @@ class Terms:
     part_year_words: tuple[str, ...]
     sub_area_words: tuple[str, ...]
     other_measures: tuple[str, ...]
+    qualifiers_before: tuple[str, ...]
     year_words: tuple[str, ...]
     units: tuple[str, ...]
 
@@ -197,6 +199,7 @@ def load_terms(reg: Registry, path: str | Path | None = None) -> Terms:
         part_year_words=_words(doc, "part_year_words", problems, file),
         sub_area_words=_words(doc, "sub_area_words", problems, file),
         other_measures=_words(doc, "other_measures", problems, file),
+        qualifiers_before=_words(doc, "qualifiers_before", problems, file),
         year_words=_words(doc, "year_words", problems, file),
         units=tuple(sorted(all_units, key=len, reverse=True)),
     )
@@ -224,7 +227,7 @@ def _year_of(text: str) -> int | None:
     return int("".join(_CN_DIGITS.get(c, c) for c in hit.group(1)))
 
 
-def read_header(text: str, title_hint: str = "", head_lines: int = 8) -> Header:
+def read_header(text: str, title_hint: str = "", head_lines: int = 40) -> Header:
     """The title line (a 公报 among the first lines), the offices below it, the year and the date."""
     lines = [line.strip() for line in text.splitlines() if line.strip()][:head_lines]
     title, year, date, issuers = "", None, "", []
@@ -483,8 +486,7 @@ class _Reader:
         tail_from = matches[-1][1] if matches else 0
         change, sign = _change_at(label[tail_from:], t)
         share = _find_any(label[tail_from:], t.share_words)
-        share_at = _find_any(label[matches[0][0] if matches else 0:], t.share_words) + (
-            matches[0][0] if matches else 0)
+        share_at = _find_any(label, t.share_words)
         if label.endswith(t.approximate_before) or text.startswith(t.approximate_after, tok.end):
             fig.reason = "an approximate figure or a bound, not an exact one"
         elif _find_any(text[:tok.start], t.part_year_words) >= 0:
@@ -525,8 +527,8 @@ class _Reader:
             fig.reason = f"a change on {base.group(1)}, not on the previous year"
         elif _find_any(label, t.average_words) >= 0:
             fig.reason = "an average rate over several years, not the change on the previous year"
-        elif unit in ("个百分点", "百分点"):
-            fig.reason = "a change in percentage points; no indicator takes it"
+        elif unit in POINTS:
+            fig.reason = "a change in percentage (or per-mille) points; no indicator takes it"
         elif unit not in ("%", "倍"):
             fig.reason = f"a change stated in '{unit or 'no unit'}'; no indicator takes it"
         elif subject is None:
@@ -537,7 +539,8 @@ class _Reader:
             fig.notes.append(f"增长{_plain(fig.token.values[0])}倍 read as {_plain(value * 100)} %")
             value *= 100
         fig.value, fig.unit = value, "%" if unit in ("%", "倍") else unit
-        state.grown.add(state.subject_at)
+        if unit in ("%", "倍"):
+            state.grown.add(state.subject_at)
         self._target(fig, subject.growth if subject else None,
                      "a change of a figure whose wording is not known" if subject is None
                      else f"no growth indicator is known for {subject.id}")
@@ -553,6 +556,8 @@ class _Reader:
             scope = str(self.info.get(iid, {}).get("scope") or "")
             if label[end:].startswith(t.other_measures):
                 fig.reason = f"another measure than {iid} ({label[end:end + 3]})"
+            elif before.endswith(t.qualifiers_before):
+                fig.reason = f"another measure than {iid} ({next(q for q in t.qualifiers_before if before.endswith(q))}…)"
             elif "全区" in scope and _find_any(clause, t.sub_area_words) >= 0:
                 fig.reason = f"a figure for part of the area; {iid} covers the whole district"
             fig.attached = True

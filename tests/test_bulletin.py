@@ -54,7 +54,7 @@ SHAPES_UNMAPPED = {
     "17.0:33.5:49.5": "before the change",                # 由…调整为…
     "4.0%": "average",                                    # 两年平均增长
     "20.1万人": "part (其中)",                            # 城镇人口 of the hukou population
-    "1.2个百分点": "percentage points",
+    "1.2个百分点": "points; no indicator",
     "0.5%": "no growth indicator is known for grain_area",
     "1.8%": "no growth indicator is known for grain_output",
     "28000元": "resident_income is not an indicator of the registry",
@@ -210,12 +210,29 @@ def test_quotes_are_exact_fragments_of_the_document(reg, terms):
     ("全年人均地区生产总值比上年下降0.4%。", "gdp_per_capita_growth", -0.4),   # growth without its level
     ("第一产业占GDP比重为13.9%。", "primary_share", 13.9),
     ("全年城镇新增就业1，234人。", "new_urban_jobs", 1234),
+    ("全年常住人均生产总值为98094元。", "gdp_per_capita", 98094),
 ])
 def test_one_sentence_one_figure(reg, terms, sentence, indicator, value):
     result = draft(f"2024年某县国民经济和社会发展统计公报\n{sentence}", reg, terms)
     rows = _rows(result)
     assert indicator in rows
     assert rows[indicator][0] == pytest.approx(value)
+
+
+@pytest.mark.parametrize(("sentence", "reason"), [
+    ("全年户籍人均生产总值为141647元。", "another measure than gdp_per_capita (户籍…)"),
+    ("全年城市居民人均可支配收入28892元。", "another measure than resident_income (城市…)"),
+    ("年末农村常住人口20.3万人。", "another measure than resident_population (农村…)"),
+    ("年末户籍人口218.7万人，比上年增加8630人，增长0.4%。", "no growth indicator is known for hukou_population"),
+    ("全年人口出生率11.69‰，比上年下降0.75个千分点。", "points; no indicator takes it"),
+    ("一季度地区生产总值增长4.0%。", "part of the year"),
+    ("全年粮食总产量约46.7万吨。", "approximate"),
+])
+def test_figures_that_are_not_the_indicator_are_listed(reg, terms, sentence, reason):
+    result = draft(f"2024年某县国民经济和社会发展统计公报\n{sentence}", reg, terms)
+    assert result.observations["indicator"].isin(["gdp_per_capita", "resident_income_growth",
+                                                  "resident_population", "gdp_real_growth", "grain_output"]).sum() == 0
+    assert any(reason in r for r in result.unmapped["reason"]), result.unmapped["reason"].tolist()
 
 
 @pytest.fixture(scope="module")
