@@ -97,6 +97,7 @@ class Terms:
     sub_area_words: tuple[str, ...]
     other_measures: tuple[str, ...]
     qualifiers_before: tuple[str, ...]
+    earlier_words: tuple[str, ...]
     year_words: tuple[str, ...]
     units: tuple[str, ...]
 
@@ -200,6 +201,7 @@ def load_terms(reg: Registry, path: str | Path | None = None) -> Terms:
         sub_area_words=_words(doc, "sub_area_words", problems, file),
         other_measures=_words(doc, "other_measures", problems, file),
         qualifiers_before=_words(doc, "qualifiers_before", problems, file),
+        earlier_words=_words(doc, "structures_earlier", problems, file),
         year_words=_words(doc, "year_words", problems, file),
         units=tuple(sorted(all_units, key=len, reverse=True)),
     )
@@ -362,10 +364,8 @@ def _plain(x: float) -> str:
 class _State:
     """What a sentence has said so far: the figure the next growth or share belongs to, the 其中 parent."""
 
-    subject: _Figure | None = None
     subject_id: str | None = None
     top_id: str | None = None
-    top: _Figure | None = None
     parent_id: str | None = None
     in_parts: bool = False
     structure: tuple[str, ...] | None = None
@@ -380,7 +380,6 @@ class _Reader:
     """Reads the figures of one bulletin text against the registry and the wording vocabulary."""
 
     def __init__(self, reg: Registry, terms: Terms, year: int):
-        self.reg = reg
         self.terms = terms
         self.year = year
         self.info = {r["id"]: r for r in reg.indicators.to_dict("records")}
@@ -424,7 +423,10 @@ class _Reader:
         self.starts[state.statement] = cut + 1
 
     def _year(self, before: str) -> int:
-        hits = [int(y) for y in _TIME_YEAR.findall(before)]
+        """The year a sentence states for its figures (2023年末, 2023年，…), else the bulletin's."""
+        hits = [int(m.group(1)) for m in _TIME_YEAR.finditer(before)
+                if m.start() == 0 or before.startswith(self.terms.year_words, m.end())
+                or before[m.end():m.end() + 1] in _CLAUSE_DELIMITERS]
         return hits[-1] if hits else self.year
 
     # -- one sentence
@@ -459,7 +461,7 @@ class _Reader:
         values = fig.token.values
         if state.structure is None:
             fig.reason = "a ratio whose wording is not known"
-        elif _find_any(label, ("由", "从")) >= 0:
+        elif _find_any(label, self.terms.earlier_words) >= 0:
             fig.reason = "the structure before the change (由…调整为…), not this year's"
         elif len(values) != len(state.structure):
             fig.reason = f"{len(values)} terms where {state.structure_name} has {len(state.structure)}"
