@@ -602,7 +602,19 @@ def _folded(raw: str) -> tuple[str, list[int]]:
         if c not in _SPACES:
             chars.append(_fold_char(c))
             pos.append(i)
+        elif chars and chars[-1] not in _CLAUSE_DELIMITERS and _ends_number(chars[-1]) and _starts_number(raw, i):
+            chars.append("\t")  # spaces between two numbers (a PDF table row) keep them apart
+            pos.append(i)
     return "".join(chars), pos
+
+
+def _ends_number(c: str) -> bool:
+    return c.isdigit() or c in "%‰"
+
+
+def _starts_number(raw: str, i: int) -> bool:
+    rest = raw[i:].lstrip(_SPACES)
+    return bool(rest) and (_fold_char(rest[0]).isdigit() or (rest[0] in "-−" and rest[1:2].isdigit()))
 
 
 def _table_rows(rows: list[tuple[int, str]], terms: Terms) -> list[tuple[int, str, str]]:

@@ -211,6 +211,7 @@ def test_quotes_are_exact_fragments_of_the_document(reg, terms):
     ("第一产业占GDP比重为13.9%。", "primary_share", 13.9),
     ("全年城镇新增就业1，234人。", "new_urban_jobs", 1234),
     ("全年常住人均生产总值为98094元。", "gdp_per_capita", 98094),
+    ("粮食总产量 46695 吨 1.2", "grain_output", 4.6695),                 # a PDF table row: numbers kept apart
 ])
 def test_one_sentence_one_figure(reg, terms, sentence, indicator, value):
     result = draft(f"2024年某县国民经济和社会发展统计公报\n{sentence}", reg, terms)
