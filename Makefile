@@ -39,6 +39,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/render_speed.py
 	$(BIN)/python bench/explore_speed.py
 	$(BIN)/python bench/observations_speed.py
+	$(BIN)/python bench/draft_speed.py
 
 clean:
 	rm -rf outputs/html outputs/notebooks outputs/cache

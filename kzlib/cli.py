@@ -135,6 +135,33 @@ def _cmd_data_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_data_draft(args: argparse.Namespace) -> int:
+    from kzlib import bulletin, documents
+
+    reg = context.load_registry()
+    doc = documents.read_document(args.bulletin)
+    result = bulletin.draft(doc.text, reg, year=args.year, title=doc.title, source_title=args.source_title,
+                            source_link=args.source_link, source_date=args.source_date, file=args.bulletin)
+    written = bulletin.write_draft(result, args.output) if args.output else None
+    obs, missed = result.observations, result.unmapped
+    source = args.source_title or result.header.title
+    print(f"{args.bulletin}: {len(obs)} figure{'s' if len(obs) != 1 else ''} drafted for "
+          f"{args.year or result.header.year} from {source}")
+    if len(obs):
+        shown = obs.assign(value=obs["value"].map(observations.as_text))
+        print(tables.terminal_table(shown[["indicator", "year", "value", "unit", "flags", "quote"]], limit=60))
+    if len(missed):
+        where = f" (written to {written[1]})" if written else ""
+        print(f"\n{len(missed)} number{'s' if len(missed) != 1 else ''} not mapped{where}:")
+        print(tables.terminal_table(missed[["figure", "line", "reason", "sentence"]], limit=60))
+    if obs.empty:
+        raise bulletin.DocumentError([bulletin.Problem(args.bulletin, "no figure could be drafted: none of its "
+                                                                      "wording is known (see the list above)")])
+    if written:
+        print(f"\nDraft written to {written[0]}; next: `kz data check {written[0]}`, then `kz data add {written[0]}`.")
+    return 0
+
+
 def _cmd_render(args: argparse.Namespace) -> int:
     from kzlib import render
 
@@ -215,6 +242,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = data.add_parser("add", help="merge a checked file into data/observations.csv (or data/milestones.csv)")
     p.add_argument("file", metavar="FILE")
     p.set_defaults(func=_cmd_data_add)
+    p = data.add_parser("draft", help="draft a year's figures from a statistical bulletin (text, HTML, .docx, PDF)",
+                        description="Read a 统计公报 and write one draft observation per figure whose wording is "
+                                    "known (data/registry/bulletin_terms.yaml and the registry's names), in the "
+                                    "columns `kz data check` reads; every other number is listed in "
+                                    "OUT.unmapped.csv (or .xlsx) with the reason. Nothing is merged.")
+    p.add_argument("bulletin", metavar="BULLETIN", help=".txt, .html, .docx or .pdf (with a text layer)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write the draft to FILE (.csv or .xlsx)")
+    p.add_argument("--year", type=int, metavar="YEAR", help="the year of the figures, when the title does not say")
+    p.add_argument("--source-title", metavar="TEXT", help="the source title (default: the bulletin's title line "
+                                                          "and issuing offices)")
+    p.add_argument("--source-link", default="", metavar="URL", help="where the bulletin was published")
+    p.add_argument("--source-date", metavar="DATE", help="publication date (default: the date under the title)")
+    p.set_defaults(func=_cmd_data_draft)
 
     p = sub.add_parser("render", help="render the HTML briefs (only those whose inputs changed)",
                        description="Execute notebooks/action.ipynb and overview.ipynb with papermill and export "

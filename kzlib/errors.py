@@ -54,3 +54,7 @@ class ObservationError(DataError):
 
 class ScenarioError(DataError):
     """Problems in scenario files or growth overrides."""
+
+
+class DocumentError(DataError):
+    """A document (a bulletin as text, HTML, Word or PDF) that cannot be read; the message says what to do."""

@@ -22,12 +22,13 @@ from kzlib import paths, settings, units
 from kzlib.errors import ObservationError, Problem
 from kzlib.registry import Registry, load_registry
 
-# Flags a file may carry; `derived` and `overridden` are set by kzlib only.
+# Flags a file may carry (`derived`: read off a stated structure, e.g. shares from 三次产业结构比);
+# `overridden` is set by kzlib only. Indicators with derived_from are still computed, never typed in.
 INPUT_FLAGS = (
     "preliminary", "secondary", "inferred_year", "partial_year", "zone_scope", "average_period",
-    "speech_rounded", "converted",
+    "speech_rounded", "converted", "derived",
 )
-COMPUTED_FLAGS = ("derived", "overridden")
+COMPUTED_FLAGS = ("overridden",)
 
 OBSERVATION_COLUMNS = [
     "indicator", "year", "value", "unit", "source_title", "source_link", "source_date", "flags", "note",

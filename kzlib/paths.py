@@ -16,6 +16,7 @@ LAYOUT = {
     "DATA": "data",
     "PLAN": "data/plan.txt",
     "REGISTRY": "data/registry",
+    "BULLETIN_TERMS": "data/registry/bulletin_terms.yaml",  # how statistical bulletins word each figure
     "OBSERVATIONS": "data/observations.csv",
     "MILESTONES": "data/milestones.csv",
     "SCENARIOS": "data/scenarios.yaml",

@@ -18,6 +18,9 @@ from kzlib import units
     (2.5, "公斤", "吨", 0.0025),
     (3, "千米", "公里", 3),
     (35, "亿立方米", "万立方米", 350000),
+    (9.3, "亿斤", "万吨", 46.5),                # 1 斤 = 0.5 千克: 9.3亿斤 = 4.65亿千克 = 46.5万吨
+    (142300, "斤", "吨", 71.15),
+    (2.5, "亿人次", "万人次", 25000),
 ])
 def test_hand_worked_conversions(value, unit, target, expected):
     assert units.convert(value, unit, target) == expected
