@@ -72,8 +72,8 @@ SHAPES_UNMAPPED = {
 
 
 @pytest.fixture(scope="module")
-def reg():
-    return load_registry()
+def reg(project_registry):
+    return project_registry
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pytest
 import yaml
 
-from kzlib import load_registry, paths
+from kzlib import paths
 
 EXCLUSIONS = paths.REGISTRY / "exclusions.yaml"
 BODY_START, BODY_END = "二、重点任务", "三、组织保障"
@@ -113,8 +113,8 @@ def test_every_exclusion_has_a_reason_and_matches_a_token_of_the_plan(plan, excl
     assert not bad, "stale or wrong entries in data/registry/exclusions.yaml:\n" + "\n".join(bad)
 
 
-def test_every_number_is_covered_by_a_target_or_excluded(plan, exclusions):
-    reg = load_registry()
+def test_every_number_is_covered_by_a_target_or_excluded(plan, exclusions, project_registry):
+    reg = project_registry
     sections = action_sections(plan)
     covered: list[tuple[int, int]] = []
     for tg in reg.targets.itertuples():

@@ -29,8 +29,8 @@ def broken(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def registry():
-    return load_registry()
+def registry(project_registry):
+    return project_registry
 
 
 def edit(root: Path, file: str, key: str, entry_id: str, **changes: object) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from kzlib import cli, kernels, labels, paths, render
+from kzlib import assess, cli, context, kernels, labels, paths, render
 
 ACTION = 1
 
@@ -103,11 +103,8 @@ def test_render_reports_each_brief(rendered):
 
 @pytest.mark.slow
 def test_status_table_matches_assessment(rendered):
-    from kzlib import assess, observations, registry
-
-    reg = registry.load_registry()
-    obs = observations.load_observations(rendered["data"], registry=reg)
-    mil = observations.load_milestones(rendered["data"], registry=reg)
+    ctx = context.load([rendered["data"]])
+    reg, obs, mil = ctx.registry, ctx.observations, ctx.milestones
     expected = assess.assess(reg, obs, scenario="trend", milestones=mil)
     expected = expected[(expected["action"] == ACTION) & (expected["kind"] != "milestone")]
     assert len(expected) > 0
@@ -127,11 +124,8 @@ def test_status_table_matches_assessment(rendered):
 
 @pytest.mark.slow
 def test_overview_counts_match_assessment(rendered):
-    from kzlib import assess, observations, registry
-
-    reg = registry.load_registry()
-    obs = observations.load_observations(rendered["data"], registry=reg)
-    mil = observations.load_milestones(rendered["data"], registry=reg)
+    ctx = context.load([rendered["data"]])
+    reg, obs, mil = ctx.registry, ctx.observations, ctx.milestones
     table = assess.assess(reg, obs, scenario="trend", milestones=mil)
     rows = tables_of(page(rendered, "overview"))["各行动目标状态"]
     totals = {int(re.search(r"行动(\d+)", r[0]).group(1)): int(r[-1]) for r in rows[1:]}
@@ -165,9 +159,7 @@ def test_text_from_data_is_escaped(rendered):
 
 
 @pytest.mark.slow
-def test_outputs_besides_the_briefs(rendered):
-    from kzlib import registry
-
+def test_outputs_besides_the_briefs(rendered, project_registry):
     out = rendered["out"]
     executed = json.loads((out / "notebooks" / "zh" / "action-01.ipynb").read_text(encoding="utf-8"))
     injected = [c for c in executed["cells"] if "injected-parameters" in c["metadata"].get("tags", [])]
@@ -177,7 +169,7 @@ def test_outputs_besides_the_briefs(rendered):
     assert 'href="zh/action-01.html"' in index and 'href="zh/overview.html"' in index
     assert 'href="en/action-01.html"' not in index  # not rendered, so not linked
     with (out / "status.csv").open(encoding="utf-8") as f:
-        assert sum(1 for _ in csv.DictReader(f)) == len(registry.load_registry().targets)
+        assert sum(1 for _ in csv.DictReader(f)) == len(project_registry.targets)
     assert (out / "status.xlsx").stat().st_size > 0
 
 

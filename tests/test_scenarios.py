@@ -11,7 +11,6 @@ from factories import registry, target
 
 from kzlib import assess, scenarios
 from kzlib.errors import ScenarioError
-from kzlib.registry import load_registry
 from kzlib.scenarios import Scenario
 
 
@@ -28,8 +27,8 @@ GOAL = target(value=161.051)  # 100 * 1.1^5 in 2027
 
 # ------------------------------------------------------------------------------------------ the file
 
-def test_shipped_file_is_valid_and_labels_assumptions():
-    found = scenarios.load_scenarios(registry=load_registry())
+def test_shipped_file_is_valid_and_labels_assumptions(project_registry):
+    found = scenarios.load_scenarios(registry=project_registry)
     assert {"trend", "plan"} <= set(found)
     assert found["plan"].base == "plan" and found["trend"].base == "trend"
     custom = [s for s in found.values() if s.assumption]
@@ -164,9 +163,8 @@ def test_maintain_under_a_falling_scenario():
     assert row["scenario_status"] == "moving_away"
 
 
-def test_scenario_by_name_from_the_shipped_file():
-    reg = load_registry()
-    df = assess.assess(reg, pd.DataFrame(columns=["indicator", "year", "value"]), scenario="trend")
+def test_scenario_by_name_from_the_shipped_file(project_registry):
+    df = assess.assess(project_registry, pd.DataFrame(columns=["indicator", "year", "value"]), scenario="trend")
     assert (df["scenario"] == "trend").all()
 
 
