@@ -37,7 +37,9 @@ TARGET_CSV_COLUMNS = [
 
 
 def _cmd_targets(args: argparse.Namespace) -> int:
-    df = context.load_registry().targets
+    reg = context.load_registry()
+    context.check_action(reg, args.action)
+    df = reg.targets
     if args.action is not None:
         df = df[df["action"] == args.action]
     if args.kind is not None:
@@ -166,7 +168,7 @@ def _cmd_render(args: argparse.Namespace) -> int:
     from kzlib import render
 
     langs = settings.LANGS if args.lang == "both" else (args.lang,)
-    report = render.render(args.action or render.ACTIONS, langs, scenario=args.scenario, data=args.data,
+    report = render.render(args.action or None, langs, scenario=args.scenario, data=args.data,
                            as_of=args.as_of, jobs=args.jobs, out=args.out, force=args.force)
     print(report.summary() + (f" -> {Path(args.out or render.paths.OUTPUTS) / 'html' / 'index.html'}"))
     for key, message in report.failed:
@@ -179,6 +181,7 @@ def _cmd_charts(args: argparse.Namespace) -> int:
     from kzlib import charts
 
     ctx = context.load(args.data, args.scenario, args.as_of)
+    context.check_action(ctx.registry, args.action)
     langs = settings.LANGS if args.lang == "both" else (args.lang,)
     written = charts.write_charts(ctx.assessment, ctx.observations, ctx.paths, args.output, langs,
                                   [args.action] if args.action else None, args.format, registry=ctx.registry,
@@ -218,7 +221,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("targets", help="list the plan's targets")
-    p.add_argument("--action", type=int, choices=range(1, 11), metavar="N")
+    p.add_argument("--action", type=int, metavar="N")
     p.add_argument("--kind", choices=settings.TARGET_KINDS)
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
     p.add_argument("-o", "--output", help="write to FILE instead of standard output")
@@ -261,8 +264,8 @@ def build_parser() -> argparse.ArgumentParser:
                                    "one offline HTML brief each to OUT/html/<lang>/, with OUT/html/index.html, "
                                    "OUT/status.csv and OUT/status.xlsx.")
     which = p.add_mutually_exclusive_group()
-    which.add_argument("--all", action="store_true", help="the ten actions and the overview (the default)")
-    which.add_argument("--action", type=int, nargs="+", choices=range(1, 11), metavar="N",
+    which.add_argument("--all", action="store_true", help="every action and the overview (the default)")
+    which.add_argument("--action", type=int, nargs="+", metavar="N",
                        help="only these actions (no overview)")
     p.add_argument("--lang", choices=("zh", "en", "both"), default="both")
     p.add_argument("--scenario", default="trend", help="scenario name in data/scenarios.yaml (default: trend)")
@@ -277,7 +280,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Charts of one action (DIR/<lang>/action-NN/<target>.png and dashboard.png) "
                                    "or of all actions plus the overview (DIR/<lang>/overview-status.png, "
                                    "overview-behind.png).")
-    p.add_argument("--action", type=int, choices=range(1, 11), metavar="N", help="only this action (no overview)")
+    p.add_argument("--action", type=int, metavar="N", help="only this action (no overview)")
     p.add_argument("--lang", choices=("zh", "en", "both"), default="both")
     p.add_argument("--format", choices=("png", "svg"), default="png")
     p.add_argument("-o", "--output", required=True, metavar="DIR", help="output folder")
@@ -287,7 +290,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_charts)
 
     p = sub.add_parser("assess", help="judge every target: status, growth ratio, gap, pace, probability")
-    p.add_argument("--action", type=int, choices=range(1, 11), metavar="N")
+    p.add_argument("--action", type=int, metavar="N")
     p.add_argument("--as-of", dest="as_of", type=int, metavar="YEAR", help="use only observations up to YEAR")
     p.add_argument("--scenario", metavar="NAME", help="a scenario from data/scenarios.yaml (trend, plan, ...)")
     p.add_argument("--method", choices=("growth_ratio", "linear"), default="growth_ratio")

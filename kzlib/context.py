@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from kzlib import assess, observations, paths, registry, scenarios
-from kzlib.errors import ObservationError, Problem
+from kzlib.errors import KzError, ObservationError, Problem
 from kzlib.registry import Registry
 from kzlib.scenarios import Scenario
 
@@ -85,6 +85,13 @@ def load_registry() -> Registry:
     return _REGISTRY[key]
 
 
+def check_action(reg: Registry, action: int | None) -> None:
+    """Raise KzError unless `action` is None or one of the plan's actions."""
+    known = [int(a) for a in reg.actions["action"]]
+    if action is not None and int(action) not in known:
+        raise KzError(f"unknown action {action}; the plan's actions are {', '.join(map(str, known))}")
+
+
 def _figures(reg: Registry, data: Sequence[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Observations and milestone states (shipped, then the extra files); every problem of both at once."""
     problems = []
@@ -144,6 +151,7 @@ def load(data: Sequence[str | Path] = (), scenario: str | Scenario | None = "tre
     if missing:
         raise ObservationError([Problem(paths.shown(d), "file not found") for d in missing])
     reg = load_registry()
+    check_action(reg, action)
     if isinstance(scenario, str):
         known = scenarios.load_scenarios(registry=reg, user=user_scenarios)
         if scenario not in known:

@@ -1,4 +1,4 @@
-"""The target registry: the plan's ten actions, its indicators and every target, read from data/registry."""
+"""The target registry: the plan's actions, its indicators and every target, read from data/registry."""
 
 from __future__ import annotations
 
@@ -132,7 +132,8 @@ def _check_targets(entries: list[dict], indicator_ids: set[str], action_ids: set
             problems.append(Problem(f, f"duplicate target id {tid!r} (also in {paths.shown(seen[tid])})", entry=tid))
         seen[tid] = e["_file"]
         if e.get("action") is not None and e.get("action") not in action_ids:
-            problems.append(Problem(f, f"action {e.get('action')!r} is not one of the plan's actions 1-10",
+            known = ", ".join(str(a) for a in sorted(a for a in action_ids if isinstance(a, int)))
+            problems.append(Problem(f, f"action {e.get('action')!r} is not one of the plan's actions ({known})",
                                     column="action", entry=tid))
         quote = e.get("quote")
         if isinstance(quote, str) and quote and quote not in plan:

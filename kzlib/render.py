@@ -24,14 +24,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kzlib import forkkernels, kernels, paths, settings
-from kzlib.errors import ObservationError, Problem
+from kzlib.errors import KzError, ObservationError, Problem
 
 PACKAGE = Path(__file__).resolve().parent
 TEMPLATES = PACKAGE / "templates"
 TEMPLATE_NAME = "brief"
 PRELOAD = "import kzlib.brief"  # what every brief imports anyway: imported once, in the zygote
 CELL_TIMEOUT = 600
-ACTIONS = tuple(range(1, 11))
 MANIFEST_VERSION = 1
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)
@@ -298,18 +297,31 @@ def _print(line: str) -> None:
     print(line, flush=True)
 
 
-def render(actions: Iterable[int] = ACTIONS, langs: Iterable[str] = settings.LANGS, scenario: str = "trend",
+def plan_actions() -> tuple[int, ...]:
+    """The numbers of the plan's actions, read from the registry's actions.yaml (light: no pandas)."""
+    import yaml
+
+    doc = yaml.safe_load((paths.REGISTRY / "actions.yaml").read_text(encoding="utf-8")) or {}
+    return tuple(sorted(int(a["action"]) for a in doc.get("actions", []) if isinstance(a, dict) and "action" in a))
+
+
+def render(actions: Iterable[int] | None = None, langs: Iterable[str] = settings.LANGS, scenario: str = "trend",
            data: Sequence[str | Path] = (), as_of: int | None = None, jobs: int | None = None,
            out: str | Path | None = None, force: bool = False, overview: bool | None = None,
            notebooks: str | Path | None = None, progress: Callable[[str], None] = _print) -> Report:
-    """Render the briefs whose inputs changed (all with `force`); the overview comes with all ten actions."""
+    """Render the briefs whose inputs changed (all with `force`); the overview comes with all the actions."""
     start = time.perf_counter()
-    actions = sorted({int(a) for a in actions})
+    actions = sorted({int(a) for a in (plan_actions() if actions is None else actions)})
     langs = [lang for lang in settings.LANGS if lang in set(langs)]
     out = Path(out) if out is not None else paths.OUTPUTS
     notebooks = Path(notebooks) if notebooks is not None else paths.NOTEBOOKS
     data = [Path(p).resolve() for p in data]
-    overview = set(actions) == set(ACTIONS) if overview is None else overview
+    every = plan_actions()
+    unknown = sorted(set(actions) - set(every))
+    if unknown:
+        raise KzError(f"unknown action {', '.join(map(str, unknown))}; the plan's actions are "
+                          f"{', '.join(map(str, every))}")
+    overview = set(actions) == set(every) if overview is None else overview
     briefs = plan_briefs(actions, langs, scenario, data, as_of, overview, notebooks)
     missing = [Problem(str(p), "file not found") for p in data if not p.is_file()]
     if missing:
