@@ -54,3 +54,7 @@ class ObservationError(DataError):
 
 class ScenarioError(DataError):
     """Problems in scenario files or growth overrides."""
+
+
+class PlanTextError(DataError):
+    """Problems reading a plan's text (kz plan draft)."""

@@ -3,6 +3,8 @@
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DATA = Path(__file__).resolve().parent / "data"  # vocabulary shipped with kzlib itself
+PLAN_PHRASES = PACKAGE_DATA / "plan_phrases.yaml"  # the words kz plan draft reads a plan text with
 DATA = ROOT / "data"
 PLAN = DATA / "plan.txt"
 REGISTRY = DATA / "registry"
