@@ -314,7 +314,11 @@ def find_headings(text: str) -> list[Heading]:
 
 
 def _is_frame(title: str, ph: Phrases) -> bool:
-    return any(word in title for word in ph.frame)
+    return any(word in title for word in ph.frame) or _is_background(title, ph)
+
+
+def _is_background(title: str, ph: Phrases) -> bool:
+    return any(word in title for word in ph.doc["sections"]["background"])
 
 
 def choose_sections(headings: list[Heading], ph: Phrases) -> list[Heading]:
@@ -464,8 +468,23 @@ def _quoted_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
+def _prefix_at(text: str, pos: int, words) -> str | None:
+    return next((w for w in words if text.startswith(w, pos)), None)
+
+
 def _unit_at(scan: str, pos: int, ph: Phrases) -> tuple[str | None, int, bool, str]:
-    """The unit written at pos (with its scale word and 余/多): unit as kzlib writes it, end, more, scale."""
+    """The unit written at pos (with its scale word, 余/多, and a second unit after /): unit as kzlib writes it,
+    where it ends, whether 余/多 said 'more than', and the scale word."""
+    unit, end, more, scale = _simple_unit_at(scan, pos, ph)
+    per = _prefix_at(scan, end, ph.doc["figures"]["per"]) if unit else None
+    if per:
+        second, end2, _, _ = _simple_unit_at(scan, end + len(per), ph)
+        if second:
+            return f"{unit}/{second}", end2, more, scale
+    return unit, end, more, scale
+
+
+def _simple_unit_at(scan: str, pos: int, ph: Phrases) -> tuple[str | None, int, bool, str]:
     best: tuple[str | None, int, bool, str] = (None, pos, False, "")
     for scale in ("", *ph.words("figures", "scales")):
         if not scan.startswith(scale, pos):
@@ -473,7 +492,7 @@ def _unit_at(scan: str, pos: int, ph: Phrases) -> tuple[str | None, int, bool, s
         q = pos + len(scale)
         more = q < len(scan) and scan[q] in ph.doc["figures"]["more"]
         q += more
-        word = _prefix(scan[q:], ph.unit_words)
+        word = _prefix_at(scan, q, ph.unit_words)
         if word is None and scale and (pos + len(scale) > best[1]):
             best = (None, pos + len(scale), more, scale)
             continue
@@ -511,7 +530,7 @@ def _scan_number(text: str, scan: str, m: re.Match, quoted: bool, ph: Phrases) -
         return Figure(a, ratio.end(), value / float(ratio.group(1)), unit="倍", ratio=True)
     if scan.startswith("年", b) and 1900 <= value <= 2100 and "." not in m.group():
         return Figure(a, b + 1, skip="a year")
-    counter = _prefix(scan[b:], ph.name_counters)
+    counter = _prefix_at(scan, b, ph.name_counters)
     if counter:
         return Figure(a, b + len(counter), skip=f"a number of a name, grade or date (…{counter})")
     unit, end, more, scale = _unit_at(scan, b, ph)
@@ -529,7 +548,7 @@ def _scan_chinese(scan: str, m: re.Match, ph: Phrases) -> Figure | None:
     value = cn_number(m.group())
     if value is None:
         return None
-    if _prefix(scan[b:], ph.name_counters):
+    if _prefix_at(scan, b, ph.name_counters):
         return None
     unit, end, more, scale = _unit_at(scan, b, ph)
     if unit is None and not scale:
@@ -610,6 +629,12 @@ class Target:
     action: int = 0
     id: str = ""
     indicator: str | None = None
+    suffix: str = ""  # what the name adds to the subject (年均增长, 较2020年下降, 翻一番)
+
+    def rename(self, subject: str) -> None:
+        """Give the target its subject, and the name that follows from it."""
+        self.subject = subject
+        self.name_zh = subject + self.suffix if subject else self.quote
 
     def lower(self, level: str, reason: str) -> None:
         """Record a reason, and lower the confidence to level if it is lower."""
@@ -651,19 +676,24 @@ class Context:
     start_year: int | None
 
     def year_at(self, clause: Clause, pos: int, ph: Phrases) -> tuple[int | None, str | None]:
-        """The target year in force at pos: the last 到YYYY年 before it in the same line, else the plan's end."""
-        against = tuple(ph.doc["kinds"]["change_against"]) + ("以",)
-        year, said = None, None
+        """The year in force at pos: the last 到YYYY年 (or five-year plan named) before it in its line, else the
+        plan's end year. A year before the plan's start marks a past figure."""
+        against = "".join(ph.doc["kinds"]["change_against"]) + "以"
+        found: list[tuple[int, int, str]] = []
         for m in TIME.finditer(self.text, clause.line, pos):
             prev = self.text[m.start() - 1] if m.start() else ""
-            if m.group(0)[0] not in "到至截在" and (prev in "—–-~～" or prev in "".join(against)):
+            if m.group(0)[0] not in "到至截在" and (prev in "—–-~～" or prev in against):
                 continue
-            if self.text.startswith(("—", "–", "-", "至"), m.end() - 1):
-                continue
-            y = int(m.group(1))
-            if self.start_year is None or y >= self.start_year:
-                year, said = y, m.group(0)
-        return (year, said) if year else (self.end_year, None)
+            if not self.text.startswith(("—", "–", "-", "至"), m.end() - 1):
+                found.append((m.start(), int(m.group(1)), m.group(0)))
+        for name, (_, end) in ph.five_year_plans.items():
+            at = self.text.rfind(name, clause.sentence, pos)
+            if at >= 0:
+                found.append((at, end, name))
+        if not found:
+            return self.end_year, None
+        _, year, said = max(found)
+        return year, said
 
     def aspiration_at(self, clause: Clause, pos: int, ph: Phrases) -> str | None:
         """The aspiration word (力争, 争取 …) before pos in the clause, or in an earlier clause of the sentence
@@ -818,7 +848,8 @@ def _complete_names(parts: list[str], ph: Phrases) -> list[str]:
 
 def _kind_of(fig: Figure, r: Reading, subject: str, pre: str, ph: Phrases) -> tuple[str, str]:
     """The target kind and the indicator's measure of a figure."""
-    unit_measure = ph.units.get(_base_unit(fig.unit, ph) or "", (None, "amount"))[1]
+    unit_measure = "ratio" if fig.unit and "/" in fig.unit else ph.units.get(_base_unit(fig.unit, ph) or "",
+                                                                             (None, "amount"))[1]
     per_capita = any(w in subject for w in ph.words("kinds", "per_capita"))
     measure = "ratio" if (fig.ratio or per_capita) else unit_measure
     if fig.value_high is not None:
@@ -848,6 +879,9 @@ def _base_unit(unit: str | None, ph: Phrases) -> str | None:
 
 def unit_en(unit: str | None, ph: Phrases) -> str:
     """The English name of a unit as kzlib writes it (亿元 → 100 million yuan); the placeholder if unknown."""
+    if unit and "/" in unit:
+        names = [unit_en(part, ph) for part in unit.split("/", 1)]
+        return PLACEHOLDER if PLACEHOLDER in names else " per ".join(names)
     base = _base_unit(unit, ph)
     if base is None:
         return PLACEHOLDER
@@ -871,9 +905,9 @@ def _make_target(fig: Figure, r: Reading, post: tuple[str | None, str | None], n
     quote = text[clause.start:clause.end]
     kind, measure = _kind_of(fig, r, name, pre, ph)
     year, said = ctx.year_at(clause, fig.start, ph)
-    t = Target(kind=kind, name_zh=name or quote, quote=quote, item=clause.item, target_year=year, start=fig.start,
-               subject=name or quote, scope=r.scope, value=fig.value, value_high=fig.value_high,
-               unit=fig.unit, base_year=r.base_year, measure=measure)
+    t = Target(kind=kind, name_zh=quote, quote=quote, item=clause.item, target_year=year, start=fig.start,
+               scope=r.scope, value=fig.value, value_high=fig.value_high, unit=fig.unit, base_year=r.base_year,
+               measure=measure)
     t.reasons.extend(r.reasons)
     post_cmp, post_word = post
     if kind == "range":
@@ -923,19 +957,13 @@ def _make_target(fig: Figure, r: Reading, post: tuple[str | None, str | None], n
         t.lower("low", f"written in Chinese numerals ({text[fig.start:fig.end]}); check value and unit")
     if fig.quoted:
         t.lower("low", "inside quotation marks: it may be the name of a programme rather than a target")
-    if not name:
-        t.lower("low", "no subject found before the figure; the indicator is named after the whole clause")
     aspiration = ctx.aspiration_at(clause, fig.start, ph)
     if aspiration:
         t.firmness = "aspiration"
         t.reasons.append(f"{aspiration} → aspiration")
     t.direction = _direction(t.comparator, t.value, kind, name, ph)
-    suffix = {"growth": "年均增长", "multiple": text[fig.start:fig.end]}.get(kind)
-    if kind == "change":
-        word = "下降" if (t.value or 0) < 0 else "提高"
-        suffix = f"较{t.base_year}年{word}" if r.base_year else word
-    if suffix and name:
-        t.name_zh = name + suffix
+    t.suffix = {"growth": "年均增长", "multiple": text[fig.start:fig.end], "change": r.word or ""}.get(kind, "")
+    t.rename(name)
     return t
 
 
@@ -1016,6 +1044,12 @@ def read_clause(clause: Clause, ctx: Context, ph: Phrases) -> ClauseDraft:
     offset = cursor if out.targets else clause.start
     milestones, why_not = read_milestones(tail, offset, clause, ctx, ph)
     out.targets.extend(milestones)
+    if ctx.start_year:
+        past = [t for t in out.targets if t.target_year and t.target_year < ctx.start_year]
+        for t in past:
+            out.unread.append(Unread(quote, clause.item, t.start, f"a figure of {t.target_year}, before the plan "
+                                     f"starts: a past value, not a target ({t.name_zh})"))
+        out.targets = [t for t in out.targets if t not in past]
     names = "".join(t.name_zh for t in out.targets)
     unread = [text[f.start:f.end] for f in unused if text[f.start:f.end] not in names]
     if unread:
@@ -1047,15 +1081,12 @@ def _finish_run(run: list[tuple[Target, Figure]], r: Reading, ctx: Context, clau
         copies = []
         for name in names:
             t = Target(**{**template.__dict__, "reasons": [*template.reasons]})
-            t.name_zh = name + template.name_zh[len(template.subject):] if template.subject else name
-            t.subject = name
+            t.rename(name)
             t.reasons.append("one figure for each of the subjects named before it")
             copies.append(t)
         return copies
     for t, name in zip(targets, names, strict=True):
-        if name != t.subject:
-            t.name_zh = name + t.name_zh[len(t.subject):]
-            t.subject = name
+        t.rename(name)
     if len(targets) > 1:
         shared = len(set(names)) == 1
         for t in targets:
@@ -1140,8 +1171,10 @@ def _milestone_verb(text: str, ph: Phrases) -> tuple[str, int] | None:
 
 def _milestone(name: str, quote: str, clause: Clause, pos: int, ctx: Context, ph: Phrases, why: str) -> Target:
     year, said = ctx.year_at(clause, pos, ph)
+    sure = any(w in why for w in ph.words("milestones", "sure"))
     t = Target(kind="milestone", name_zh=name, quote=quote, item=clause.item, target_year=year, start=pos,
-               confidence="medium", reasons=[why, "check that it is a deliverable the plan commits to"])
+               confidence="high" if sure else "medium",
+               reasons=[why] if sure else [why, "check that it is a deliverable the plan commits to"])
     if said:
         t.reasons.append(f"year from {said}")
     aspiration = ctx.aspiration_at(clause, pos, ph)
@@ -1214,6 +1247,21 @@ def _goals(text: str, part: Part, first_item: int | None) -> str:
     return part.title or text[part.start:part.end].strip().split("\n")[0].strip()
 
 
+def _carry_subject(new: list[Target], before: list[Target], clause: Clause) -> None:
+    """Give a target without a subject (…，年均增长6%) the subject of the target before it in the sentence."""
+    last = next((t for t in reversed(before) if t.subject and t.kind in TARGET_KINDS_WITH_INDICATOR), None)
+    for t in new:
+        if t.subject or t.kind not in TARGET_KINDS_WITH_INDICATOR:
+            continue
+        if last is not None and last.start >= clause.sentence:
+            t.scope = t.scope or last.scope
+            t.rename(last.subject)
+            t.reasons.append("subject carried over from the figure before it in the sentence")
+        else:
+            t.lower("low", "no subject found before the figure; the indicator is named after the whole clause")
+            t.subject = t.quote
+
+
 def draft_plan(text: str, plan_id: str = "draft", known: list[dict] | None = None,
                phrases: Phrases | None = None) -> Draft:
     """Draft a plan pack from a plan's text alone; known indicators (dicts with id, name_zh) are reused by name."""
@@ -1231,6 +1279,7 @@ def draft_plan(text: str, plan_id: str = "draft", known: list[dict] | None = Non
         targets, unread, skipped = [], [], []
         for clause in part_clauses(text, part, headings):
             got = read_clause(clause, ctx, ph)
+            _carry_subject(got.targets, targets, clause)
             targets += got.targets
             unread += got.unread
             skipped += got.skipped
@@ -1238,7 +1287,8 @@ def draft_plan(text: str, plan_id: str = "draft", known: list[dict] | None = Non
     sections, targets, unread, skipped = [], [], [], []
     for part, ts, us, ss in drafted:
         numeric = [t for t in ts if t.kind in TARGET_KINDS_WITH_INDICATOR]
-        if part.chosen or (part.heading and numeric):
+        background = part.heading is not None and _is_background(part.title, ph)
+        if part.chosen or (part.heading and numeric and not background):
             n = len(sections) + 1
             rank = {lv: i for i, lv in enumerate(LEVELS)}
             floor = rank[part.heading.level] if part.heading else -1
@@ -1253,6 +1303,8 @@ def draft_plan(text: str, plan_id: str = "draft", known: list[dict] | None = Non
             skipped += [Skipped(s.text, s.quote, s.start, s.reason, n) for s in ss]
         else:
             where = f"outside the sections ({part.title})" if part.title else "outside the sections"
+            if background:
+                where = f"in the review of the past ({part.title}): a past value, not a target"
             for t in ts:
                 what = "milestone" if t.kind == "milestone" else "figure"
                 unread.append(Unread(t.quote, t.item, t.start, f"{what} {where}: {t.name_zh}"))
@@ -1550,3 +1602,22 @@ def write_pack(draft: Draft, plan_text: str, out: str | Path, force: bool = Fals
         path.write_bytes(content.encode("utf-8"))
         written.append(path)
     return written
+
+
+def summary(draft: Draft, loaded_targets: int, source: str | Path, out: str | Path) -> str:
+    """What `kz plan draft` says when it is done: what was drafted and what is left to review."""
+    kinds: dict[str, int] = {}
+    for t in draft.targets:
+        kinds[t.kind] = kinds.get(t.kind, 0) + 1
+    numeric = sum(v for k, v in kinds.items() if k in TARGET_KINDS_WITH_INDICATOR)
+    rows = review_rows(draft)
+    doubt = {c: sum(r["confidence"] == c and r["what"] != "placeholder" for r in rows) for c in ("low", "medium")}
+    fill = sum(r["what"] == "placeholder" for r in rows)
+    return "\n".join([
+        f"Drafted {source} into {out}: {len(draft.sections)} sections ({draft.plan.section_zh}), {numeric} numeric "
+        f"targets, {kinds.get('milestone', 0)} milestones, {kinds.get('benchmark', 0)} benchmarks, "
+        f"{len(draft.indicators)} indicators ({len(draft.reused)} copied from the known registry).",
+        f"The draft loads as written ({loaded_targets} targets). To review: {doubt['low']} targets of low and "
+        f"{doubt['medium']} of medium confidence, {len(draft.unread)} clauses not read, {fill} fields to fill in "
+        f"({PLACEHOLDER}); see {Path(out) / 'REVIEW.md'} and review.csv.",
+    ])
