@@ -38,7 +38,7 @@ LIST_MARKS = "、，,；;和及与并"
 PUNCTUATION = "、，,；; 　"
 ROMAN = "ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ"
 FULL_WIDTH = str.maketrans("０１２３４５６７８９．％：", "0123456789.%:")
-NUMBER = re.compile(r"(?<![\d.A-Za-z])\d+(?:,\d{3})*(?:\.\d+)?")
+NUMBER = re.compile(r"(?<![\d.])\d+(?:,\d{3})*(?:\.\d+)?")
 CN_NUMBER = re.compile(r"[一二两三四五六七八九十百千]+")
 RANGE_MARKS = "—–~～至到-"
 RATIO = re.compile(r"\s*[:∶]\s*(\d+(?:\.\d+)?)")
@@ -154,6 +154,8 @@ def cn_number(text: str) -> int | None:
     units = {"十": 10, "百": 100, "千": 1000}
     total, current = 0, None
     for ch in text:
+        if ch in "零〇" and current is None:
+            continue
         if ch in digits:
             if current is not None:
                 return None
@@ -1117,11 +1119,11 @@ def read_milestones(tail: str, offset: int, clause: Clause, ctx: Context, ph: Ph
             at = end - len(word)
             obj, _, _ = _strip_subject(tail[:at], ph)
             parts = _object_parts(obj) or [""]
-            return [_milestone(part + word, quote, clause, offset + end, ctx, ph, f"{word}: an achievement")
+            return [_milestone(part + word, quote, clause, offset + end, ctx, ph, word, "an achievement")
                     for part in parts], None
     m = re.search(r"进入[^，。；]{1,16}行列", tail)
     if m:
-        return [_milestone(m.group(0), quote, clause, offset + m.end(), ctx, ph, "进入…行列: an achievement")], None
+        return [_milestone(m.group(0), quote, clause, offset + m.end(), ctx, ph, "进入…行列", "an achievement")], None
     hit = _milestone_verb(tail, ph)
     if hit is None:
         return [], None
@@ -1157,7 +1159,7 @@ def read_milestones(tail: str, offset: int, clause: Clause, ctx: Context, ph: Ph
     for part in _object_parts(obj):
         own = _prefix(part, ph.words("milestones", "verbs"))
         name = part if own else (part + verb if final else verb + part)
-        targets.append(_milestone(name, quote, clause, offset + at + len(verb), ctx, ph, f"milestone verb {verb}"))
+        targets.append(_milestone(name, quote, clause, offset + at + len(verb), ctx, ph, verb, "a milestone verb"))
     return targets, None
 
 
@@ -1169,9 +1171,12 @@ def _milestone_verb(text: str, ph: Phrases) -> tuple[str, int] | None:
     return None
 
 
-def _milestone(name: str, quote: str, clause: Clause, pos: int, ctx: Context, ph: Phrases, why: str) -> Target:
+def _milestone(name: str, quote: str, clause: Clause, pos: int, ctx: Context, ph: Phrases, word: str,
+               what: str) -> Target:
+    """A milestone target; read with high confidence after a verb of completion or start of works."""
     year, said = ctx.year_at(clause, pos, ph)
-    sure = any(w in why for w in ph.words("milestones", "sure"))
+    why = f"{word}: {what}"
+    sure = word in ph.words("milestones", "sure")
     t = Target(kind="milestone", name_zh=name, quote=quote, item=clause.item, target_year=year, start=pos,
                confidence="high" if sure else "medium",
                reasons=[why] if sure else [why, "check that it is a deliverable the plan commits to"])
