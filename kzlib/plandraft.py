@@ -242,7 +242,8 @@ def plan_title(text: str, ph: Phrases) -> str:
                     break
                 parts.insert(0, prev)
             return "".join(parts)
-    return next((ln for ln in lines if ln), "")
+    first = next((ln for ln in lines if ln), "")
+    return first if len(first) <= 40 and not re.search(r"[。，,；;：:]", first) else ""
 
 
 def plan_years(title: str, text: str, ph: Phrases) -> tuple[int | None, int | None, str]:
@@ -255,6 +256,10 @@ def plan_years(title: str, text: str, ph: Phrases) -> tuple[int | None, int | No
         for name, (start, end) in ph.five_year_plans.items():
             if name in source:
                 return start, end, f"from {name} in {where}"
+    single = re.search(r"((?:19|20)\d{2})年", title) if _suffix(re.sub(r"[（(].*[）)]$", "", title),
+                                                                  ph.title_suffixes) else None
+    if single:
+        return int(single.group(1)), int(single.group(1)), f"from {single.group(0)} in the title (a plan for one year)"
     years = [int(y) for y in re.findall(r"(?:到|至)((?:19|20)\d{2})年", text)]
     if years:
         end = max(set(years), key=years.count)
@@ -734,7 +739,7 @@ def _strip_subject(subject: str, ph: Phrases) -> tuple[str, str | None, bool]:
         if word and len(subject) > len(word):
             distributive = distributive or word in ph.doc["subjects"]["distributive"]
             subject, changed = subject[:-len(word)], True
-    return subject.strip("，,：: ").rstrip(OPENERS), scope, distributive
+    return subject.strip(PUNCTUATION + "：:").rstrip(OPENERS), scope, distributive
 
 
 def _verb_noun(text: str, pos: int, ph: Phrases) -> bool:
@@ -833,7 +838,8 @@ def _complete_names(parts: list[str], ph: Phrases) -> list[str]:
     """Give A of 'A、B增加值' the head it shares with the last name: A增加值."""
     last = parts[-1]
     stems = ph.words("subjects", "stems")
-    hits = [last.find(s, 1) for s in stems if last.find(s, 1) > 0]
+    starts = [s for s in stems if len(s) > 1] + list(ph.words("subjects", "tail_starts"))
+    hits = [last.find(s, 1) for s in starts if last.find(s, 1) > 0]
     tail = last[min(hits):] if hits else None
     names = []
     for p in parts[:-1]:
@@ -1006,7 +1012,7 @@ def read_clause(clause: Clause, ctx: Context, ph: Phrases) -> ClauseDraft:
         pre_clean = pre.lstrip(PUNCTUATION).rstrip(PUNCTUATION)
         if cursor > clause.start:
             pre_clean = pre_clean.lstrip(LIST_MARKS + " 　")
-        closing = f.multiple or not rest.strip() or rest[0] in LIST_MARKS
+        closing = f.multiple or not rest.strip() or rest[0] in LIST_MARKS + "等"
         if f.value is None or (f.unit is None and not closing):
             unused.append(f)
             continue
@@ -1299,7 +1305,7 @@ def draft_plan(text: str, plan_id: str = "draft", known: list[dict] | None = Non
             floor = rank[part.heading.level] if part.heading else -1
             first = next((h.start for h in headings if part.start < h.start < part.end and rank[h.level] > floor),
                          None)
-            sections.append(Section(n, part.title or title, _goals(text, part, first), part.start, part.end,
+            sections.append(Section(n, part.title or title or PLACEHOLDER, _goals(text, part, first), part.start, part.end,
                                     part.chosen))
             for t in ts:
                 t.action = n
@@ -1316,14 +1322,14 @@ def draft_plan(text: str, plan_id: str = "draft", known: list[dict] | None = Non
             unread += us
             skipped += ss
     if not sections:
-        sections.append(Section(1, title, _goals(text, Part(title, 0, len(text), None, True), None), 0, len(text),
-                                True))
-    titles = [s.title_zh for s in sections if s.chosen]
+        whole = Part(title, 0, len(text), None, True)
+        sections.append(Section(1, title or PLACEHOLDER, _goals(text, whole, None), 0, len(text), True))
+    titles = [s.title_zh for s in sections if s.chosen] if chosen else []
     zh, en = section_word(titles, [h.level for h in chosen], ph)
     notes = {"years": years_from}
     if base_year is not None:
         notes["base_year"] = "the year before start_year; the text names no base year"
-    info = PlanInfo(plan_id, title, start_year, end_year, base_year, zh, en, notes)
+    info = PlanInfo(plan_id, title or PLACEHOLDER, start_year, end_year, base_year, zh, en, notes)
     indicators, reused = assign_ids(targets, known or [], ph)
     return Draft(info, sections, targets, indicators, unread, skipped, reused)
 
@@ -1473,6 +1479,9 @@ def review_rows(draft: Draft) -> list[dict]:
     if p.start_year is None or p.end_year is None:
         rows.append(_row("placeholder", "plan.yaml", "start_year/end_year", None, None, "low",
                          f"plan years not found ({p.notes.get('years')}); fill them in", ""))
+    if p.title_zh == PLACEHOLDER:
+        rows.append(_row("placeholder", "plan.yaml", "title_zh", None, None, "low", "the plan's title was not found",
+                         ""))
     rows.append(_row("placeholder", "plan.yaml", "title_en", None, None, "", "English title", p.title_zh))
     for s in draft.sections:
         rows.append(_row("placeholder", "registry/actions.yaml", str(s.action), s.action, None, "",
