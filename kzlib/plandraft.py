@@ -462,6 +462,7 @@ class Figure:
     chinese: bool = False
     quoted: bool = False
     skip: str | None = None
+    word: str = ""  # the word that is the figure (翻一番), for a multiple
 
 
 def _quoted_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -587,7 +588,7 @@ def clause_figures(text: str, clause: Clause, ph: Phrases) -> list[Figure]:
     for m in ph.pattern("multiples").finditer(text, clause.start, clause.end):
         if m:
             spec = ph.multiples[m.group()]
-            found.append(Figure(m.start(), m.end(), float(spec["value"]), None, "倍", multiple=True,
+            found.append(Figure(m.start(), m.end(), float(spec["value"]), None, "倍", multiple=True, word=m.group(),
                                 each=bool(spec.get("each")), quoted=in_quotes(m.start())))
     for i in range(clause.start, clause.end):
         if text[i] in ROMAN:
@@ -777,7 +778,7 @@ def read_before(pre: str, fig: Figure, ph: Phrases) -> Reading:
     change = ph.pattern("change").search(pre)
     r = Reading(pre)
     if fig.multiple:
-        r.kind, r.comparator, r.word = "multiple", ">=", "翻番"
+        r.kind, r.comparator, r.word = "multiple", ">=", fig.word
     elif change and not fig.ratio:
         r.kind, r.base_year = "change", int(change.group(1))
         r.sign = -1 if change.group(2) in down else 1
