@@ -215,6 +215,20 @@ def _cmd_assess(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_plan_draft(args: argparse.Namespace) -> int:
+    from kzlib import paths, plandraft, registry
+
+    text = plandraft.read_plan_text(args.plan)
+    folder = args.indicators or paths.REGISTRY / "indicators"
+    known = [] if args.indicators == "none" else plandraft.known_indicators(folder)
+    out = Path(args.output)
+    draft = plandraft.draft_plan(text, args.id or out.resolve().name, known)
+    plandraft.write_pack(draft, text, out, force=args.force)
+    reg = registry.load_registry(root=out / "registry", plan=out / "plan.txt")  # the draft loads as written
+    print(plandraft.summary(draft, len(reg.targets), args.plan, out))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of `kz` with all its subcommands."""
     parser = argparse.ArgumentParser(prog="kz", description="Track the Kaizhou action plan (2023-2027).")
@@ -298,6 +312,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", help="write to FILE instead of standard output")
     add_data_argument(p)
     p.set_defaults(func=_cmd_assess)
+
+    plan = sub.add_parser("plan", help="work with plan texts").add_subparsers(dest="plan_command", required=True)
+    p = plan.add_parser("draft", help="draft a plan pack (sections, targets, review list) from a plan's text",
+                        description="Read a Chinese plan text (UTF-8 or GBK) and write a draft pack to DIR: "
+                                    "plan.yaml, plan.txt, registry/ (actions, indicators, one targets file per "
+                                    "section) and REVIEW.md with review.csv, which list every target's confidence "
+                                    "and every clause with a figure or milestone verb that was not read.")
+    p.add_argument("plan", metavar="PLAN.txt", help="the plan's text")
+    p.add_argument("-o", "--output", required=True, metavar="DIR", help="folder for the draft pack")
+    p.add_argument("--force", action="store_true", help="replace the draft files in a folder that is not empty")
+    p.add_argument("--id", help="the plan's id in plan.yaml (default: the name of DIR)")
+    p.add_argument("--indicators", metavar="DIR",
+                   help="reuse the indicators of this folder when their name_zh is a target's subject "
+                        "(default: data/registry/indicators); 'none' proposes every indicator anew")
+    p.set_defaults(func=_cmd_plan_draft)
     return parser
 
 

@@ -58,3 +58,7 @@ class ScenarioError(DataError):
 
 class DocumentError(DataError):
     """A document (a bulletin as text, HTML, Word or PDF) that cannot be read; the message says what to do."""
+
+
+class PlanTextError(DataError):
+    """Problems reading a plan's text (kz plan draft)."""

@@ -11,6 +11,8 @@ from pathlib import Path
 
 ENV_ROOT = "KZ_ROOT"
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DATA = Path(__file__).resolve().parent / "data"  # vocabulary shipped with kzlib itself
+PLAN_PHRASES = PACKAGE_DATA / "plan_phrases.yaml"  # the words kz plan draft reads a plan text with
 # Name -> path relative to the project root.
 LAYOUT = {
     "DATA": "data",
