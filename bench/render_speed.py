@@ -1,5 +1,7 @@
 """Time rendering the briefs of one language: (a) the naive pipeline, (b) `kz render --force`, (c) `kz render` again.
 
+(b') is (b) with kernels started fresh instead of forked from a warm helper (KZ_KERNELS=fresh).
+
 (a) runs the papermill CLI and then `jupyter nbconvert --to html --no-input`, one brief after another, for the
 ten action briefs and the overview; (b) renders the same eleven briefs with `kz render --all --lang L --force`
 into a fresh output folder; (c) repeats (b) without --force, when nothing has changed. Each is timed as a
@@ -12,6 +14,7 @@ size; --check-identical also renders with --jobs 1 and compares the pages byte f
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -25,10 +28,10 @@ NOTEBOOKS = ROOT / "notebooks"
 GOAL_RATIO, GOAL_NOOP_S, GOAL_KB = 0.20, 1.0, 400
 
 
-def run(cmd: list[str]) -> float:
+def run(cmd: list[str], env: dict[str, str] | None = None) -> float:
     """Run a command, fail loudly if it fails, return its wall time in seconds."""
     start = time.perf_counter()
-    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env={**os.environ, **(env or {})})
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
         sys.exit(f"failed ({done.returncode}): {' '.join(cmd)}\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
@@ -49,10 +52,11 @@ def naive(lang: str, work: Path) -> float:
     return total
 
 
-def kz_render(lang: str, out: Path, force: bool, jobs: int | None) -> float:
-    """(b)/(c) the kz command."""
+def kz_render(lang: str, out: Path, force: bool, jobs: int | None, kernels: str = "fork") -> float:
+    """(b)/(c) the kz command, with kernels forked from a warm helper or started fresh (KZ_KERNELS)."""
     cmd = [str(BIN / "kz"), "render", "--all", "--lang", lang, "--out", str(out)]
-    return run(cmd + (["--force"] if force else []) + (["--jobs", str(jobs)] if jobs else []))
+    return run(cmd + (["--force"] if force else []) + (["--jobs", str(jobs)] if jobs else []),
+               env={"KZ_KERNELS": kernels})
 
 
 def main() -> None:
@@ -63,7 +67,7 @@ def main() -> None:
     parser.add_argument("--check-identical", action="store_true", help="compare with a --jobs 1 render")
     args = parser.parse_args()
 
-    times: dict[str, list[float]] = {"a": [], "b": [], "c": []}
+    times: dict[str, list[float]] = {"a": [], "b": [], "f": [], "c": []}
     with tempfile.TemporaryDirectory(prefix="kz-bench-") as tmp:
         tmp_path = Path(tmp)
         for i in range(args.runs):
@@ -72,16 +76,19 @@ def main() -> None:
             times["a"].append(naive(args.lang, work))
             out = tmp_path / f"out-{i}"
             times["b"].append(kz_render(args.lang, out, force=True, jobs=args.jobs))
+            times["f"].append(kz_render(args.lang, tmp_path / f"fresh-{i}", force=True, jobs=args.jobs, kernels="fresh"))
             times["c"].append(kz_render(args.lang, out, force=False, jobs=args.jobs))
             print(f"run {i + 1}/{args.runs}: a {times['a'][-1]:6.2f} s   b {times['b'][-1]:6.2f} s   "
-                  f"c {times['c'][-1]:5.2f} s", flush=True)
+                  f"b' {times['f'][-1]:6.2f} s   c {times['c'][-1]:5.2f} s", flush=True)
 
-        a, b, c = (statistics.median(times[k]) for k in "abc")
-        print(f"\nmedians of {args.runs} run(s), 11 briefs in '{args.lang}', {len(__import__('os').sched_getaffinity(0))}"
+        a, b, f, c = (statistics.median(times[k]) for k in "abfc")
+        print(f"\nmedians of {args.runs} run(s), 11 briefs in '{args.lang}', {len(os.sched_getaffinity(0))}"
               " cores")
         print(f"(a) naive papermill + nbconvert CLIs, sequential : {a:6.2f} s")
         print(f"(b) kz render --all --lang {args.lang} --force             : {b:6.2f} s   b/a = {b / a:.3f}"
               f"   (goal <= {GOAL_RATIO})")
+        print(f"(b') the same with KZ_KERNELS=fresh (no fork)    : {f:6.2f} s   b'/a = {f / a:.3f}"
+              f"   (forked kernels save {100 * (1 - b / f):.0f} %)")
         print(f"(c) kz render again, nothing changed          : {c:6.2f} s   c/a = {c / a:.3f}"
               f"   (goal c <= {GOAL_NOOP_S} s)")
 
