@@ -307,7 +307,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--action", type=int, metavar="N")
     p.add_argument("--as-of", dest="as_of", type=int, metavar="YEAR", help="use only observations up to YEAR")
     p.add_argument("--scenario", metavar="NAME", help="a scenario from data/scenarios.yaml (trend, plan, ...)")
-    p.add_argument("--method", choices=("growth_ratio", "linear"), default="growth_ratio")
+    p.add_argument("--method", choices=("auto", "growth_ratio", "linear"), default="auto",
+                   help="auto (default): shares, rates, ratios and densities on the linear path (序时进度), amounts "
+                        "and counts on the compound path; or force one method")
     p.add_argument("--format", choices=("table", "csv", "json", "xlsx"), default="table")
     p.add_argument("-o", "--output", help="write to FILE instead of standard output")
     add_data_argument(p)

@@ -36,7 +36,7 @@ class Context:
     paths: pd.DataFrame  # observed and projected values per indicator under the scenario
     as_of: int | None = None
     data: tuple[str, ...] = ()
-    method: str = "growth_ratio"
+    method: str = "auto"
     action: int | None = None
     overrides: Mapping[str, float] | None = None
 
@@ -115,7 +115,8 @@ def _assessed(ctx: Context) -> Context:
         projected = pd.DataFrame(columns=scenarios.PROJECT_COLUMNS)
     else:
         scope = _scope(ctx.registry, ctx.action)
-        projected = scenarios.project(scope, ctx.observations, ctx.scenario, as_of=ctx.as_of, overrides=ctx.overrides)
+        projected = scenarios.project(scope, ctx.observations, ctx.scenario, as_of=ctx.as_of, overrides=ctx.overrides,
+                                      method=ctx.method)
     return replace(ctx, assessment=table, paths=projected)
 
 
@@ -130,7 +131,7 @@ def _scope(reg: Registry, action: int | None) -> Registry:
 
 
 def load(data: Sequence[str | Path] = (), scenario: str | Scenario | None = "trend", as_of: int | None = None,
-         method: str = "growth_ratio", action: int | None = None,
+         method: str = "auto", action: int | None = None,
          user_scenarios: str | Path | None = None) -> Context:
     """Read, check and assess: registry, figures (shipped, then `data` files), milestones, scenario, projections.
 

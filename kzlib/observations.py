@@ -714,8 +714,9 @@ def _derive(merged: dict[tuple, dict], reg: Registry) -> tuple[list[dict], list[
         inputs = info.get("derived_from")
         if not inputs:
             continue
-        if info.get("measure") != "ratio" or len(inputs) != 2:
-            problems.append(Problem("data/registry/indicators", "kzlib derives only ratios of two indicators",
+        if info.get("measure") not in ("ratio", "density") or len(inputs) != 2:
+            problems.append(Problem("data/registry/indicators", "kzlib derives only ratios (and densities) of two "
+                                                                "indicators",
                                     column="derived_from", entry=info["id"]))
             continue
         num_id, den_id = inputs

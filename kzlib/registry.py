@@ -14,16 +14,18 @@ from kzlib.errors import Problem, RegistryError
 TARGET_COLUMNS = [
     "id", "action", "item", "indicator", "kind", "comparator", "value", "value_high", "unit", "unit_en",
     "target_year", "base_year", "direction", "firmness", "name_zh", "name_en", "quote", "note", "repeat_of",
+    "reference",
 ]
 INDICATOR_COLUMNS = [
     "id", "name_zh", "name_en", "unit", "unit_en", "direction", "measure", "scope", "source_zh", "source_en",
-    "derived_from", "note",
+    "derived_from", "note", "prices", "real_growth",
 ]
 ACTION_COLUMNS = ["action", "title_zh", "title_en", "goals_zh", "goals_en"]
 
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ten times faster
 
-NUMERIC_KINDS = tuple(k for k in settings.TARGET_KINDS if k not in ("milestone", "benchmark"))
+NUMERIC_KINDS = tuple(k for k in settings.TARGET_KINDS if k not in ("milestone", "benchmark", "compare"))
+COMPARE_COMPARATORS = (">", ">=", "~", "=")
 
 
 @dataclass
@@ -102,6 +104,7 @@ def _check_indicators(entries: list[dict], problems: list[Problem]) -> None:
         _need(e, ("id", "name_zh", "name_en", "unit", "unit_en", "direction", "measure"), problems)
         _choice(e, "direction", settings.DIRECTIONS, problems)
         _choice(e, "measure", settings.MEASURES, problems)
+        _choice(e, "prices", settings.PRICES, problems)
         iid = e.get("id")
         for name in sorted(set(e) - set(INDICATOR_COLUMNS) - {"_file"}):
             problems.append(Problem(paths.shown(e["_file"]), f"unknown field {name!r}; expected one of {', '.join(INDICATOR_COLUMNS)}",
@@ -116,6 +119,10 @@ def _check_indicators(entries: list[dict], problems: list[Problem]) -> None:
             if src not in ids:
                 problems.append(Problem(paths.shown(e["_file"]), f"derived_from names undefined indicator {src!r}",
                                         column="derived_from", entry=e.get("id")))
+        real = e.get("real_growth")
+        if real is not None and real not in ids:
+            problems.append(Problem(paths.shown(e["_file"]), f"real_growth names undefined indicator {real!r}",
+                                    column="real_growth", entry=e.get("id")))
 
 
 def _check_targets(entries: list[dict], indicator_ids: set[str], action_ids: set[int], plan: str,
@@ -152,6 +159,14 @@ def _check_targets(entries: list[dict], indicator_ids: set[str], action_ids: set
                     problems.append(Problem(f, f"{name} must be a number, not {e.get(name)!r}", column=name, entry=tid))
         if e.get("kind") == "range" and e.get("value_high") is None:
             problems.append(Problem(f, "a range target needs value_high", column="value_high", entry=tid))
+        if e.get("kind") == "compare":
+            _need(e, ("indicator", "reference", "comparator"), problems)
+            if e.get("comparator") is not None and e.get("comparator") not in COMPARE_COMPARATORS:
+                problems.append(Problem(f, f"a compare target takes one of {', '.join(COMPARE_COMPARATORS)}, not "
+                                           f"{e.get('comparator')!r}", column="comparator", entry=tid))
+        if e.get("reference") is not None and e.get("reference") not in indicator_ids:
+            problems.append(Problem(f, f"reference {e.get('reference')!r} is not defined in data/registry/indicators",
+                                    column="reference", entry=tid))
         if e.get("kind") == "change" and e.get("base_year") is None:
             problems.append(Problem(f, "a change target needs the base_year the plan states", column="base_year", entry=tid))
         ind = e.get("indicator")

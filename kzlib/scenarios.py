@@ -27,7 +27,7 @@ from kzlib.errors import Problem, ScenarioError
 from kzlib.registry import SAFE_LOADER
 
 BASES = ("trend", "plan")
-ENTRY_KEYS = ("label_zh", "label_en", "base", "growth", "shift", "values", "assumption", "note_zh", "note_en")
+ENTRY_KEYS = ("label_zh", "label_en", "base", "growth", "step", "shift", "values", "assumption", "note_zh", "note_en")
 BAND = {"lo90": 5, "lo50": 25, "hi50": 75, "hi90": 95}
 PROJECT_COLUMNS = ["indicator", "year", "value", "lo90", "lo50", "hi50", "hi90", "kind"]
 
@@ -40,6 +40,7 @@ class Scenario:
     label_zh: str
     label_en: str
     growth: Mapping[str, float] = field(default_factory=dict)
+    step: Mapping[str, float] = field(default_factory=dict)  # change a year in the indicator's unit (百分点 for shares)
     values: Mapping[str, Mapping[int, float]] = field(default_factory=dict)
     base: str = "trend"
     shift: Mapping[str, float] = field(default_factory=dict)
@@ -124,13 +125,16 @@ def _scenario(name: str, entry: object, where: dict, indicators: set[str] | None
     if base not in BASES:
         problems.append(Problem(**where, column="base", message=f"unknown base {base!r}; expected one of {', '.join(BASES)}"))
     growth = _rates(entry.get("growth"), where, "growth", indicators, -100.0, problems)
+    step = {k: 100.0 * v for k, v in _rates(entry.get("step"), where, "step", indicators, None, problems).items()}
     shift = _rates(entry.get("shift"), where, "shift", indicators, None, problems)
     for ind in sorted(set(growth) & set(shift)):
         problems.append(Problem(**where, column="shift", message=f"{ind} has both growth and shift; give one"))
+    for ind in sorted(set(step) & (set(growth) | set(shift))):
+        problems.append(Problem(**where, column="step", message=f"{ind} has a step and a growth or shift; give one"))
     if not isinstance(entry.get("assumption", False), bool):
         problems.append(Problem(**where, column="assumption", message="expected true or false"))
     return Scenario(name=name, label_zh=str(entry.get("label_zh", "")), label_en=str(entry.get("label_en", "")),
-                    growth=growth, values=_stated(entry.get("values"), where, indicators, problems), base=base,
+                    growth=growth, step=step, values=_stated(entry.get("values"), where, indicators, problems), base=base,
                     shift=shift, assumption=bool(entry.get("assumption", False)),
                     note_zh=str(entry.get("note_zh", "")), note_en=str(entry.get("note_en", "")))
 
@@ -202,13 +206,17 @@ def custom(overrides: Mapping[str, float]) -> Scenario:
 
 
 def scenario_pace(scenario: Scenario, indicator: str, years: np.ndarray, values: np.ndarray,
-                  plan: tj.Pace | None = None, overrides: Mapping[str, float] | None = None) -> tj.Pace | None:
-    """The pace an indicator follows under a scenario (overrides first, then stated growth, then its base)."""
+                  plan: tj.Pace | None = None, overrides: Mapping[str, float] | None = None,
+                  linear: bool = False) -> tj.Pace | None:
+    """The pace an indicator follows under a scenario: overrides first, then its stated growth or step, then its
+    base (the trend, linear for shares and rates when `linear`, or the plan path)."""
     stated = dict(scenario.values.get(indicator, {}))
     growth = (overrides or {}).get(indicator, scenario.growth.get(indicator))
     if growth is not None:
         return tj.Pace(growth=float(growth), values=stated)
-    base = plan if scenario.base == "plan" else tj.observed_pace(years, values)
+    if indicator in scenario.step:
+        return tj.Pace(step=float(scenario.step[indicator]), values=stated)
+    base = plan if scenario.base == "plan" else tj.observed_pace(years, values, linear=linear)
     if base is None:
         return tj.Pace(values=stated) if stated else None
     shift = scenario.shift.get(indicator)
@@ -229,7 +237,8 @@ def resolve(scenario, registry, overrides) -> Scenario | None:
 
 
 def _central(scenario: Scenario, ind: str, years: np.ndarray, values: np.ndarray, targets: pd.DataFrame,
-             end: int, overrides: Mapping[str, float] | None) -> tuple[tj.Pace | None, np.ndarray | None]:
+             end: int, overrides: Mapping[str, float] | None,
+             linear: bool) -> tuple[tj.Pace | None, np.ndarray | None]:
     """The scenario's pace for an indicator and its path to `end`; under "plan", the most demanding target's."""
     t, xt = int(years[-1]), float(values[-1])
     plans: list[tj.Pace | None] = [None]
@@ -241,10 +250,10 @@ def _central(scenario: Scenario, ind: str, years: np.ndarray, values: np.ndarray
             if tg["kind"] in tj.GROWTH_KINDS and values[i] <= 0:
                 continue
             goal = tj.goal_of(tg, float(values[i]), int(years[i]))
-            plans.append(tj.plan_pace(goal, tg["kind"], t, xt))
+            plans.append(tj.plan_pace(goal, tg["kind"], t, xt, linear))
     best, best_path, best_score = None, None, -math.inf
     for plan in plans:
-        pace = scenario_pace(scenario, ind, years, values, plan, overrides)
+        pace = scenario_pace(scenario, ind, years, values, plan, overrides, linear)
         if pace is None:
             continue
         path = pace.path(t, xt, end)
@@ -255,11 +264,13 @@ def _central(scenario: Scenario, ind: str, years: np.ndarray, values: np.ndarray
 
 
 def project(registry, observations: pd.DataFrame, scenario, as_of: int | None = None,
-            overrides: Mapping[str, float] | None = None) -> pd.DataFrame:
-    """Observed and projected values per indicator to its latest target year, with 50 % and 90 % bands."""
+            overrides: Mapping[str, float] | None = None, method: str = "auto") -> pd.DataFrame:
+    """Observed and projected values per indicator to its latest target year, with 50 % and 90 % bands; shares,
+    rates, ratios and densities go on along a line under "auto" (kzlib.assess.method_for)."""
     scenario = resolve(scenario, registry, overrides) or custom({})
     series = tj.series_by_indicator(observations, as_of)
     numeric = registry.numeric()
+    info = tj.indicator_info(registry)
     frames = []
     for ind, targets in numeric.groupby("indicator", sort=False):
         if ind not in series:
@@ -267,7 +278,9 @@ def project(registry, observations: pd.DataFrame, scenario, as_of: int | None = 
         years, values = series[ind]
         t, xt, end = int(years[-1]), float(values[-1]), int(targets["target_year"].max())
         observed = pd.DataFrame({"indicator": ind, "year": years, "value": values, "kind": "observed"})
-        pace, path = _central(scenario, str(ind), years, values, targets, end, overrides) if end > t else (None, None)
+        linear = tj.method_for(info.get(str(ind), {}).get("measure"), method) == "linear"
+        pace, path = _central(scenario, str(ind), years, values, targets, end, overrides, linear) \
+            if end > t else (None, None)
         if path is None:
             frames.append(observed)
             continue
@@ -325,6 +338,8 @@ def entry_of(scenario: Scenario) -> dict:
         rates = getattr(scenario, key)
         if rates:
             out[key] = {ind: round(100.0 * rate, 10) for ind, rate in rates.items()}
+    if scenario.step:
+        out["step"] = {ind: round(step, 10) for ind, step in scenario.step.items()}
     if scenario.values:
         out["values"] = {ind: dict(by_year) for ind, by_year in scenario.values.items()}
     if scenario.assumption:

@@ -11,30 +11,34 @@ YEAR_RANGE = (2000, 2035)
 # Growth-ratio thresholds (Eurostat / Open SDG ProgressMeasure).
 ON_TRACK = 0.95
 NEEDS_ACCELERATION = 0.60
+RISK_PROBABILITY = 0.10  # below this chance of meeting it, a target is a risk whatever its class
+SAME_PACE_POINTS = 0.5  # 同步: two growth rates within this many percentage points keep pace
 MIN_CHANGES_FOR_PROBABILITY = 4
 SIMULATIONS = 10_000
 SEED = 20230709  # the plan's date
 
 TARGET_KINDS = (
     "level", "share", "count", "growth", "change", "multiple", "ratio",
-    "range", "maintain", "flow", "benchmark", "milestone",
+    "range", "maintain", "flow", "compare", "benchmark", "milestone",
 )
 COMPARATORS = (">", ">=", "<", "<=", "=", "~", "between")
 DIRECTIONS = ("up", "down", "band")
 FIRMNESS = ("firm", "aspiration")
-MEASURES = ("amount", "share", "count", "ratio", "rate", "index")
+MEASURES = ("amount", "share", "count", "ratio", "rate", "index", "density")
+PRICES = ("current", "constant")
 MILESTONE_STATES = ("done", "in_progress", "not_started")
 
 # Status order: best first (their words are in kzlib.labels). Colours are colour-blind safe
-# (Okabe-Ito, with Paul Tol's wine for the worst class).
+# (Okabe-Ito, with Paul Tol's wine for the worst class, his light yellow for at-risk and a pale lilac for a
+# single figure).
 STATUSES = (
-    "achieved", "on_track", "needs_acceleration", "lagging", "moving_away",
-    "in_progress", "not_started", "not_assessable", "no_data",
+    "achieved", "on_track", "at_risk", "needs_acceleration", "lagging", "moving_away",
+    "in_progress", "not_started", "insufficient_data", "not_assessable", "no_data",
 )
 STATUS_COLOURS = {
-    "achieved": "#0072B2", "on_track": "#009E73", "needs_acceleration": "#E69F00",
+    "achieved": "#0072B2", "on_track": "#009E73", "at_risk": "#EEDD88", "needs_acceleration": "#E69F00",
     "lagging": "#D55E00", "moving_away": "#882255", "in_progress": "#56B4E9",
-    "not_started": "#CC79A7", "not_assessable": "#999999", "no_data": "#DDDDDD",
+    "not_started": "#CC79A7", "insufficient_data": "#C9B8DB", "not_assessable": "#999999", "no_data": "#DDDDDD",
 }
 
 LANGS = ("zh", "en")

@@ -14,6 +14,7 @@ from kzlib import labels, settings
 # reads "72.14 billion yuan", 125 (10 thousand people) reads "1.25 million people".
 EN_UNIT_SCALES = (("100 million ", 1e8), ("10 thousand ", 1e4))
 PERCENT_UNITS = ("%", "％")
+RATIO_UNITS = ("倍", ":1")
 POINT_UNITS = ("pp", "个百分点", "percentage points")
 COMPARATOR_SYMBOLS = {">": ">", ">=": "≥", "<": "<", "<=": "≤", "=": "", "~": "≈", "between": ""}
 SPAN_DASH = {"zh": "—", "en": "–"}
@@ -60,10 +61,20 @@ def _scaled_en(x: float, digits: int, scale: float) -> str:
     return _plain(x, max(0, -round(math.log10(precision))), "en")
 
 
-def format_number(x: float | None, lang: str, unit: str | None = None, digits: int = 2, fixed: bool = False) -> str:
+def round_sig(x: float, sig: int = 3) -> tuple[float, int]:
+    """x rounded to `sig` significant digits, and the decimals that shows (902.37 -> (902.0, 0))."""
+    if x == 0 or not math.isfinite(x):
+        return x, 0
+    decimals = max(0, sig - 1 - math.floor(math.log10(abs(x))))
+    return round(x, sig - 1 - math.floor(math.log10(abs(x)))), decimals
+
+
+def format_number(x: float | None, lang: str, unit: str | None = None, digits: int = 2, fixed: bool = False,
+                  sig: int | None = None) -> str:
     """A value in the plan's unit as a reader writes it: zh 721.44亿元, 11.5%; en 72.144 billion yuan, 11.5%.
 
-    Trailing zeros are dropped (1000亿元) unless `fixed` (rates: 2.0%).
+    Trailing zeros are dropped (1000亿元) unless `fixed` (rates: 2.0%). `sig` rounds a computed figure to what a
+    reader quotes (3 significant digits: 约902亿元, about 90.2 billion yuan).
     """
     _lang(lang)
     if missing(x):
@@ -71,6 +82,8 @@ def format_number(x: float | None, lang: str, unit: str | None = None, digits: i
     x = float(x)
     if not math.isfinite(x):
         return "—"
+    if sig is not None:
+        x, digits = round_sig(x, sig)
     if not unit:
         return _plain(x, digits, lang, fixed)
     if unit in PERCENT_UNITS:
@@ -124,21 +137,21 @@ def name_of(row: Mapping[str, Any], lang: str) -> str:
 
 
 def _is_ratio(row: Mapping[str, Any]) -> bool:
-    return row.get("kind") == "ratio" or unit_of(row, "zh") == "倍"
+    return unit_of(row, "zh") in RATIO_UNITS
 
 
-def value_text(row: Mapping[str, Any], x: float | None, lang: str) -> str:
+def value_text(row: Mapping[str, Any], x: float | None, lang: str, sig: int | None = None) -> str:
     """A level of the row's indicator with its unit; ratios as the plan writes them (2.05:1)."""
     if _is_ratio(row) and not missing(x):
-        return format_number(x, lang) + ":1"
-    return format_number(x, lang, unit_of(row, lang))
+        return format_number(x, lang, sig=sig) + ":1"
+    return format_number(x, lang, unit_of(row, lang), sig=sig)
 
 
-def diff_text(row: Mapping[str, Any], x: float | None, lang: str) -> str:
+def diff_text(row: Mapping[str, Any], x: float | None, lang: str, sig: int | None = None) -> str:
     """A difference between two levels: percentage points for shares, no unit for ratios."""
     if _is_share(row):
-        return format_number(x, lang, "pp")
-    return format_number(x, lang, None if _is_ratio(row) else unit_of(row, lang))
+        return format_number(x, lang, "pp", sig=sig)
+    return format_number(x, lang, None if _is_ratio(row) else unit_of(row, lang), sig=sig)
 
 
 def _stated(row: Mapping[str, Any]) -> float | None:
@@ -221,116 +234,42 @@ def _list_years(years: list[int], lang: str) -> str:
     return ", ".join(str(y) for y in years[:-1]) + (" and " if len(years) > 1 else "") + str(years[-1])
 
 
-def _milestone(row: Mapping[str, Any], lang: str, source: str | None) -> str:
-    name, state = name_of(row, lang), _get(row, "milestone_state")
-    year, target_year = _get(row, "latest_year"), _get(row, "target_year")
-    source = _get(row, "source_title") or source
+def pace_value(row: Mapping[str, Any], which: str, lang: str) -> str:
+    """A pace as tables and sentences both show it, without its sign: 11.5%, 2.0个百分点, 0.643件 (a year)."""
+    value, unit = _get(row, f"{which}_pace"), _get(row, "pace_unit")
+    if value is None or unit is None:
+        return "—"
+    if unit == "percent":
+        return format_number(abs(float(value)), lang, "%", 1, fixed=True)
+    if unit == "points":
+        return format_number(abs(float(value)), lang, "pp", 1, fixed=True)
+    return diff_text(row, abs(float(value)), lang, sig=3)
+
+
+def _verb(row: Mapping[str, Any], value: float, lang: str, past: bool = False) -> str:
+    """增长/下降 (a growth rate), 提高/降低 (a change in points or units): the word for a pace's direction."""
+    growth = row.get("pace_unit") == "percent"
+    key = ("grow" if value >= 0 else "fall") if growth else ("rise" if value >= 0 else "drop")
+    return labels.label(f"pace.{key}{'_past' if past else ''}", lang)
+
+
+def pace_phrase(row: Mapping[str, Any], which: str, lang: str) -> str:
+    """A pace with its direction, for a table cell: 增长11.5%, 提高2.0个百分点 / +11.5%, +2.0 percentage points."""
+    value = _get(row, f"{which}_pace")
+    if value is None or _get(row, "pace_unit") is None:
+        return "—"
     if lang == "zh":
-        due = f"（目标{int(target_year)}年）" if target_year else ""
-        if state is None:
-            return f"{name}{due}：暂无进展信息，请向牵头部门收集进展情况及公开来源。"
-        if year is None:
-            text = f"{name}{due}：{labels.label('milestone.' + state, 'zh')}。"
-        elif state == "done":
-            text = f"{name}{due}：已于{int(year)}年完成。"
-        else:
-            text = f"{name}{due}：截至{int(year)}年{labels.label('milestone.' + state, 'zh')}。"
-        return text + (f"来源：{source}。" if source else "")
-    due = f" (due {int(target_year)})" if target_year else ""
-    if state is None:
-        return f"{name}{due}: no progress reported yet; collect the state and a public source from the lead department."
-    when = "" if year is None else (f" in {int(year)}" if state == "done" else f" as of {int(year)}")
-    text = f"{name}{due}: {labels.label('milestone.' + state, 'en')}{when}."
-    return text + (f" Source: {source}." if source else "")
+        return _verb(row, float(value), lang) + pace_value(row, which, lang)
+    return ("+" if float(value) >= 0 else "\N{MINUS SIGN}") + pace_value(row, which, lang)
 
 
-def _not_assessable(row: Mapping[str, Any], lang: str) -> str:
-    name, reason = name_of(row, lang), _get(row, "reason")
+def _sentence(parts: list[str], lang: str) -> str:
+    """Clauses joined the way each language punctuates them, ending in a full stop."""
+    parts = [p for p in parts if p]
     if lang == "zh":
-        if row.get("kind") == "benchmark":
-            return f"{name}以国控目标、全市平均等外部参照为准，规划未给出具体数值，无法量化评估。"
-        return f"{name}无法量化评估" + (f"（{reason}）。" if reason else "。")
-    if row.get("kind") == "benchmark":
-        return (f"{name} is measured against a reference the plan does not quantify (a national or "
-                "municipal benchmark), so it cannot be assessed numerically.")
-    return f"{name} cannot be assessed numerically" + (f": {reason}." if reason else ".")
-
-
-def _no_data(row: Mapping[str, Any], lang: str, source: str | None) -> str:
-    name = name_of(row, lang)
-    n_obs = int(_get(row, "n_obs") or 0)
-    year, value = _get(row, "latest_year"), _get(row, "latest_value")
-    since = int(_get(row, "base_year") or settings.DEFAULT_BASE_YEAR)
-    single = n_obs == 1 and year is not None and value is not None
-    if lang == "zh":
-        where = f"请从{source}" if source else "请"
-        if single:
-            return (f"{name}仅有{int(year)}年一个观测值（{value_text(row, value, lang)}），无法计算增速；"
-                    f"{where}补充{since}年以来其他年份的数据。")
-        return f"暂无{name}的观测数据，无法评估进度；{where}收集{since}年以来的年度数据。"
-    where = f" from the {source}" if source else ""
-    if single:
-        return (f"{name} has a single observation ({value_text(row, value, lang)} in {int(year)}), "
-                f"too few to measure its pace; collect the other years since {since}{where}.")
-    return (f"There are no observations of {_en_subject(name)} yet, so progress cannot be assessed; "
-            f"collect annual figures since {since}{where}.")
-
-
-def _maintain(row: Mapping[str, Any], lang: str) -> str:
-    name = name_of(row, lang)
-    floor = value_text(row, _get(row, "target_value"), lang)
-    down = row.get("direction") == "down"
-    year, latest, value = _get(row, "latest_year"), _get(row, "latest_value"), _get(row, "target_value")
-    broken = broken_years(row)
-    if year is not None and latest is not None and value is not None and int(year) not in broken \
-            and (float(latest) > float(value) if down else float(latest) < float(value)):
-        broken = sorted([*broken, int(year)])
-    if lang == "zh":
-        rule = f"规划要求{name}每年{'不高于' if down else '不低于'}{floor}"
-        if broken:
-            back = f"{int(year)}年为{value_text(row, latest, lang)}，已回到{'上限以下' if down else '底线以上'}。" \
-                if year is not None and int(year) not in broken else ""
-            return f"{rule}；{_list_years(broken, lang)}{'高于上限' if down else '低于底线'}，未能保持" + \
-                (f"；{back}" if back else "。")
-        if year is None:
-            return f"{rule}；暂无观测数据，无法评估。"
-        return f"{rule}；截至{int(year)}年，有观测的年份均已保持（{int(year)}年为{value_text(row, latest, lang)}）。"
-    rule = f"The plan requires {_en_subject(name)} to stay {'at or below' if down else 'at or above'} {floor} every year"
-    if broken:
-        back = f"; in {int(year)} it was back {'under' if down else 'above'} it ({value_text(row, latest, lang)})" \
-            if year is not None and int(year) not in broken else ""
-        return f"{rule}; it was {'above the ceiling' if down else 'below the floor'} in {_list_years(broken, lang)}{back}."
-    if year is None:
-        return f"{rule}; there are no observations yet, so it cannot be assessed."
-    return f"{rule}; it held in every observed year up to {int(year)} ({value_text(row, latest, lang)} in {int(year)})."
-
-
-def _range(row: Mapping[str, Any], lang: str) -> str:
-    name = name_of(row, lang)
-    low, high = float(_get(row, "target_value")), float(_get(row, "value_high"))
-    year, value = int(_get(row, "latest_year")), float(_get(row, "latest_value"))
-    target_year, goal, now = int(_get(row, "target_year")), target_text(row, lang), value_text(row, value, lang)
-    if lang == "zh":
-        head = f"{name}{target_year}年目标为{goal}；{year}年为{now}，"
-        if value < low:
-            return head + f"距区间下限尚差{diff_text(row, low - value, lang)}。"
-        if value > high:
-            return head + f"高于区间上限{diff_text(row, value - high, lang)}。"
-        return head + "已在目标区间内。"
-    head = f"The {target_year} target for {_en_subject(name)} is {goal}; in {year} it was {now}, "
-    if value < low:
-        return head + f"{diff_text(row, low - value, lang)} short of the lower bound."
-    if value > high:
-        return head + f"{diff_text(row, value - high, lang)} above the upper bound."
-    return head + "within the target range."
-
-
-def _achieved(row: Mapping[str, Any], lang: str) -> str:
-    name, value = name_of(row, lang), _get(row, "latest_value")
-    year, target_year, goal = int(_get(row, "latest_year")), int(_get(row, "target_year")), target_text(row, lang)
-    if lang == "zh":
-        return f"{year}年{name}{_is_word(row)}{value_text(row, value, lang)}，已达到{target_year}年目标（{goal}）。"
-    return f"{name} was {value_text(row, value, lang)} in {year}, already meeting the {target_year} target ({goal})."
+        return "；".join(parts) + "。"
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:] + "."
 
 
 def _is_word(row: Mapping[str, Any]) -> str:
@@ -338,92 +277,216 @@ def _is_word(row: Mapping[str, Any]) -> str:
     return "为" if _is_share(row) or _is_ratio(row) else ""
 
 
-def _pace(row: Mapping[str, Any], lang: str) -> tuple[float | None, float | None, float | None, str, str]:
-    """Required and observed annual pace (growth, or percentage points for shares), speedup and texts."""
-    t0, t, target_year = int(_get(row, "base_year")), int(_get(row, "latest_year")), int(_get(row, "target_year"))
-    if _is_share(row):
-        goal, x0, xt = _get(row, "target_value"), _get(row, "base_value"), _get(row, "latest_value")
-        need = (float(goal) - float(xt)) / (target_year - t) if goal is not None and target_year > t else None
-        seen = (float(xt) - float(x0)) / (t - t0) if x0 is not None and t > t0 else None
-        speedup = need / seen if need is not None and seen else None
-        texts = [format_number(abs(v), lang, "pp", 1, fixed=True) if v is not None else "" for v in (need, seen)]
-    else:
-        need, seen, speedup = _get(row, "required_growth"), _get(row, "observed_growth"), _get(row, "speedup")
-        texts = [format_percent(abs(v), lang) if v is not None else "" for v in (need, seen)]
-    return need, seen, speedup, texts[0], texts[1]
+def _latest(row: Mapping[str, Any], lang: str) -> str:
+    return labels.label("judge.latest", lang, year=int(_get(row, "latest_year")), name=name_of(row, lang),
+                        be=_is_word(row) if lang == "zh" else "", value=value_text(row, _get(row, "latest_value"), lang))
 
 
 def _goal_phrase(row: Mapping[str, Any], lang: str) -> str:
-    """'1000亿元目标' / 'the target of 100 billion yuan'; relative targets name the level they imply."""
-    level = value_text(row, _get(row, "target_value"), lang)
+    """'1000亿元目标' / 'the target of 100 billion yuan'; relative targets name the (computed) level they imply."""
     if row.get("kind") in RELATIVE_KINDS:
-        stated = relative_text(row, lang)
-        return f"目标水平{level}（{stated}）" if lang == "zh" else f"the target level of {level} ({stated})"
-    return f"{level}目标" if lang == "zh" else f"the target of {level}"
+        level = value_text(row, _get(row, "target_value"), lang, sig=3)
+        return labels.label("judge.goal_relative", lang, level=level, stated=relative_text(row, lang))
+    return labels.label("judge.goal", lang, level=value_text(row, _get(row, "target_value"), lang))
 
 
-def _progress_zh(row: Mapping[str, Any]) -> str:
-    lang, name, status = "zh", name_of(row, "zh"), row.get("status")
-    t0, t, target_year = int(_get(row, "base_year")), int(_get(row, "latest_year")), int(_get(row, "target_year"))
-    down, share = row.get("direction") == "down", _is_share(row)
-    gap = float(_get(row, "gap") or 0.0)
-    goal = _goal_phrase(row, lang)
-    head = (f"{t}年{name}{_is_word(row)}{value_text(row, _get(row, 'latest_value'), lang)}，"
-            f"距{goal}{'尚需降低' if down else '尚差'}{diff_text(row, abs(gap), lang)}")
-    if t >= target_year:
-        return head + "，已到目标年份仍未达到。"
-    need, seen, speedup, need_text, seen_text = _pace(row, lang)
-    up_word, down_word = ("提高", "降低") if share else ("增长", "下降")
-    rest = f"{year_span(t + 1, target_year, lang)}需年均{up_word if need >= 0 else down_word}约{need_text}" if need is not None else ""
-    if status == "moving_away" and seen is not None:
-        moved = up_word if seen >= 0 else down_word
-        return head + f"；{year_span(t0, t, lang)}年均{moved}{seen_text}，与目标方向相反（反向变动）" + (f"，{rest}。" if rest else "。")
-    if rest and seen is not None and speedup is not None and speedup > 0:
-        pace_word = (("提高幅度" if seen >= 0 else "降低幅度") if share else ("增速" if seen >= 0 else "降幅"))
-        rest += f"，约为{year_span(t0, t, lang)}年均{pace_word}（{seen_text}）的{format_number(speedup, lang, '倍', 1, fixed=True)}"
-    return head + (f"；{rest}" if rest else "") + f"，{_verdict(status, lang)}。"
+def _gap_clause(row: Mapping[str, Any], lang: str) -> str:
+    """距1000亿元目标尚差278.56亿元 / 27.856 billion yuan short of the target of 100 billion yuan."""
+    relative = row.get("kind") in RELATIVE_KINDS
+    gap = diff_text(row, abs(float(_get(row, "gap") or 0.0)), lang, sig=3 if relative else None)
+    key = "judge.above" if row.get("direction") == "down" else "judge.short"
+    return labels.label(key, lang, goal=_goal_phrase(row, lang), gap=gap)
 
 
-def _progress_en(row: Mapping[str, Any]) -> str:
-    lang, name, status = "en", name_of(row, "en"), row.get("status")
-    t0, t, target_year = int(_get(row, "base_year")), int(_get(row, "latest_year")), int(_get(row, "target_year"))
-    down, share = row.get("direction") == "down", _is_share(row)
-    gap = float(_get(row, "gap") or 0.0)
-    goal = _goal_phrase(row, lang)
-    head = (f"{name} was {value_text(row, _get(row, 'latest_value'), lang)} in {t}, "
-            f"{diff_text(row, abs(gap), lang)} {'above' if down else 'short of'} {goal}")
-    if t >= target_year:
-        return head + "; the target year has passed without the target being met."
-    need, seen, speedup, need_text, seen_text = _pace(row, lang)
-    up_word = "rise" if share else "grow"
-    rest = (f"it needs to {up_word if need >= 0 else 'fall'} by about {need_text} a year in "
-            f"{year_span(t + 1, target_year, lang)}") if need is not None else ""
-    if status == "moving_away" and seen is not None:
-        moved = ("rose" if share else "grew") if seen >= 0 else "fell"
-        return (head + f"; it {moved} by {seen_text} a year in {year_span(t0, t, lang)}, moving away from the target"
-                + (f", and {rest}." if rest else "."))
-    if rest and seen is not None and speedup is not None and speedup > 0:
-        rest += f", {format_number(speedup, lang, 'times', 1, fixed=True)} the pace of {year_span(t0, t, lang)} ({seen_text} a year)"
-    verdict = _verdict(status, lang)
-    return head + (f"; {rest}, {verdict}." if rest else f", {verdict}.")
+def _need_clause(row: Mapping[str, Any], lang: str) -> str:
+    """2025—2027年需年均增长约11.5%，约为2020—2024年年均增速（7.7%）的1.5倍 (at current prices when nominal)."""
+    t0, t, end = int(_get(row, "base_year")), int(_get(row, "latest_year")), int(_get(row, "target_year"))
+    need, seen, speedup = _get(row, "required_pace"), _get(row, "observed_pace"), _get(row, "speedup")
+    if need is None:
+        return ""
+    nominal = row.get("prices") == "current" and row.get("pace_unit") == "percent"
+    clause = labels.label("judge.nominal", lang) if nominal else ""
+    clause += labels.label("judge.need", lang, span=year_span(t + 1, end, lang), verb=_verb(row, float(need), lang),
+                           pace=pace_value(row, "required", lang))
+    if seen is not None and speedup is not None and speedup > 0:
+        word = labels.label(f"pace.{'rate' if row.get('pace_unit') == 'percent' else 'size'}_"
+                            f"{'up' if float(seen) >= 0 else 'down'}", lang)
+        clause += labels.label("judge.speedup", lang, span=year_span(t0, t, lang), word=word,
+                               pace=pace_value(row, "observed", lang),
+                               times=format_number(speedup, lang, labels.label("pace.times", lang), 1, fixed=True))
+    return clause
+
+
+def _real_growth(row: Mapping[str, Any], lang: str) -> str:
+    """2024年按可比价格计算增长3.0% / In 2024 it grew 3.0% in real terms: the real growth beside a nominal need."""
+    rate, year = _get(row, "real_growth"), _get(row, "real_growth_year")
+    if rate is None or year is None:
+        return ""
+    return labels.label("judge.real", lang, year=int(year), rate=format_number(float(rate), lang, "%", 1, fixed=True))
 
 
 def _outlook(row: Mapping[str, Any], lang: str) -> str:
-    projected, probability, target_year = _get(row, "projected_value"), _get(row, "probability"), _get(row, "target_year")
-    parts: list[str] = []
-    if lang == "zh":
-        if projected is not None:
-            parts.append(f"照目前速度，{int(target_year)}年约为{value_text(row, projected, lang)}")
-        if probability is not None:
-            parts.append(f"按历年波动估算，如期实现目标的概率约为{format_percent(probability, lang, 0)}")
-        return "；".join(parts) + "。" if parts else ""
-    if projected is not None:
-        parts.append(f"at the current pace it would be about {value_text(row, projected, lang)} in {int(target_year)}")
-    if probability is not None:
-        parts.append(f"the chance of meeting the target on time, given past fluctuations, is about "
-                     f"{format_percent(probability, lang, 0)}")
-    text = "; ".join(parts)
-    return text[:1].upper() + text[1:] + "." if parts else ""
+    """照目前速度，2027年约为902亿元；…概率约为1%，基本无法如期实现: what the pace so far leads to."""
+    projected, chance, end = _get(row, "projected_value"), _get(row, "probability"), _get(row, "target_year")
+    parts = []
+    if projected is not None and end is not None:
+        parts.append(labels.label("judge.projected", lang, year=int(end), value=value_text(row, projected, lang, sig=3)))
+    if chance is not None:
+        shown = labels.label("judge.below_one", lang) if chance < 0.005 else \
+            labels.label("judge.about", lang, p=format_percent(chance, lang, 0))
+        clause = labels.label("judge.chance", lang, p=shown)
+        if chance < settings.RISK_PROBABILITY:
+            clause += labels.label("judge.unlikely", lang)
+        parts.append(clause)
+    return _sentence(parts, lang) if parts else ""
+
+
+def _progress(row: Mapping[str, Any], lang: str) -> str:
+    status = str(row.get("status"))
+    t0, t, end = int(_get(row, "base_year")), int(_get(row, "latest_year")), int(_get(row, "target_year"))
+    head = labels.label("judge.head", lang, latest=_latest(row, lang), gap=_gap_clause(row, lang))
+    if t >= end:
+        return _sentence([head + labels.label("judge.year_passed", lang)], lang)
+    seen = _get(row, "observed_pace")
+    if status == "moving_away" and seen is not None:
+        moved = labels.label("judge.moved", lang, span=year_span(t0, t, lang), verb=_verb(row, float(seen), lang, True),
+                             pace=pace_value(row, "observed", lang))
+        first = _sentence([head, moved + labels.label("judge.and", lang) + _need_clause(row, lang)
+                           if _need_clause(row, lang) else moved], lang)
+    else:
+        need = _need_clause(row, lang)
+        first = _sentence([head, labels.label("judge.verdict", lang, clause=need, verdict=_verdict(status, lang))
+                           if need else _verdict(status, lang)], lang)
+    chance = _get(row, "probability")
+    rest = [_real_growth(row, lang)]
+    if status in ("needs_acceleration", "lagging", "moving_away") or (
+            chance is not None and chance < settings.RISK_PROBABILITY):
+        rest.append(_outlook(row, lang))
+    return _join(first, *rest, lang=lang)
+
+
+def _join(*sentences: str, lang: str) -> str:
+    return ("" if lang == "zh" else " ").join(s for s in sentences if s)
+
+
+def _single(row: Mapping[str, Any], lang: str, source: str | None) -> str:
+    """One figure only, short of the target: the figure, the gap, and what to collect."""
+    since = int(_get(row, "base_year") or settings.DEFAULT_BASE_YEAR)
+    head = labels.label("judge.single", lang, name=name_of(row, lang), year=int(_get(row, "latest_year")),
+                        value=value_text(row, _get(row, "latest_value"), lang))
+    gap = "" if _get(row, "gap") is None or _get(row, "target_value") is None else _gap_clause(row, lang)
+    more = labels.label("judge.collect_more_from" if source else "judge.collect_more", lang, since=since,
+                        source=source or "")
+    return _sentence([head + (labels.label("judge.comma", lang) + gap if gap else ""),
+                      labels.label("judge.too_few", lang), more], lang)
+
+
+def _no_data(row: Mapping[str, Any], lang: str, source: str | None) -> str:
+    since = int(_get(row, "base_year") or settings.DEFAULT_BASE_YEAR)
+    subject = name_of(row, lang) if lang == "zh" else _en_subject(name_of(row, lang))
+    collect = labels.label("judge.collect_from" if source else "judge.collect", lang, since=since, source=source or "")
+    return _sentence([labels.label("judge.none", lang, name=subject), collect], lang)
+
+
+def _floor(row: Mapping[str, Any], lang: str, source: str | None) -> str:
+    """A floor to hold every year (maintain, flow): the latest plan year, the trend, the years it broke."""
+    status, down = str(row.get("status")), row.get("direction") == "down"
+    side = "ceiling" if down else "floor"
+    subject = name_of(row, lang) if lang == "zh" else _en_subject(name_of(row, lang))
+    rule = labels.label(f"judge.{side}_rule", lang, name=subject, value=value_text(row, _get(row, "target_value"), lang))
+    year, value = _get(row, "latest_year"), _get(row, "latest_value")
+    if status == "no_data" or year is None:
+        return _sentence([rule, labels.label("judge.floor_none", lang)], lang)
+    if status == "insufficient_data" and int(year) < settings.PLAN_START:
+        return _sentence([rule, labels.label("judge.floor_before", lang, start=settings.PLAN_START, year=int(year),
+                                             value=value_text(row, value, lang))], lang)
+    if status == "insufficient_data":
+        return _single(row, lang, source)
+    now = labels.label("judge.floor_year", lang, year=int(year), value=value_text(row, value, lang))
+    earlier = [y for y in broken_years(row) if y < int(year)]
+    broke = labels.label(f"judge.{side}_broke", lang, years=_list_years(earlier, lang)) if earlier else ""
+    gap = diff_text(row, abs(float(_get(row, "gap") or 0.0)), lang)
+    if status in ("lagging", "moving_away"):
+        key = f"judge.{side}_{'falling' if status == 'moving_away' else 'short'}"
+        return _sentence([rule, now + labels.label(key, lang, gap=gap), broke, _verdict(status, lang)], lang)
+    held = now + labels.label(f"judge.{side}_held", lang)
+    if status == "achieved":
+        return _sentence([rule, held, broke, _verdict(status, lang)], lang)
+    if status == "at_risk" and _get(row, "break_year") is not None:
+        trend = labels.label(f"judge.{side}_breaks", lang, year=int(_get(row, "break_year")))
+        projected = _get(row, "projected_value")
+        more = labels.label("judge.projected", lang, year=int(_get(row, "target_year")),
+                            value=value_text(row, projected, lang, sig=3)) if projected is not None else ""
+        return _sentence([rule, held, broke, trend + labels.label("judge.comma", lang) + _verdict(status, lang), more],
+                         lang)
+    return _sentence([rule, held, broke, _verdict(status, lang)], lang)
+
+
+def _compare(row: Mapping[str, Any], lang: str, source: str | None) -> str:
+    """One growth rate against another (居民收入增速高于GDP增速) in the latest year with both."""
+    name, status = name_of(row, lang), str(row.get("status"))
+    if status == "no_data":
+        names = {row.get("indicator"): _get(row, f"indicator_{lang}"), row.get("reference"): _get(row, f"reference_{lang}")}
+        ids = str(_get(row, "missing_series") or "").split(";")
+        missing_ = labels.label("judge.or", lang).join(str(names.get(i) or i) for i in ids if i)
+        return _sentence([labels.label("judge.compare_none", lang, name=name, series=missing_),
+                          labels.label("judge.collect_from" if source else "judge.collect", lang,
+                                       since=settings.PLAN_START, source=source or "")], lang)
+    if status == "insufficient_data" or any(_get(row, k) is None for k in ("latest_value", "reference_value",
+                                                                            "latest_year")):
+        return _sentence([labels.label("judge.compare_apart", lang, name=name)], lang)
+    a, b = (format_number(float(_get(row, k)), lang, "%", 1, fixed=True) for k in ("latest_value", "reference_value"))
+    series = _get(row, f"indicator_{lang}") or name
+    reference = _get(row, f"reference_{lang}") or ""
+    same = row.get("comparator") in ("~", "=")
+    key = f"judge.compare{'_same' if same else ''}_{'held' if status in ('achieved', 'on_track') else 'short'}"
+    gap = format_number(abs(float(_get(row, "gap") or 0.0)), lang, "pp", 1, fixed=True)
+    return _sentence([labels.label(key, lang, year=int(_get(row, "latest_year")), series=series, value=a,
+                                   reference=reference, reference_value=b, gap=gap), _verdict(status, lang)], lang)
+
+
+def _milestone(row: Mapping[str, Any], lang: str, source: str | None) -> str:
+    name, state = name_of(row, lang), _get(row, "milestone_state")
+    year, end = _get(row, "latest_year"), _get(row, "target_year")
+    source = _get(row, "source_title") or source
+    due = labels.label("judge.due", lang, year=int(end)) if end else ""
+    if state is None:
+        return labels.label("judge.milestone_none", lang, name=name, due=due)
+    words = labels.label(f"milestone.{state}", lang)
+    if year is None:
+        text_ = labels.label("judge.milestone_state", lang, name=name, due=due, state=words)
+    elif state == "done":
+        text_ = labels.label("judge.milestone_done", lang, name=name, due=due, year=int(year))
+    else:
+        text_ = labels.label("judge.milestone_as_of", lang, name=name, due=due, year=int(year), state=words)
+    return text_ + (labels.label("judge.source", lang, source=source) if source else "")
+
+
+def _not_assessable(row: Mapping[str, Any], lang: str) -> str:
+    name, reason = name_of(row, lang), _get(row, "reason")
+    if row.get("kind") == "benchmark":
+        return labels.label("judge.benchmark", lang, name=name)
+    if lang == "zh" or not reason:
+        return labels.label("judge.not_assessable", lang, name=name)
+    return f"{name} cannot be assessed numerically: {reason}."
+
+
+def _range(row: Mapping[str, Any], lang: str) -> str:
+    low, high = float(_get(row, "target_value")), float(_get(row, "value_high"))
+    value = float(_get(row, "latest_value"))
+    fields = {"name": name_of(row, lang) if lang == "zh" else _en_subject(name_of(row, lang)),
+              "end": int(_get(row, "target_year")), "goal": target_text(row, lang), "year": int(_get(row, "latest_year")),
+              "value": value_text(row, value, lang)}
+    if value < low:
+        return labels.label("judge.range_below", lang, gap=diff_text(row, low - value, lang), **fields)
+    if value > high:
+        return labels.label("judge.range_above", lang, gap=diff_text(row, value - high, lang), **fields)
+    return labels.label("judge.range_inside", lang, **fields)
+
+
+def _achieved(row: Mapping[str, Any], lang: str) -> str:
+    return _sentence([labels.label("judge.achieved", lang, latest=_latest(row, lang), end=int(_get(row, "target_year")),
+                                   goal=target_text(row, lang))], lang)
 
 
 def scenario_outlook(row: Mapping[str, Any], lang: str, label: str) -> str:
@@ -432,23 +495,18 @@ def scenario_outlook(row: Mapping[str, Any], lang: str, label: str) -> str:
     if value is None or status is None or _get(row, "target_year") is None:
         return ""
     year, met, growth = int(row["target_year"]), _get(row, "scenario_year_met"), _get(row, "scenario_growth")
-    pace = "" if growth is None else (f"（年均{format_percent(growth, lang)}）" if lang == "zh"
-                                      else f" ({format_percent(growth, lang)} a year)")
-    shown = value_text(row, value, lang)
-    verdict = status_label(str(status), lang)
-    if lang == "zh":
-        tail = f"，{int(met)}年达到" if met is not None else ""
-        if status == "achieved":
-            return f"按{label}{pace}，{year}年约为{shown}，可实现目标{tail}。"
-        return f"按{label}{pace}，{year}年约为{shown}，{verdict}{tail}。"
-    tail = f", met in {int(met)}" if met is not None else ""
-    if status == "achieved":
-        return f"Under {label}{pace} it would be about {shown} in {year}: the target is met{tail}."
-    return f"Under {label}{pace} it would be about {shown} in {year}: {verdict.lower()}{tail}."
+    pace = "" if growth is None else labels.label("judge.assumed_growth", lang, g=format_percent(growth, lang))
+    shown = value_text(row, value, lang, sig=3)
+    tail = labels.label("judge.met_in", lang, year=int(met)) if met is not None else ""
+    words = status_label(str(status), lang)
+    verdict = labels.label("judge.target_met", lang) if status == "achieved" else (
+        words if lang == "zh" else words.lower())
+    return labels.label("judge.scenario", lang, label=label, pace=pace, year=year, value=shown, verdict=verdict,
+                        tail=tail)
 
 
 def _verdict(status: str, lang: str) -> str:
-    """The closing words of a progress sentence: 需加快 / so it needs to speed up."""
+    """The closing words of a judgement: 需加快 / so it needs to speed up."""
     key = f"verdict.{status}"
     if key in labels.TEXT:
         return labels.label(key, lang)
@@ -456,7 +514,7 @@ def _verdict(status: str, lang: str) -> str:
 
 
 def judgement(row: Mapping[str, Any], lang: str, source: str | None = None) -> str:
-    """One or two sentences judging an `assess` row.
+    """One to three sentences judging an `assess` row; every one states the row's status.
 
     `source` names where a missing figure is published (no data) or the milestone's source (milestones).
     """
@@ -466,16 +524,18 @@ def judgement(row: Mapping[str, Any], lang: str, source: str | None = None) -> s
         return _milestone(row, lang, source)
     if status == "not_assessable" or kind == "benchmark":
         return _not_assessable(row, lang)
+    if kind == "compare":
+        return _compare(row, lang, source)
     if kind in ("maintain", "flow"):
-        return _maintain(row, lang)
-    if status == "no_data" or any(_get(row, k) is None for k in ("latest_value", "latest_year", "target_value")):
+        return _floor(row, lang, source)
+    if status == "no_data" or any(_get(row, k) is None for k in ("latest_value", "latest_year")):
         return _no_data(row, lang, source)
-    if kind == "range" and _get(row, "value_high") is not None:
+    if status == "insufficient_data":
+        return _single(row, lang, source)
+    if kind == "range" and _get(row, "value_high") is not None and _get(row, "target_value") is not None:
         return _range(row, lang)
     if status == "achieved":
         return _achieved(row, lang)
-    if _get(row, "base_year") is None:
+    if _get(row, "base_year") is None or _get(row, "target_value") is None:
         return _no_data(row, lang, source)
-    first = _progress_zh(row) if lang == "zh" else _progress_en(row)
-    second = _outlook(row, lang) if status in ("needs_acceleration", "lagging", "moving_away") else ""
-    return first + ("" if lang == "zh" or not second else " ") + second
+    return _progress(row, lang)

@@ -25,6 +25,8 @@ FAN_PERCENTILES = (5, 25, 50, 75, 95)
 SIGN = {"up": 1, "down": -1}
 GROWTH_KINDS = ("growth", "change", "multiple")
 FLOOR_KINDS = ("maintain", "flow")
+METHODS = ("auto", "growth_ratio", "linear")
+LINEAR_MEASURES = ("share", "rate", "ratio", "density")  # move along a line, paces in points
 TOLERANCE = 1e-9  # relative slack when a value is compared with a target computed in floating point
 
 
@@ -38,16 +40,21 @@ def meets(value, target: float, direction: str, comparator: str | None = None):
     up = comparator == ">=" or (comparator != "<=" and direction != "down")
     return value >= target - slack if up else value <= target + slack
 
+
 def cagr(start: float, end: float, years: float) -> float | None:
     """Compound annual growth from start to end over `years` (None if not positive or no time)."""
     if years <= 0 or start <= 0 or end <= 0:
         return None
     return (end / start) ** (1.0 / years) - 1.0
 
+
 def missing(x: object) -> bool:
+    """True for None and NaN."""
     return x is None or (isinstance(x, float) and math.isnan(x))
 
+
 @dataclass(frozen=True)
+
 class Walk:
     """A random walk with drift fitted to the log values of a series with gaps."""
 
@@ -55,6 +62,7 @@ class Walk:
     scale: float  # standard deviation of one year's change
     changes: int  # number of observed changes (a change over a gap counts once)
     span: int  # years the changes cover
+
 
 def random_walk(years: np.ndarray, values: np.ndarray) -> Walk | None:
     """Fit the walk by weighted least squares; None with too few changes or a non-positive value."""
@@ -67,11 +75,14 @@ def random_walk(years: np.ndarray, values: np.ndarray) -> Walk | None:
     scale = math.sqrt(float((((steps - gaps * drift) ** 2) / gaps).sum()) / (n - 1))
     return Walk(float(drift), scale, n, int(gaps.sum()))
 
+
 def indicator_seed(indicator: str) -> tuple[int, int]:
     """The random seed of one indicator's paths, from settings.SEED and the indicator id."""
     return settings.SEED, zlib.crc32(indicator.encode("utf-8"))
 
+
 @lru_cache(maxsize=256)
+
 def _deviations(changes: int, span: int, scale: float, horizon: int, seed: tuple[int, ...],
                 simulations: int) -> np.ndarray:
     """Simulated log deviations from the drift path, shape (horizon, simulations), drift uncertainty included."""
@@ -83,17 +94,21 @@ def _deviations(changes: int, span: int, scale: float, horizon: int, seed: tuple
     dev.flags.writeable = False  # shared between callers through the cache
     return dev
 
+
 def clear_cache() -> None:
     """Forget cached simulations (for benchmarks that time a cold start)."""
     _deviations.cache_clear()
 
-def simulate(walk: Walk, latest_value: float, steps: int, indicator: str = "", growth: float | None = None,
+
+def simulate(walk: Walk, latest_value: float, steps: int, indicator: str = "", centre: Pace | None = None,
              simulations: int = settings.SIMULATIONS) -> np.ndarray:
-    """Simulated values 1..steps years after the latest, shape (steps, simulations); centre = growth or drift."""
+    """Simulated values 1..steps years after the latest, shape (steps, simulations), around the drift or a pace."""
     dev = _deviations(walk.changes, walk.span, walk.scale, steps, indicator_seed(indicator), simulations)
-    drift = walk.drift if growth is None else math.log1p(growth)
     k = np.arange(1, steps + 1)[:, None]
-    return latest_value * np.exp(k * drift + dev)
+    if centre is None:
+        return latest_value * np.exp(k * walk.drift + dev)
+    return centre.path(0, latest_value, steps)[:, None] * np.exp(dev)
+
 
 def band(years, values, end_year: int, indicator: str = "",
          simulations: int = settings.SIMULATIONS) -> dict[int, np.ndarray] | None:
@@ -107,6 +122,7 @@ def band(years, values, end_year: int, indicator: str = "",
     q = np.exp(np.percentile(dev, FAN_PERCENTILES, axis=1))
     return dict(zip(FAN_PERCENTILES, q, strict=True))
 
+
 def fan(years, values, target_year: int, growth: float | None = None, indicator: str = "",
         simulations: int = settings.SIMULATIONS) -> pd.DataFrame:
     """Percentiles 5, 25, 50, 75, 95 per year from the latest observation to the target year (empty if unfit)."""
@@ -115,14 +131,17 @@ def fan(years, values, target_year: int, growth: float | None = None, indicator:
     walk = random_walk(years, values) if len(years) else None
     if walk is None or target_year <= years[-1]:
         return pd.DataFrame(columns=cols)
-    sims = simulate(walk, float(values[-1]), int(target_year - years[-1]), indicator, growth, simulations)
+    centre = None if growth is None else Pace(growth=growth)
+    sims = simulate(walk, float(values[-1]), int(target_year - years[-1]), indicator, centre, simulations)
     q = np.percentile(sims, FAN_PERCENTILES, axis=1).T
     rows = np.vstack([np.full(len(FAN_PERCENTILES), values[-1]), q])
     out = pd.DataFrame(rows, columns=cols[1:])
     out.insert(0, "year", np.arange(years[-1], target_year + 1))
     return out
 
+
 @dataclass(frozen=True)
+
 class Pace:
     """How a series goes on after its latest value: compound growth, or a fixed step, plus stated values."""
 
@@ -143,19 +162,24 @@ class Pace:
             out.append(v)
         return np.array(out, dtype=float)
 
+
 def base_index(years: np.ndarray, base_year: int) -> int:
     """Index of the base point: latest observation at or before the base year, else the earliest after it."""
     before = np.nonzero(years <= base_year)[0]
     return int(before[-1]) if len(before) else 0
 
-def observed_pace(years: np.ndarray, values: np.ndarray, base_year: int = settings.DEFAULT_BASE_YEAR) -> Pace | None:
-    """The pace from the base point to the latest observation (growth if positive, else a step); None if one point."""
+
+def observed_pace(years: np.ndarray, values: np.ndarray, base_year: int = settings.DEFAULT_BASE_YEAR,
+                  linear: bool = False) -> Pace | None:
+    """The pace from the base point to the latest observation: a step a year when `linear` (shares, rates,
+    ratios, densities) or when a value is not positive, else compound growth; None with no change to measure."""
     i = base_index(years, base_year)
     t0, x0, t, xt = int(years[i]), float(values[i]), int(years[-1]), float(values[-1])
     if t <= t0:
         return None
-    g = cagr(x0, xt, t - t0)
+    g = None if linear else cagr(x0, xt, t - t0)
     return Pace(growth=g) if g is not None else Pace(step=(xt - x0) / (t - t0))
+
 
 def series_by_indicator(observations: pd.DataFrame, as_of: int | None = None) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Years and values per indicator, sorted, one per year, up to as_of."""
@@ -166,7 +190,9 @@ def series_by_indicator(observations: pd.DataFrame, as_of: int | None = None) ->
     return {str(ind): (g["year"].to_numpy(dtype=int), g["value"].to_numpy(dtype=float))
             for ind, g in obs.groupby("indicator", sort=False)}
 
+
 @dataclass(frozen=True)
+
 class Goal:
     """What a numeric target asks of its indicator: a value (or band) to reach by a year."""
 
@@ -190,6 +216,7 @@ class Goal:
             return Goal(self.high, "down", "<=", self.year)
         return Goal(self.value, "up", ">=", self.year)
 
+
 def goal_direction(tg: Mapping) -> str:
     """Which way is better for a target: its direction, else its comparator, else the sign of a rate."""
     if tg.get("direction") in SIGN:
@@ -198,6 +225,7 @@ def goal_direction(tg: Mapping) -> str:
         return "down"
     value = tg.get("value")
     return "down" if tg.get("kind") in GROWTH_KINDS and not missing(value) and value < 0 else "up"
+
 
 def goal_of(tg: Mapping, base_value: float, base_year: int) -> Goal:
     """The goal of a numeric target given its base point (growth, change and multiple build on it)."""
@@ -213,6 +241,7 @@ def goal_of(tg: Mapping, base_value: float, base_year: int) -> Goal:
         return Goal(v, "up", ">=", year, high=float(tg["value_high"]))
     return Goal(v, direction, comparator, year)
 
+
 def first_year(goal: Goal, pace: Pace | None, t: int, xt: float) -> int | None:
     """First year after t, up to the end of settings.YEAR_RANGE, in which the paced path meets the goal."""
     if pace is None or t >= settings.YEAR_RANGE[1]:
@@ -220,34 +249,58 @@ def first_year(goal: Goal, pace: Pace | None, t: int, xt: float) -> int | None:
     hit = np.asarray(goal.hit(pace.path(t, xt, settings.YEAR_RANGE[1])))
     return int(t + 1 + np.argmax(hit)) if hit.any() else None
 
+
 def met_since(goal: Goal, years: np.ndarray, values: np.ndarray) -> int:
     """First year of the final run of observations that meet the goal."""
     hit = np.asarray(goal.hit(values))
     misses = np.nonzero(~hit)[0]
     return int(years[misses[-1] + 1]) if len(misses) else int(years[0])
 
+
 def value_at(pace: Pace | None, t: int, xt: float, year: int) -> float | None:
+    """The paced path's value in `year` (the latest value itself in year t; None before it)."""
     if pace is None or year < t:
         return None
     return xt if year == t else float(pace.path(t, xt, year)[-1])
 
-def probability(goal: Goal, walk: Walk | None, indicator: str, t: int, xt: float, growth: float | None,
-                 floor_from: int | None = None) -> float | None:
-    """Share of simulated paths meeting the goal in its year (or, from floor_from, in every year to it)."""
+
+def probability(goal: Goal, walk: Walk | None, indicator: str, t: int, xt: float, centre: Pace | None = None,
+                floor_from: int | None = None) -> float | None:
+    """Share of simulated paths meeting the goal in its year (or, from floor_from, in every year to it); the
+    paths spread around the series' drift, or around `centre` (a scenario's pace)."""
     if walk is None or goal.year <= t:
         return None
-    sims = simulate(walk, xt, goal.year - t, indicator, growth)
+    sims = simulate(walk, xt, goal.year - t, indicator, centre)
     if floor_from is None:
         return float(np.mean(goal.hit(sims[-1])))
     rows = sims[max(floor_from - t - 1, 0):]
     return float(np.mean(np.all(goal.hit(rows), axis=0)))
 
-def plan_pace(goal: Goal, kind: str, t: int, xt: float) -> Pace:
-    """The path that just meets the goal: the growth still needed, or hold if met; a floor is held flat."""
+
+def plan_pace(goal: Goal, kind: str, t: int, xt: float, linear: bool = False) -> Pace:
+    """The path that just meets the goal: the growth (a step when `linear`) still needed, or hold if met; a floor
+    is held flat."""
     g = goal.facing(xt)
     if goal.hit(xt):
-        return Pace(growth=0.0)
+        return Pace(step=0.0) if linear else Pace(growth=0.0)
     if kind in FLOOR_KINDS or g.year <= t:
         return Pace(values=dict.fromkeys(range(t + 1, settings.YEAR_RANGE[1] + 1), g.value))
-    need = cagr(xt, g.value, g.year - t)
+    need = None if linear else cagr(xt, g.value, g.year - t)
     return Pace(growth=need) if need is not None else Pace(step=(g.value - xt) / (g.year - t))
+
+
+def method_for(measure: object, method: str) -> str:
+    """The method a target's indicator is judged by: forced, or by its measure under "auto"."""
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}; expected one of {', '.join(METHODS)}")
+    if method != "auto":
+        return method
+    return "linear" if measure in LINEAR_MEASURES else "growth_ratio"
+
+
+def indicator_info(registry) -> dict[str, dict]:
+    """Per indicator id: its registry fields (measure, prices, real_growth, names …) as a plain dict."""
+    ind = registry.indicators
+    if "id" not in ind:
+        return {}
+    return {str(r["id"]): {k: v for k, v in r.items() if not missing(v)} for r in ind.to_dict("records")}

@@ -101,8 +101,8 @@ def test_linear_method_on_request():
     assert p.note == ""
 
 
-def test_one_point_is_no_data_unless_already_met():
-    assert progress(2022, 100, 2022, 100, 2027, 150, "up").status == "no_data"
+def test_one_point_is_too_few_data_unless_already_met():
+    assert progress(2022, 100, 2022, 100, 2027, 150, "up").status == "insufficient_data"
     assert progress(2022, 200, 2022, 200, 2027, 150, "up").status == "achieved"
 
 
@@ -213,25 +213,30 @@ def test_range(series, status, ratio, bound):
     row = one(target(kind="range", value=3, value_high=5, direction="band", comparator="between"), series)
     assert row["status"] == status
     if ratio is None:
-        assert row["gap"] == 0
+        assert np.isnan(row["gap"]) and np.isnan(row["required_growth"])  # met: nothing left to close
     else:
         assert row["ratio"] == pytest.approx(ratio)
         assert f"{bound} bound" in row["reason"]
 
 
-@pytest.mark.parametrize(("series", "status", "broken"), [
-    ({2022: 31, 2023: 30.5, 2024: 30.2}, "achieved", []),
-    ({2022: 31, 2023: 29.5, 2024: 30.2}, "lagging", [2023]),  # broke the floor in 2023, held it in 2024
-    ({2022: 31, 2023: 30.5, 2024: 29.0}, "moving_away", [2024]),  # below the floor in 2024 and falling
-    ({2022: 28, 2023: 29.5}, "lagging", [2023]),  # below the floor in 2023 but rising towards it
-    ({2023: 29.0}, "lagging", [2023]),  # one figure below the floor: short of it, no movement to judge
-    ({2021: 31, 2022: 29}, "no_data", []),  # nothing in the plan period yet
+@pytest.mark.parametrize(("series", "status", "broken", "break_year"), [
+    ({2022: 30, 2023: 31, 2024: 32}, "on_track", [], None),  # holds, and the trend keeps it above the floor
+    # holds in 2024, but 31 -> 30.2 is -1.30 %/yr: 30.2 * 0.98701 = 29.81 < 30 in 2025
+    ({2022: 31, 2023: 30.5, 2024: 30.2}, "at_risk", [], 2025),
+    ({2022: 31, 2023: 29.5, 2024: 30.2}, "at_risk", [2023], 2025),  # the broken 2023 is named, not classed
+    ({2022: 31, 2023: 30.5, 2024: 29.0}, "moving_away", [2024], None),  # below the floor in 2024 and falling
+    ({2022: 28, 2023: 29.5}, "lagging", [2023], None),  # below the floor in 2023 but rising towards it
+    ({2023: 29.0}, "insufficient_data", [2023], None),  # one figure, short of the floor: too few to judge a trend
+    ({2023: 31.0}, "on_track", [], None),  # one figure that holds the floor
+    ({2021: 31, 2022: 29}, "insufficient_data", [], None),  # nothing in the plan period yet
+    ({2025: 31, 2026: 32, 2027: 31.5}, "achieved", [], None),  # the target year's figure holds
 ])
-def test_maintain_every_year(series, status, broken):
-    # 常规天然气年产量维持在30亿立方米以上: every plan year from 2023 must be >= 30
+def test_maintain_every_year(series, status, broken, break_year):
+    # 常规天然气年产量维持在30亿立方米以上: every plan year from 2023 must be >= 30; the latest plan year decides
     row = one(target(kind="maintain", value=30), series)
     assert row["status"] == status
     assert row["broken_years"] == broken
+    assert (None if pd.isna(row["break_year"]) else row["break_year"]) == break_year
 
 
 def test_flow_is_judged_like_maintain():
@@ -270,14 +275,15 @@ def test_as_of_cuts_the_data():
 
 def test_one_observation():
     row = one(target(value=150), {2022: 100})
-    assert row["status"] == "no_data" and "only one observation" in row["reason"]
+    assert row["status"] == "insufficient_data" and "one figure only" in row["reason"]
+    assert row["gap"] == 50  # the gap is shown: 150 - 100
     assert one(target(value=150), {2022: 200})["status"] == "achieved"
 
 
 def test_no_observations():
     row = one(target(value=150), None)
-    assert row["status"] == "no_data" and row["reason"] == "no observations of x"
-    assert one(target(value=150), {2020: 1.0}, as_of=2019)["reason"] == "no observations of x up to 2019"
+    assert row["status"] == "no_data" and row["reason"] == "no figures of x"
+    assert one(target(value=150), {2020: 1.0}, as_of=2019)["reason"] == "no figures of x up to 2019"
 
 
 def test_zero_base_in_assess_says_linear():
@@ -360,6 +366,119 @@ def test_every_target_gets_a_status_and_never_an_exception():
     df = assess.assess(registry(*rows), obs({2020: -1, 2022: 0, 2024: 2}))
     assert set(df["status"]) <= set(assess.settings.STATUSES)
     assert len(df) == len(kinds)
+
+
+# ----------------------------------------------------------------------------- 序时进度: the auto method
+
+def test_a_density_is_judged_on_the_linear_path_and_found_behind():
+    # A national plan's per-1000 density: 1.8 (2020) -> 2.57 (2022) against 4.5 in 2025, as its mid-term review
+    # judged it: task (2.57 - 1.8) / (4.5 - 1.8) = 0.28519 in time 2/5 = 0.4 -> 0.71296, behind (需加快).
+    tg = target(value=4.5, base_year=2020, target_year=2025)
+    series = {2020: 1.8, 2022: 2.57}
+    density = assess.assess(registry(tg, indicators={"x": {"measure": "density"}}), obs(series)).iloc[0]
+    assert density["method"] == "linear"
+    assert density["ratio"] == pytest.approx((0.77 / 2.7) / 0.4)
+    assert density["status"] == "needs_acceleration"
+    assert density["pace_unit"] == "u"  # the indicator's own unit a year (not a percent growth)
+    assert density["required_pace"] == pytest.approx((4.5 - 2.57) / 3)  # 0.6433 a year still needed
+    assert density["observed_pace"] == pytest.approx(0.77 / 2)  # 0.385 a year so far
+    # compounded, the same series looks on track: ((2.57/1.8)^(1/2) - 1) / ((4.5/1.8)^(1/5) - 1) = 0.9714
+    compounded = assess.assess(registry(tg, indicators={"x": {"measure": "density"}}), obs(series),
+                               method="growth_ratio").iloc[0]
+    assert compounded["status"] == "on_track" and compounded["pace_unit"] == "percent"
+
+
+def test_a_count_is_judged_on_the_compound_path_and_found_on_track():
+    # patents 6.3 (2020) -> 9.4 (2022) against 12 in 2025: ((9.4/6.3)^(1/2) - 1) / ((12/6.3)^(1/5) - 1)
+    # = 0.22149 / 0.13763 = 1.6093 -> on track
+    tg = target(value=12, base_year=2020, target_year=2025)
+    row = assess.assess(registry(tg, indicators={"x": {"measure": "count"}}), obs({2020: 6.3, 2022: 9.4})).iloc[0]
+    assert row["method"] == "growth_ratio"
+    assert row["ratio"] == pytest.approx((math.sqrt(9.4 / 6.3) - 1) / ((12 / 6.3) ** 0.2 - 1))
+    assert row["status"] == "on_track"
+    assert row["pace_unit"] == "percent"
+    assert row["required_pace"] == pytest.approx(100 * ((12 / 9.4) ** (1 / 3) - 1))  # 8.48 % a year
+
+
+def test_a_share_paces_in_points_in_table_and_projection():
+    # 常住人口城镇化率 53.34 (2023) -> 53.94 (2024), over 60 by 2027; the base is the earliest figure after 2022
+    row = assess.assess(registry(target(kind="share", value=60, comparator=">", unit="%"),
+                                 indicators={"x": {"measure": "share"}}), obs({2023: 53.34, 2024: 53.94})).iloc[0]
+    assert (row["method"], row["pace_unit"]) == ("linear", "points")
+    assert row["required_pace"] == pytest.approx((60 - 53.94) / 3)  # 2.02 points a year
+    assert row["observed_pace"] == pytest.approx(0.6)
+    assert row["speedup"] == pytest.approx(2.02 / 0.6)
+    assert row["projected_value"] == pytest.approx(53.94 + 3 * 0.6)  # a line, not a compounded 1.12 % a year
+    # task 0.6 / 6.66 = 0.0901 in time 1/4 -> 0.3604: lagging
+    assert row["ratio"] == pytest.approx((0.6 / 6.66) / 0.25)
+    assert row["status"] == "lagging"
+
+
+def test_an_achieved_target_has_no_gap_and_no_pace_needed():
+    # services share 51.7 (2024) against 46.5: met
+    row = assess.assess(registry(target(kind="share", value=46.5, unit="%"), indicators={"x": {"measure": "share"}}),
+                        obs({2020: 45.2, 2023: 47.8, 2024: 51.7})).iloc[0]
+    assert row["status"] == "achieved"
+    assert all(np.isnan(row[c]) for c in ("gap", "required_growth", "required_pace", "speedup"))
+
+
+def test_new_jobs_falling_towards_the_floor_are_at_risk():
+    # 每年城镇新增就业7000人以上: 15266 (2020), 8285 (2023), 7998 (2024). 2024 holds, but the pace since the
+    # base point 2020 is (7998/15266)^(1/4) - 1 = -14.92 %/yr: 6805 in 2025 breaks the floor; 4925 in 2027.
+    row = one(target(kind="flow", value=7000), {2020: 15266, 2023: 8285, 2024: 7998})
+    assert (row["status"], row["break_year"]) == ("at_risk", 2025)
+    assert row["projected_value"] == pytest.approx(7998 * (7998 / 15266) ** 0.75, rel=1e-9)
+    assert round(row["projected_value"]) == 4925  # the "about 4925" of the brief's own trend
+    assert row["broken_years"] == []
+
+
+def test_grain_area_back_above_the_floor_is_on_track():
+    # 粮食播种面积稳定在173万亩以上: 172.59 (2023) below, 173.4 (2024) above, rising: the latest year decides
+    row = one(target(kind="maintain", value=173), {2023: 172.59, 2024: 173.4})
+    assert row["status"] == "on_track"
+    assert row["broken_years"] == [2023]
+    assert np.isnan(row["gap"])
+
+
+def test_one_figure_short_of_the_target_is_too_few_data_with_the_gap():
+    # 森林覆盖率 56.5 % (2024) against 57 %: one figure, not met
+    row = assess.assess(registry(target(kind="share", value=57, unit="%"), indicators={"x": {"measure": "share"}}),
+                        obs({2024: 56.5})).iloc[0]
+    assert row["status"] == "insufficient_data"
+    assert row["gap"] == pytest.approx(0.5)
+    assert np.isnan(row["ratio"]) and np.isnan(row["probability"])
+
+
+def test_a_comparison_of_two_series():
+    tg = target(kind="compare", indicator="inc", reference="gdp", comparator=">", value=None)
+    reg = registry(tg)
+    both = pd.concat([obs({2023: 7.0, 2024: 5.5}, "inc"), obs({2023: 6.7, 2024: 6.0}, "gdp")])
+    row = assess.assess(reg, both).iloc[0]
+    # 2024: 5.5 < 6.0, and the shortfall grew from -0.3 (2023, ahead) to 0.5: moving away
+    assert row["status"] == "moving_away" and row["broken_years"] == [2024]
+    assert row["gap"] == pytest.approx(0.5) and row["reference_value"] == 6.0
+    held = assess.assess(reg, pd.concat([obs({2024: 6.2}, "inc"), obs({2024: 6.0}, "gdp")])).iloc[0]
+    assert held["status"] == "on_track"
+    only_gdp = assess.assess(reg, obs({2024: 6.0}, "gdp")).iloc[0]
+    assert only_gdp["status"] == "no_data" and "inc" in only_gdp["reason"] and "gdp" not in only_gdp["reason"]
+
+
+def test_a_probability_below_ten_percent_makes_a_risk_whatever_the_class():
+    rows = pd.DataFrame([
+        {"id": "a", "status": "needs_acceleration", "ratio": 0.9, "probability": 0.01, "repeat_of": None},
+        {"id": "b", "status": "lagging", "ratio": 0.3, "probability": 0.3, "repeat_of": None},
+        {"id": "c", "status": "on_track", "ratio": 1.2, "probability": 0.05, "repeat_of": None},
+        {"id": "d", "status": "on_track", "ratio": 1.2, "probability": 0.8, "repeat_of": None},
+        {"id": "e", "status": "lagging", "ratio": 0.1, "probability": None, "repeat_of": "b"},
+    ])
+    assert list(assess.behind(rows)["id"]) == ["a", "c", "b"]  # unlikely first; d is fine; e repeats b
+
+
+def test_repeats_are_counted_once():
+    reg = registry(target(id="a1", value=10), target(id="a9", action=9, value=10, repeat_of="a1"))
+    table = assess.assess(reg, obs({2022: 5, 2024: 6}))
+    assert list(assess.counted(table)["id"]) == ["a1"]
+    assert table.set_index("id").loc["a9", "repeat_of"] == "a1"
 
 
 # ----------------------------------------------------------------------------- properties

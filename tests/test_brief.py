@@ -75,7 +75,7 @@ def test_behind_orders_worst_status_then_lowest_ratio():
     rows = pd.DataFrame({
         "id": ["a", "b", "c", "d", "e", "f"], "status": ["lagging", "on_track", "moving_away", "lagging",
                                                         "needs_acceleration", "lagging"],
-        "ratio": [0.3, 1.2, -0.5, 0.1, 0.7, None],
+        "ratio": [0.3, 1.2, -0.5, 0.1, 0.7, None], "probability": None,
     })
     assert list(assess.behind(rows)["id"]) == ["c", "d", "a", "f", "e"]
     assert list(assess.behind(rows, n=2)["id"]) == ["c", "d"]

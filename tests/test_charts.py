@@ -299,7 +299,7 @@ def test_status_matrix_counts_by_hand() -> None:
     assert cells == {(achieved, 1): "2", (lagging, 1): "1", (total, 1): "3", (no_data, 0): "1", (total, 0): "1"}
     assert [t.get_text() for t in ax.get_yticklabels()] == ["行动1", "行动2"]
     heads = [t.get_text() for t in ax.get_xticklabels()]
-    assert heads[:3] == ["已完成", "达到序时进度", "需加快"] and heads[-1] == "合计"
+    assert heads[:4] == ["已完成", "达到序时进度", "达标但有风险", "需加快"] and heads[-1] == "合计"
 
 
 def test_furthest_behind_orders_by_ratio_and_keeps_n() -> None:

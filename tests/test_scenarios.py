@@ -159,8 +159,13 @@ def test_maintain_under_a_falling_scenario():
     reg = registry(target(kind="maintain", value=30))
     s = Scenario("fall", "降", "fall", growth={"x": -0.05})
     row = assess.assess(reg, obs({2022: 32, 2023: 31.5, 2024: 31}), scenario=s).iloc[0]
-    assert row["status"] == "achieved"
-    assert row["scenario_status"] == "moving_away"
+    # the trend, 32 -> 31 in two years (-1.56 %/yr), reaches 30.51, 30.03, 29.56: it breaks the floor in 2027
+    assert (row["status"], row["break_year"]) == ("at_risk", 2027)
+    assert row["scenario_status"] == "at_risk"
+    assert row["scenario_value"] == pytest.approx(31 * 0.95 ** 3)  # 26.58 in 2027 under the scenario
+    held = assess.assess(reg, obs({2022: 32, 2023: 31.5, 2024: 31}), scenario=Scenario("up", "升", "up",
+                                                                                         growth={"x": 0.01})).iloc[0]
+    assert held["scenario_status"] == "on_track"
 
 
 def test_scenario_by_name_from_the_shipped_file(project_registry):

@@ -11,7 +11,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kzlib import settings
-from kzlib.text import format_number, format_percent, judgement, status_label, target_text, year_span
+from kzlib.text import (
+    format_number,
+    format_percent,
+    judgement,
+    pace_phrase,
+    status_label,
+    target_text,
+    year_span,
+)
 
 
 def assess_row(**changes: object) -> dict:
@@ -26,6 +34,7 @@ def assess_row(**changes: object) -> dict:
         "projected_value": None, "year_met": None, "probability": None, "time_progress": 0.4,
         "task_progress": 0.2, "broken_years": None, "milestone_state": None, "reason": None,
         "scenario": None, "scenario_value": None, "scenario_status": None,
+        "pace_unit": "percent", "required_pace": 11.5, "observed_pace": 7.7,
     }
     row.update(changes)
     return row
@@ -128,10 +137,11 @@ def test_example_sentence_from_the_contract() -> None:
 
 
 def test_judgement_accepts_a_series_and_adds_the_outlook() -> None:
+    # a projection is a computed figure: 3 significant digits (900.3 -> 900, 90.03 -> 90 billion)
     row = pd.Series(assess_row(projected_value=900.3, probability=0.12))
-    assert judgement(row, "zh").endswith("需加快。照目前速度，2027年约为900.3亿元；按历年波动估算，如期实现目标的概率约为12%。")
+    assert judgement(row, "zh").endswith("需加快。照目前速度，2027年约为900亿元；按历年波动估算，如期实现目标的概率约为12%。")
     assert judgement(row, "en").endswith(
-        "so it needs to speed up. At the current pace it would be about 90.03 billion yuan in 2027; the chance of "
+        "so it needs to speed up. At the current pace it would be about 90 billion yuan in 2027; the chance of "
         "meeting the target on time, given past fluctuations, is about 12%.")
 
 
@@ -147,6 +157,7 @@ def test_moving_away_says_it_moves_the_wrong_way() -> None:
     row = assess_row(name_zh="城市建成区面积", name_en="Urban built-up area", unit="平方公里", unit_en="km²",
                      target_value=60.0, base_year=2022, base_value=52.0, latest_value=51.2, gap=8.8,
                      observed_growth=math.sqrt(51.2 / 52) - 1, required_growth=(60 / 51.2) ** (1 / 3) - 1,
+                     observed_pace=100 * (math.sqrt(51.2 / 52) - 1), required_pace=100 * ((60 / 51.2) ** (1 / 3) - 1),
                      speedup=None, ratio=-0.14, status="moving_away")
     assert judgement(row, "zh") == ("2024年城市建成区面积51.2平方公里，距60平方公里目标尚差8.8平方公里；2022—2024年年均"
                                     "下降0.8%，与目标方向相反（反向变动），2025—2027年需年均增长约5.4%。")
@@ -159,7 +170,8 @@ def test_share_pace_in_percentage_points() -> None:
     # 47.3 % (2022) → 47.7 % (2024): +0.2 point a year; 2.3 points to go in 3 years: 0.77 a year, 3.8 times faster.
     row = assess_row(name_zh="服务业增加值占地区生产总值比重", name_en="Services share of GDP", unit="%",
                      unit_en="%", kind="share", comparator=">=", target_value=50.0, base_year=2022,
-                     base_value=47.3, latest_value=47.7, gap=50.0 - 47.7, status="lagging")
+                     base_value=47.3, latest_value=47.7, gap=50.0 - 47.7, status="lagging", pace_unit="points",
+                     required_pace=2.3 / 3, observed_pace=0.2, speedup=(2.3 / 3) / 0.2)
     assert judgement(row, "zh") == ("2024年服务业增加值占地区生产总值比重为47.7%，距50%目标尚差2.3个百分点；2025—2027年"
                                     "需年均提高约0.8个百分点，约为2022—2024年年均提高幅度（0.2个百分点）的3.8倍，"
                                     "进度滞后，需大幅加快。")
@@ -172,7 +184,8 @@ def test_ratio_lower_is_better() -> None:
     row = assess_row(name_zh="城乡居民人均可支配收入比", name_en="Urban-rural income ratio", unit="倍",
                      unit_en="times", kind="ratio", comparator="<=", target_value=2.05, direction="down",
                      base_year=2022, base_value=2.28, latest_value=2.21, gap=2.05 - 2.21,
-                     observed_growth=-0.0155, required_growth=-0.0248, speedup=1.6)
+                     observed_growth=-0.0155, required_growth=-0.0248, speedup=1.6, observed_pace=-1.55,
+                     required_pace=-2.48)
     assert judgement(row, "zh") == ("2024年城乡居民人均可支配收入比为2.21:1，距2.05:1目标尚需降低0.16；2025—2027年需"
                                     "年均下降约2.5%，约为2022—2024年年均降幅（1.6%）的1.6倍，需加快。")
     assert judgement(row, "en") == ("Urban-rural income ratio was 2.21:1 in 2024, 0.16 above the target of 2.05:1; it "
@@ -187,7 +200,8 @@ def test_growth_target_names_the_level_it_implies() -> None:
     row = assess_row(name_zh="全社会研发经费投入", name_en="Gross R&D expenditure", kind="growth", comparator=">=",
                      stated_value=15.0, target_value=level, base_year=2022, base_value=4.0, latest_value=4.6,
                      gap=level - 4.6, observed_growth=math.sqrt(4.6 / 4.0) - 1,
-                     required_growth=(level / 4.6) ** (1 / 3) - 1,
+                     required_growth=(level / 4.6) ** (1 / 3) - 1, observed_pace=100 * (math.sqrt(4.6 / 4.0) - 1),
+                     required_pace=100 * ((level / 4.6) ** (1 / 3) - 1),
                      speedup=((level / 4.6) ** (1 / 3) - 1) / (math.sqrt(4.6 / 4.0) - 1), status="lagging")
     assert judgement(row, "zh") == ("2024年全社会研发经费投入4.6亿元，距目标水平8.05亿元（年均增长15%以上）尚差3.45亿元；"
                                     "2025—2027年需年均增长约20.5%，约为2022—2024年年均增速（7.2%）的2.8倍，进度滞后，"
@@ -205,46 +219,52 @@ def test_no_data_names_the_figure_and_the_source() -> None:
     row = assess_row(name_zh="全社会研发经费投入", name_en="Gross R&D expenditure", kind="growth", status="no_data",
                      base_year=None, latest_year=None, latest_value=None, n_obs=0)
     assert judgement(row, "zh", source="科技经费投入统计公报") == (
-        "暂无全社会研发经费投入的观测数据，无法评估进度；请从科技经费投入统计公报收集2022年以来的年度数据。")
+        "暂无全社会研发经费投入的数据，无法评估进度；请从科技经费投入统计公报收集2022年以来的年度数据。")
     assert judgement(row, "en", source="R&D expenditure bulletin") == (
-        "There are no observations of gross R&D expenditure yet, so progress cannot be assessed; collect annual "
+        "There are no figures of gross R&D expenditure yet, so progress cannot be assessed; collect annual "
         "figures since 2022 from the R&D expenditure bulletin.")
 
 
-def test_single_observation_is_no_data() -> None:
+def test_single_figure_is_too_few_data_with_the_gap() -> None:
+    # 常住人口 118.56万人 (2023), the one figure, against 125万人: 6.44万人 to go
     row = assess_row(name_zh="常住人口", name_en="Resident population", unit="万人", unit_en="10 thousand people",
-                     status="no_data", base_year=None, latest_year=2023, latest_value=118.56, n_obs=1)
+                     status="insufficient_data", base_year=2023, latest_year=2023, latest_value=118.56, n_obs=1,
+                     target_value=125.0, comparator=">=", gap=125 - 118.56)
     assert judgement(row, "zh", source="统计公报") == (
-        "常住人口仅有2023年一个观测值（118.56万人），无法计算增速；请从统计公报补充2022年以来其他年份的数据。")
-    assert judgement(row, "en") == ("Resident population has a single observation (1.1856 million people in 2023), "
-                                    "too few to measure its pace; collect the other years since 2022.")
+        "常住人口仅有2023年一个数据（118.56万人），距125万人目标尚差6.44万人；数据不足，尚无法判断进度；"
+        "请从统计公报补充2023年以来其他年份的数据。")
+    assert judgement(row, "en") == ("Resident population has a single figure (1.1856 million people in 2023), "
+                                    "64,400 people short of the target of 1.25 million people; too few data to judge "
+                                    "its pace; collect the other years since 2023.")
 
 
 def test_maintain_names_the_years_that_broke_the_floor() -> None:
+    # 30 − 29.1 = 0.9 short in 2024; 2023 broke it too
     row = assess_row(name_zh="常规天然气年产量", name_en="Conventional natural gas output", unit="亿立方米",
-                     unit_en="100 million m³", kind="maintain", comparator=">=", target_value=30.0,
+                     unit_en="100 million m³", kind="maintain", comparator=">=", target_value=30.0, gap=0.9,
                      status="lagging", latest_value=29.1, broken_years=[2024, 2023])
-    assert judgement(row, "zh") == "规划要求常规天然气年产量每年不低于30亿立方米；2023年、2024年低于底线，未能保持。"
+    assert judgement(row, "zh") == ("方案要求常规天然气年产量每年不低于30亿立方米；2024年为29.1亿立方米，低于底线0.9亿立方米；"
+                                    "2023年曾低于底线；进度滞后，需大幅加快。")
     assert judgement(row, "en") == ("The plan requires conventional natural gas output to stay at or above 3 billion m³ "
-                                    "every year; it was below the floor in 2023 and 2024.")
+                                    "every year; it was 2.91 billion m³ in 2024, 90 million m³ below the floor; it was "
+                                    "below the floor in 2023; so it is lagging well behind.")
     held = assess_row(name_zh="城镇新增就业人数", name_en="New urban jobs", unit="人", unit_en="people", kind="flow",
                       comparator=">=", target_value=7000, status="on_track", latest_value=8285, latest_year=2023,
-                      broken_years="")
-    assert judgement(held, "zh") == "规划要求城镇新增就业人数每年不低于7000人；截至2023年，有观测的年份均已保持（2023年为8285人）。"
-    assert judgement(held, "en").endswith("at or above 7,000 people every year; it held in every observed year up to "
-                                          "2023 (8,285 people in 2023).")
-    # The latest value below the floor counts as a broken year even when the row forgot to list it.
-    assert judgement(dict(held, latest_value=6500), "zh").endswith("2023年低于底线，未能保持。")
+                      broken_years="", gap=None)
+    assert judgement(held, "zh") == "方案要求城镇新增就业人数每年不低于7000人；2023年为8285人，保持在底线以上；达到序时进度。"
+    assert judgement(held, "en").endswith("at or above 7,000 people every year; it was 8,285 people in 2023, above the "
+                                          "floor; so it is on track.")
 
 
 def test_maintain_says_when_the_latest_year_is_back_above_the_floor() -> None:
     # 粮食播种面积稳定在173万亩以上: 172.59 in 2023 broke it, 173.4 in 2024 held it again.
     row = assess_row(name_zh="粮食播种面积", name_en="Grain sown area", unit="万亩", unit_en="10 thousand mu",
-                     kind="maintain", comparator=">=", target_value=173.0, status="lagging", latest_value=173.4,
-                     latest_year=2024, broken_years=[2023])
-    assert judgement(row, "zh") == ("规划要求粮食播种面积每年不低于173万亩；2023年低于底线，未能保持；"
-                                    "2024年为173.4万亩，已回到底线以上。")
-    assert judgement(row, "en").endswith("below the floor in 2023; in 2024 it was back above it (1.734 million mu).")
+                     kind="maintain", comparator=">=", target_value=173.0, status="on_track", latest_value=173.4,
+                     latest_year=2024, broken_years=[2023], gap=None)
+    assert judgement(row, "zh") == ("方案要求粮食播种面积每年不低于173万亩；2024年为173.4万亩，保持在底线以上；"
+                                    "2023年曾低于底线；达到序时进度。")
+    assert judgement(row, "en").endswith("it was 1.734 million mu in 2024, above the floor; it was below the floor in "
+                                         "2023; so it is on track.")
 
 
 def test_range_inside_and_below() -> None:
@@ -276,7 +296,7 @@ def test_milestones_state_year_and_source() -> None:
 def test_not_assessable_says_why() -> None:
     row = assess_row(kind="benchmark", name_zh="单位地区生产总值能耗下降", name_en="Energy intensity reduction",
                      status="not_assessable", reason="compared with the municipal quota, which the plan does not state")
-    assert judgement(row, "zh") == ("单位地区生产总值能耗下降以国控目标、全市平均等外部参照为准，规划未给出具体数值，"
+    assert judgement(row, "zh") == ("单位地区生产总值能耗下降以国控目标、全市平均等外部参照为准，方案未给出具体数值，"
                                     "无法量化评估。")
     other = dict(row, kind="level", reason="the indicator has no published series")
     assert judgement(other, "en") == ("Energy intensity reduction cannot be assessed numerically: the indicator has "
@@ -298,3 +318,80 @@ def test_every_status_and_kind_gives_a_clean_sentence(status: str, kind: str, la
     for junk in ("nan", "None", "<NA>"):
         assert junk not in sentence
     assert not re.search(r"(?<!\d)—|—(?!\d)", sentence), "a missing number shown as a dash"
+
+
+# --- the rules of the judgements issue ------------------------------------------------------------------
+
+
+def test_a_nominal_need_says_so_and_gives_the_real_growth_beside_it() -> None:
+    row = assess_row(prices="current", real_growth=3.0, real_growth_year=2024)
+    assert judgement(row, "zh") == ("2024年地区生产总值721.44亿元，距1000亿元目标尚差278.56亿元；按现价计算，2025—2027年"
+                                    "需年均增长约11.5%，约为2020—2024年年均增速（7.7%）的1.5倍，需加快。"
+                                    "2024年按可比价格计算增长3.0%。")
+    assert "at current prices, it needs to grow by about 11.5% a year" in judgement(row, "en")
+    assert judgement(row, "en").endswith("In 2024 it grew 3.0% at constant prices.")
+
+
+def test_a_probability_below_ten_percent_is_said_plainly() -> None:
+    row = assess_row(probability=0.012, projected_value=902.37)
+    assert judgement(row, "zh").endswith("照目前速度，2027年约为902亿元；按历年波动估算，如期实现目标的概率约为1%，"
+                                         "基本无法如期实现。")
+    assert judgement(row, "en").endswith("is about 1%: very unlikely on current trends.")
+    # even a target on track says it when its chance is this low
+    assert "基本无法如期实现" in judgement(assess_row(status="on_track", probability=0.04), "zh")
+    assert "不足1%" in judgement(assess_row(probability=0.001), "zh")
+
+
+def test_a_share_needs_points_a_year_in_the_sentence_and_the_table() -> None:
+    # 常住人口城镇化率 53.94 (2024), over 60 by 2027: (60 − 53.94) / 3 = 2.02 points a year; 0.6 so far
+    row = assess_row(name_zh="常住人口城镇化率", name_en="Urbanisation rate", unit="%", unit_en="%", kind="share",
+                     target_value=60.0, base_year=2023, base_value=53.34, latest_value=53.94, gap=6.06,
+                     pace_unit="points", required_pace=2.02, observed_pace=0.6, speedup=2.02 / 0.6, status="lagging")
+    assert "2025—2027年需年均提高约2.0个百分点，约为2023—2024年年均提高幅度（0.6个百分点）的3.4倍" in judgement(row, "zh")
+    assert pace_phrase(row, "required", "zh") == "提高2.0个百分点"
+    assert pace_phrase(row, "required", "en") == "+2.0 percentage points"
+    assert pace_phrase(assess_row(), "required", "zh") == "增长11.5%"
+
+
+def test_new_jobs_at_risk_name_the_year_the_floor_breaks() -> None:
+    row = assess_row(name_zh="城镇新增就业人数", name_en="New urban jobs", unit="人", unit_en="people", kind="flow",
+                     comparator=">=", target_value=7000, status="at_risk", latest_value=7998, latest_year=2024,
+                     broken_years=[], gap=None, break_year=2025, projected_value=4925.2)
+    assert judgement(row, "zh") == ("方案要求城镇新增就业人数每年不低于7000人；2024年为7998人，保持在底线以上；"
+                                    "照目前趋势，2025年将跌破底线，达标但有风险；照目前速度，2027年约为4930人。")
+    assert judgement(row, "en") == ("The plan requires new urban jobs to stay at or above 7,000 people every year; it "
+                                    "was 7,998 people in 2024, above the floor; on the current trend it falls below "
+                                    "the floor in 2025, so it is at risk; at the current pace it would be about 4,930 "
+                                    "people in 2027.")
+
+
+def test_one_figure_short_of_a_floor_is_too_few_data() -> None:
+    # 粮食产量 58.24万吨 (2023), the only figure, against 59万吨 a year: 0.76 short
+    row = assess_row(name_zh="粮食产量", name_en="Grain output", unit="万吨", unit_en="10 thousand tonnes",
+                     kind="maintain", comparator=">=", target_value=59.0, status="insufficient_data",
+                     latest_value=58.24, latest_year=2023, base_year=2023, gap=0.76, broken_years=[2023])
+    assert judgement(row, "zh") == ("粮食产量仅有2023年一个数据（58.24万吨），距59万吨目标尚差0.76万吨；数据不足，"
+                                    "尚无法判断进度；请补充2023年以来其他年份的数据。")
+
+
+def test_a_comparison_names_the_missing_series_or_compares_the_two() -> None:
+    row = assess_row(kind="compare", name_zh="居民收入增速高于全区GDP增速", name_en="Income growth above GDP growth",
+                     indicator="inc", reference="gdp", indicator_zh="全体居民人均可支配收入实际增长率",
+                     indicator_en="real growth of disposable income", reference_zh="地区生产总值增长率",
+                     reference_en="GDP growth", status="no_data", missing_series="inc", latest_value=None,
+                     latest_year=None, unit="%", unit_en="%")
+    assert judgement(row, "zh", source="统计公报") == (
+        "居民收入增速高于全区GDP增速：暂无全体居民人均可支配收入实际增长率数据，无法比较；请从统计公报收集2023年以来的年度数据。")
+    short = dict(row, status="lagging", missing_series=None, latest_year=2024, latest_value=5.5, reference_value=6.0,
+                 gap=0.5)
+    assert judgement(short, "zh") == ("2024年全体居民人均可支配收入实际增长率为5.5%，低于地区生产总值增长率（6.0%）"
+                                      "0.5个百分点；进度滞后，需大幅加快。")
+    held = dict(short, status="on_track", latest_value=6.2, gap=None)
+    assert judgement(held, "en") == ("In 2024 real growth of disposable income was 6.2%, above GDP growth (6.0%); so it "
+                                     "is on track.")
+
+
+def test_a_patent_density_is_a_level_in_its_unit_not_a_ratio() -> None:
+    row = assess_row(kind="level", comparator=">=", target_value=2.0, unit="件", unit_en="patents per 10 thousand people")
+    assert target_text(row, "zh") == "≥2件"
+    assert target_text(assess_row(kind="ratio", comparator="<=", target_value=2.05, unit="倍"), "zh") == "≤2.05:1"
