@@ -246,7 +246,7 @@ def status_rows(rows: pd.DataFrame, lang: str, scenario: bool = False) -> list[l
         cells = [
             _cell_name(row, lang, words), chip(row["status"], lang), _latest(row, lang), _goal(row, lang),
             esc(text.diff_text(row, row.get("gap"), lang)),
-            esc(text.format_percent(row.get("required_growth"), lang)),
+            esc(text.pace_phrase(row, "required", lang)),
             esc(text.format_percent(row.get("probability"), lang, 0)),
         ]
         if scenario:

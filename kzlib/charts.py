@@ -191,10 +191,12 @@ def _projection(path: pd.DataFrame | None, indicator: str | None, start: tuple[i
     return pd.concat([first, proj[cols]], ignore_index=True).astype(float)
 
 
-def _required_path(t0: int, x0: float, target_year: int, target: float) -> tuple[np.ndarray, np.ndarray]:
+def _required_path(t0: int, x0: float, target_year: int, target: float,
+                   linear: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """The path from the base point to the target: compound, or a line for targets judged on the linear path."""
     years = np.linspace(t0, target_year, 4 * (target_year - t0) + 1)
     share = (years - t0) / (target_year - t0)
-    if x0 > 0 and target > 0:
+    if x0 > 0 and target > 0 and not linear:
         return years, x0 * (target / x0) ** share
     return years, x0 + (target - x0) * share
 
@@ -233,13 +235,9 @@ def _draw_target(ax: Axes, row: Mapping[str, Any], lang: str, x_left: float) -> 
                    if lang == "zh" else f"{words['target']} ({year_text})")]
 
 
-def _no_data_panel(ax: Axes, obs: pd.DataFrame, lang: str) -> None:
-    words = labels.words("chart", lang)
-    ax.text(0.5, 0.55, words["no_data"], transform=ax.transAxes, ha="center", va="center", fontsize=16,
-            color=MUTED, bbox={"boxstyle": "round,pad=0.5", "facecolor": "#F4F4F4", "edgecolor": "#D0D0D0"})
-    if len(obs) == 1:
-        ax.text(0.5, 0.3, words["one_obs"].format(year=int(obs["year"].iloc[0])), transform=ax.transAxes,
-                ha="center", va="center", fontsize=9, color=MUTED)
+def _no_data_panel(ax: Axes, lang: str) -> None:
+    ax.text(0.5, 0.55, labels.label("chart.no_data", lang), transform=ax.transAxes, ha="center", va="center",
+            fontsize=16, color=MUTED, bbox={"boxstyle": "round,pad=0.5", "facecolor": "#F4F4F4", "edgecolor": "#D0D0D0"})
 
 
 def _axis_unit(row: Mapping[str, Any], obs: pd.DataFrame, lang: str, indicator_row: Mapping[str, Any] | None) -> str:
@@ -317,7 +315,8 @@ def trajectory(target: Mapping[str, Any], observations: pd.DataFrame | None, pat
                               label=f"{words['base']}（{int(base_year)}年）" if lang == "zh"
                               else f"{words['base']} ({int(base_year)})"))
         if target_value is not None and row.get("kind") != "range" and int(base_year) < target_year:
-            years, values = _required_path(int(base_year), float(base_value), target_year, float(target_value))
+            years, values = _required_path(int(base_year), float(base_value), target_year, float(target_value),
+                                           row.get("method") == "linear")
             ax.plot(years, values, ls="--", lw=1.3, color=PATH, zorder=3)
             handles.append(Line2D([], [], ls="--", lw=1.3, color=PATH, label=words["path"]))
             below = float(obs["value"].iloc[-1]) < float(np.interp(obs["year"].iloc[-1], years, values))
@@ -351,8 +350,8 @@ def trajectory(target: Mapping[str, Any], observations: pd.DataFrame | None, pat
                 mew=1.6, zorder=7)
         handles.append(Line2D([], [], marker="o", ms=10, mfc="none", mec=settings.STATUS_COLOURS["moving_away"],
                               mew=1.6, ls="none", label=words["broken"]))
-    if not assessable:
-        _no_data_panel(ax, obs, lang)
+    if len(obs) == 0:
+        _no_data_panel(ax, lang)
 
     ax.set_xlim(x_left, target_year + 0.6)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -374,6 +373,8 @@ def trajectory(target: Mapping[str, Any], observations: pd.DataFrame | None, pat
     sub = [line.format(year=target_year, target=goal, start=settings.PLAN_START, end=target_year)] if goal else []
     if base_year is not None and assessable and not every_year:
         sub.append(words["base_line"].format(year=int(base_year)))
+    if len(obs) == 1:
+        sub.append(words["one_obs"].format(year=int(obs["year"].iloc[0])))
     ax.text(0, 1.02, ("；" if lang == "zh" else "; ").join(sub), transform=ax.transAxes, fontsize=8.5,
             color=MUTED, va="bottom")
     parts.status_tag = _status_tag(ax, status, lang)

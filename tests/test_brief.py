@@ -17,6 +17,7 @@ GDP_ROW = {
     "unit": "亿元", "unit_en": "100 million yuan", "comparator": ">", "target_value": 1000.0, "value_high": None,
     "target_year": 2027, "firmness": "firm", "status": "needs_acceleration", "latest_year": 2024,
     "latest_value": 721.44, "gap": 278.56, "required_growth": 0.115, "probability": 0.42, "ratio": 0.7,
+    "pace_unit": "percent", "required_pace": 11.5,
 }
 
 
@@ -51,9 +52,9 @@ def test_status_row_cells_zh_and_en():
     zh = brief.status_rows(pd.DataFrame([GDP_ROW]), "zh")[0]
     assert zh[0] == "地区生产总值"
     assert "需加快" in zh[1]
-    assert zh[2:] == ["721.44亿元（2024）", "&gt;1000亿元（2027年）", "278.56亿元", "11.5%", "42%"]
+    assert zh[2:] == ["721.44亿元（2024）", "&gt;1000亿元（2027年）", "278.56亿元", "增长11.5%", "42%"]
     en = brief.status_rows(pd.DataFrame([GDP_ROW]), "en")[0]
-    assert en[2:] == ["72.144 billion yuan (2024)", "&gt;100 billion yuan (2027)", "27.856 billion yuan", "11.5%",
+    assert en[2:] == ["72.144 billion yuan (2024)", "&gt;100 billion yuan (2027)", "27.856 billion yuan", "+11.5%",
                       "42%"]
 
 

@@ -214,19 +214,23 @@ def test_trajectory_year_ticks_are_integers() -> None:
         assert labels and all(re.fullmatch(r"20\d\d", label) for label in labels), labels
 
 
-@pytest.mark.parametrize(("row", "lang", "detail"), [
-    (NO_DATA, "zh", None),
-    (ONE_OBS, "en", "Only one observation (2023), too few to assess"),
-])
-def test_no_data_panel_still_shows_the_target(row: dict, lang: str, detail: str | None) -> None:
-    fig = charts.trajectory(row, OBS, None, lang)
+def test_no_data_panel_still_shows_the_target() -> None:
+    fig = charts.trajectory(NO_DATA, OBS, None, "zh")
+    assert "暂无数据" in texts(fig)
+    target = [line for line in fig.axes[0].get_lines() if line.get_marker() == "D"]
+    assert len(target) == 1 and list(target[0].get_ydata()) == [NO_DATA["target_value"]]
+    low, high = fig.axes[0].get_ylim()
+    assert low <= NO_DATA["target_value"] <= high
+
+
+def test_a_single_figure_is_drawn_with_its_target_not_a_no_data_panel() -> None:
+    row = dict(ONE_OBS, status="insufficient_data")
+    fig = charts.trajectory(row, OBS, None, "en")
     drawn = texts(fig)
-    assert ("暂无数据" if lang == "zh" else "No data yet") in drawn
-    assert detail is None or detail in drawn
+    assert "No data yet" not in drawn and any("one figure only (2023)" in t for t in drawn)
+    assert charts.parts(fig).status_tag.get_text() == "Too few data"
     target = [line for line in fig.axes[0].get_lines() if line.get_marker() == "D"]
     assert len(target) == 1 and list(target[0].get_ydata()) == [row["target_value"]]
-    low, high = fig.axes[0].get_ylim()
-    assert low <= row["target_value"] <= high
 
 
 def test_growth_target_without_data_states_the_rate_and_draws_no_level() -> None:
