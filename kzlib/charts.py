@@ -634,7 +634,8 @@ def chart_files(assessment: pd.DataFrame, langs: tuple[str, ...], actions: list[
 
 def write_charts(assessment: pd.DataFrame, observations: pd.DataFrame, path: pd.DataFrame | None, out: str | Path,
                  langs: tuple[str, ...] = settings.LANGS, actions: list[int] | None = None, fmt: str = "png",
-                 registry: Any = None, scenario_labels: Mapping[str, str] | None = None) -> list[Path]:
+                 registry: Any = None, scenario_labels: Mapping[str, str] | None = None,
+                 dpi: int = settings.EXPORT_DPI) -> list[Path]:
     """Draw every chart of the given actions (all actions and the overview when None) into `out`."""
     out = Path(out)
     overview = actions is None
@@ -653,6 +654,6 @@ def write_charts(assessment: pd.DataFrame, observations: pd.DataFrame, path: pd.
             fig = furthest_behind(assessment, lang)
         target = out / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(target, format=fmt)
+        fig.savefig(target, format=fmt, dpi=dpi)
         written.append(target)
     return written

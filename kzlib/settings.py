@@ -55,3 +55,4 @@ FIGURE_WIDTH = 7.0  # inches
 FIGURE_HEIGHT = 4.0
 NO_DATA_HEIGHT = 2.6  # a target with no observation yet: a compact panel
 FIGURE_DPI = 120
+EXPORT_DPI = 200  # kz charts: sharp when a chart is printed at full width from Word

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from kzlib import assess, brief, charts, context, text
+from kzlib import assess, brief, charts, context, settings, text
 
 
 @pytest.fixture(scope="module")
@@ -44,6 +44,6 @@ def test_brief_chart_and_kz_charts_draw_a_target_alike(lang, tmp_path):
     assert fig.axes[0].get_ylabel()  # the unit is on the axis in both languages
     legend = " ".join(t.get_text() for t in fig.legends[0].get_texts())
     assert b.scenario_label in legend
-    fig.savefig(buffer, format="png")
+    fig.savefig(buffer, format="png", dpi=settings.EXPORT_DPI)
     pixels = [np.asarray(Image.open(f).convert("RGB")) for f in (from_cli, io.BytesIO(buffer.getvalue()))]
     assert pixels[0].shape == pixels[1].shape and (pixels[0] == pixels[1]).all()
