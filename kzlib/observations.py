@@ -1,84 +1,81 @@
-"""Observed figures and milestone states: read, validate and layer the shipped data and the user's files."""
+"""Observed figures and milestone states: validate what the files hold and layer them on the shipped data.
+
+Reading files (formats, layouts) is `kzlib.sheets`; one cell as a value is `kzlib.cells`; the data gaps and the
+data request are `kzlib.datarequest`. Their public names are importable from here too.
+"""
 
 from __future__ import annotations
 
-import codecs
 import csv
-import datetime as dt
 import difflib
+import hashlib
 import io
 import os
 import re
 import tempfile
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
 from kzlib import paths, settings, units
+from kzlib.cells import (
+    COMPUTED_FLAGS,
+    INPUT_FLAGS,
+    as_text,
+    parse_date,
+    parse_flags,
+    parse_number,
+    parse_year,
+    split_quantity,
+)
+from kzlib.datarequest import GAP_WORKSHEET_COLUMNS, gap_worksheet, gaps
 from kzlib.errors import ObservationError, Problem
 from kzlib.registry import Registry, load_registry
-
-# Flags a file may carry; `derived` and `overridden` are set by kzlib only.
-INPUT_FLAGS = (
-    "preliminary", "secondary", "inferred_year", "partial_year", "zone_scope", "average_period",
-    "speech_rounded", "converted",
+from kzlib.sheets import (
+    Duplicated,
+    Percent,
+    Record,
+    Table,
+    Unreadable,
+    blank,
+    decode_csv_bytes,
+    display_path,
+    read_tables,
 )
-COMPUTED_FLAGS = ("derived", "overridden")
+from kzlib.terms import Terms, load_terms, norm_text
+
+__all__ = [
+    "COMPUTED_FLAGS", "GAP_WORKSHEET_COLUMNS", "INPUT_FLAGS", "MILESTONE_COLUMNS", "OBSERVATION_COLUMNS",
+    "RELATED_COLUMNS", "Change", "Report", "as_text", "data_digest", "decode_csv_bytes", "display_path",
+    "extra_changes", "file_kind", "gap_worksheet", "gaps", "load_milestones", "load_observations", "load_related",
+    "merge_file", "milestone_report", "observation_report", "parse_date", "parse_flags", "parse_number",
+    "parse_year",
+]
 
 OBSERVATION_COLUMNS = [
     "indicator", "year", "value", "unit", "source_title", "source_link", "source_date", "flags", "note",
-    "file", "row", "quote",
+    "file", "row", "quote", "sheet",
 ]
 MILESTONE_COLUMNS = [
-    "target", "year", "state", "source_title", "source_link", "source_date", "note", "file", "row",
+    "target", "year", "state", "source_title", "source_link", "source_date", "note", "file", "row", "quote", "sheet",
 ]
-# Column order of the shipped files data/observations.csv and data/milestones.csv.
+RELATED_COLUMNS = [
+    "target", "indicator", "year", "value", "unit", "scope_zh", "scope_en", "source_title", "source_link",
+    "source_date", "flags", "note", "quote", "file", "row",
+]
+# Column order of the shipped files data/observations.csv, data/milestones.csv and data/related.csv.
 SHIPPED_OBSERVATION_COLUMNS = [
     "indicator", "year", "value", "unit", "source_title", "source_link", "source_date", "flags", "quote", "note",
 ]
-SHIPPED_MILESTONE_COLUMNS = ["target", "year", "state", "source_title", "source_link", "source_date", "note"]
-
-# Header names accepted in input files (compared after NFKC, lower case, spaces as "_", "(…)" dropped).
-COLUMN_ALIASES = {
-    "indicator": ("indicator", "indicator_id", "指标", "指标名称", "指标代码", "指标id"),
-    "target": ("target", "target_id", "目标", "目标编号", "目标id"),
-    "year": ("year", "年份", "年度", "年"),
-    "value": ("value", "数值", "值", "数据"),
-    "unit": ("unit", "单位", "计量单位"),
-    "state": ("state", "status", "状态", "进展", "进展状态"),
-    "source_title": ("source_title", "source", "来源", "数据来源", "资料来源", "来源名称", "出处"),
-    "source_link": ("source_link", "link", "url", "source_url", "链接", "来源链接", "网址"),
-    "source_date": ("source_date", "date", "日期", "发布日期", "来源日期"),
-    "flags": ("flags", "flag", "标记"),
-    "quote": ("quote", "原文", "引文", "摘录"),
-    "note": ("note", "notes", "备注", "说明"),
-}
-STATE_ALIASES = {
-    "done": "done", "已完成": "done", "完成": "done", "已建成": "done",
-    "in_progress": "in_progress", "推进中": "in_progress", "进行中": "in_progress", "在建": "in_progress",
-    "not_started": "not_started", "未启动": "not_started", "未开始": "not_started",
-}
-HEADER_SEARCH_ROWS = 10
+SHIPPED_MILESTONE_COLUMNS = ["target", "year", "state", "source_title", "source_link", "source_date", "quote", "note"]
+SHIPPED_RELATED_COLUMNS = ["target", "scope_zh", "scope_en", *SHIPPED_OBSERVATION_COLUMNS]
 JUMP_FACTOR = 5  # a new figure this many times off its neighbour year is pointed out (likely a unit slip)
-SAVE_AS_UTF8 = "in Excel use File > Save As > 'CSV UTF-8 (Comma delimited) (*.csv)' and try again"
-
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
-_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
-_NUMBER_WITH_TEXT = re.compile(r"[+-]?\d[\d,]*(\.\d+)?\s*(\S+)")
-_APPROXIMATE = ("约", "左右", "以上", "以下", "上下", "近", "超过", "不到", "不足", "多", "余", "~", "≈", "<", ">")
-_DATE = re.compile(r"(\d{4})(?:[-/.年](\d{1,2})(?:[-/.月](\d{1,2})日?)?月?)?")
-
-
-class _Percent(float):
-    """A number read from an Excel cell formatted as a percentage (0.478 shown as 47.8%)."""
-
-
-class _Unreadable(Exception):
-    """A file that cannot be read at all; the message says how to fix it."""
+_QUOTES = re.compile(r"[\s“”\"'‘’「」『』]")
+_UNIT_IN_NAME = re.compile(r"(.+)\(([^()]+)\)")
 
 
 @dataclass(frozen=True)
@@ -94,6 +91,8 @@ class Change:
     old_value: object = None
     old_file: str | None = None
     old_row: int | None = None
+    sheet: str | None = None
+    old_sheet: str | None = None
 
 
 @dataclass
@@ -111,17 +110,6 @@ class Report:
 
 
 @dataclass
-class _Sheet:
-    """A file's header and data rows, cells keyed by canonical column name."""
-
-    file: str
-    header_row: int
-    headers: dict[str, str]  # canonical -> header text as the user wrote it
-    records: list[tuple[int, dict[str, object]]]
-    ignored: list[str]
-
-
-@dataclass
 class _Layer:
     """The validated records of one file."""
 
@@ -132,276 +120,98 @@ class _Layer:
     problems: list[Problem]
 
 
-# ---------------------------------------------------------------- reading files
+# ---------------------------------------------------------------- names
 
 
-def display_path(path: str | Path) -> str:
-    """A path as shown in messages: as the user typed it, or relative to the project for its own files."""
-    p = Path(path)
-    if not p.is_absolute():
-        return str(path)
-    try:
-        return str(p.resolve().relative_to(paths.ROOT))
-    except ValueError:
-        return str(path)
-
-
-def _norm_text(value: object) -> str:
-    return unicodedata.normalize("NFKC", str(value)).strip()
-
-
-def _norm_header(value: object) -> str:
-    text = re.sub(r"\(.*\)$", "", _norm_text(value).lower()).strip()
-    return re.sub(r"[\s\-]+", "_", text)
-
-
-_ALIAS_LOOKUP = {_norm_header(a): canon for canon, names in COLUMN_ALIASES.items() for a in names}
-
-
-def decode_csv_bytes(data: bytes) -> str:
-    """Text of a CSV saved as UTF-8, UTF-8 with BOM or GBK/GB18030; raises _Unreadable otherwise."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise _Unreadable(f"this is a UTF-16 'Unicode Text' file, not a CSV; {SAVE_AS_UTF8}")
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise _Unreadable(f"cannot be decoded as UTF-8 or GBK/GB18030 text; {SAVE_AS_UTF8}")
-
-
-def _csv_rows(path: Path) -> list[tuple[int, list[object]]]:
-    text = decode_csv_bytes(path.read_bytes())
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = max((",", ";", "\t"), key=lambda d: (first.count(d), d == ","))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    return [(n, list(cells)) for n, cells in enumerate(reader, start=1)]
-
-
-def _xlsx_cell(cell: object) -> object:
-    value = getattr(cell, "value", None)
-    fmt = getattr(cell, "number_format", "") or ""
-    if isinstance(value, int | float) and not isinstance(value, bool) and "%" in fmt:
-        return _Percent(value)
-    return value
-
-
-def _xlsx_rows(path: Path) -> list[tuple[int, list[object]]]:
-    import zipfile
-
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        book = openpyxl.load_workbook(path, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
-        raise _Unreadable(f"cannot be opened as an Excel .xlsx workbook ({exc}); save it again from Excel as .xlsx "
-                          "or as CSV UTF-8") from exc
-    sheet = book.worksheets[0]
-    return [(cells[0].row, [_xlsx_cell(c) for c in cells]) for cells in sheet.iter_rows() if cells]
-
-
-def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip()) or (
-        isinstance(value, float) and pd.isna(value))
-
-
-def _read_sheet(path: Path, file: str) -> _Sheet:
-    """Read a CSV or .xlsx file and find its header row; raises _Unreadable with a fix."""
-    suffix = path.suffix.lower()
-    if suffix == ".xls":
-        raise _Unreadable("old Excel .xls files are not read; save the sheet as .xlsx or as CSV UTF-8")
-    if suffix not in (".csv", ".txt", ".xlsx", ".xlsm"):
-        raise _Unreadable(f"unknown file type '{suffix}'; expected a .csv or .xlsx file")
-    if not path.exists():
-        raise _Unreadable("file not found")
-    rows = _xlsx_rows(path) if suffix in (".xlsx", ".xlsm") else _csv_rows(path)
-    rows = [(n, cells) for n, cells in rows if not all(_blank(c) for c in cells)]
-    if not rows:
-        raise _Unreadable("the file is empty; expected a header row (indicator, year, value, unit, source_title, "
-                          "...) and one row per figure")
-    for n, cells in rows[:HEADER_SEARCH_ROWS]:
-        canon = [_ALIAS_LOOKUP.get(_norm_header(c)) if not _blank(c) else None for c in cells]
-        if "indicator" in canon or "target" in canon:
-            return _sheet_from(file, n, cells, canon, [(m, c) for m, c in rows if m > n])
-    n, cells = rows[0]
-    canon = [_ALIAS_LOOKUP.get(_norm_header(c)) if not _blank(c) else None for c in cells]
-    return _sheet_from(file, n, cells, canon, [(m, c) for m, c in rows if m > n])
-
-
-def _sheet_from(file: str, header_row: int, cells: list[object], canon: list[str | None],
-                data: list[tuple[int, list[object]]]) -> _Sheet:
-    headers: dict[str, str] = {}
-    index: dict[str, int] = {}
-    ignored: list[str] = []
-    duplicates: list[tuple[str, str, str]] = []
-    for i, (text, name) in enumerate(zip(cells, canon, strict=True)):
-        if name is None:
-            if not _blank(text):
-                ignored.append(str(text).strip())
-        elif name in headers:
-            duplicates.append((name, headers[name], str(text).strip()))
-        else:
-            headers[name] = str(text).strip()
-            index[name] = i
-    records = [(n, {name: (row[i] if i < len(row) else None) for name, i in index.items()}) for n, row in data]
-    sheet = _Sheet(file, header_row, headers, records, ignored)
-    if duplicates:
-        name, first, second = duplicates[0]
-        raise _Duplicated(sheet, name, first, second)
-    return sheet
-
-
-class _Duplicated(Exception):
-    """Two header cells that mean the same column."""
-
-    def __init__(self, sheet: _Sheet, name: str, first: str, second: str):
-        super().__init__(name)
-        self.problem = Problem(sheet.file, f"columns '{first}' and '{second}' both mean {name}; keep one of them",
-                               row=sheet.header_row, column=second)
-
-
-# ---------------------------------------------------------------- parsing cells
-
-
-def parse_number(value: object) -> float:
-    """A cell as a number: accepts 1,234.5 and full-width digits; raises ValueError saying what is wrong."""
-    if isinstance(value, bool):
-        raise ValueError(f"'{value}' is not a number")
-    if isinstance(value, int | float):
-        if pd.isna(value):
-            raise ValueError("the value is empty")
-        return float(value)
-    raw = str(value).strip()
-    text = _norm_text(raw).replace("\u2212", "-").replace(" ", "")
-    if _THOUSANDS.fullmatch(text):
-        text = text.replace(",", "")
-    if _NUMBER.fullmatch(text):
-        return float(text)
-    if any(word in text for word in _APPROXIMATE):
-        raise ValueError(f"'{raw}' is an approximate or bounded figure; enter the exact figure the source gives "
-                         "(a plain number such as 5.5) and keep the wording in the note column")
-    unit = _NUMBER_WITH_TEXT.fullmatch(text)
-    if unit and unit.group(2) != "%":
-        raise ValueError(f"'{raw}' mixes a number and a unit; put the number in the value column and "
-                         f"'{unit.group(2)}' in the unit column")
-    raise ValueError(f"'{raw}' is not a number; expected a plain number such as 721.44 "
-                     "(thousands separators and full-width digits are fine)")
-
-
-def parse_year(value: object) -> int:
-    """A cell as a calendar year within settings.YEAR_RANGE; raises ValueError saying what is wrong."""
-    lo, hi = settings.YEAR_RANGE
-    if isinstance(value, dt.date | dt.datetime):
-        raise ValueError(f"'{value}' is a date (Excel formatted the cell as a date); format the column as "
-                         "Number and enter the year, e.g. 2024")
-    if isinstance(value, bool):
-        raise ValueError(f"'{value}' is not a year")
-    if isinstance(value, int | float):
-        number = float(value)
-    else:
-        text = _norm_text(value).removesuffix("年").strip()
-        if not re.fullmatch(r"[+-]?\d+(\.0*)?", text):
-            raise ValueError(f"'{value}' is not a year; expected a whole year such as 2024")
-        number = float(text)
-    if not number.is_integer():
-        raise ValueError(f"'{value}' is not a whole year; expected a year such as 2024")
-    year = int(number)
-    if not lo <= year <= hi:
-        raise ValueError(f"year {year} is outside {lo}-{hi}")
-    return year
-
-
-def parse_date(value: object) -> str:
-    """A source date as ISO text (2024-04-29, 2024-04 or 2024); raises ValueError if it is not a date."""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer():
-        value = str(int(value))
-    text = _norm_text(value)
-    m = _DATE.fullmatch(text)
-    if m is None:
-        raise ValueError(f"'{value}' is not a date; expected e.g. 2024-04-29, 2024-04 or 2024")
-    year, month, day = (int(g) if g else None for g in m.groups())
-    try:
-        dt.date(year, month or 1, day or 1)
-    except ValueError as exc:
-        raise ValueError(f"'{value}' is not a valid date ({exc})") from exc
-    return "-".join([f"{year:04d}"] + [f"{p:02d}" for p in (month, day) if p])
-
-
-def parse_flags(value: object) -> list[str]:
-    """Flags from a cell separated by ; or , or spaces; raises ValueError naming unknown flags."""
-    if _blank(value):
-        return []
-    flags = [f for f in re.split(r"[;,\s]+", _norm_text(value).lower()) if f]
-    unknown = [f for f in flags if f not in INPUT_FLAGS]
-    if unknown:
-        raise ValueError(f"unknown flag{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}; "
-                         f"expected any of {', '.join(INPUT_FLAGS)} separated by ';'")
-    return list(dict.fromkeys(flags))
-
-
-def as_text(value: object) -> str:
-    """A cell or value as one line of text: '' for blanks, 8285 for 8285.0."""
-    if _blank(value):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return " ".join(str(value).split())
-
-
-def _suggest(text: str, choices: dict[str, str]) -> str:
-    """'; did you mean …?' listing the ids whose id or name is closest to the text."""
-    hits = difflib.get_close_matches(text, list(choices), n=6, cutoff=0.5)
-    ids = list(dict.fromkeys(choices[h] for h in hits))[:3]
-    return f"; did you mean {', '.join(ids)}?" if ids else ""
-
-
-# ---------------------------------------------------------------- validating rows
+def _key(text: object) -> str:
+    """A name as a lookup key: NFKC, case and spaces folded, quotation marks dropped."""
+    return _QUOTES.sub("", norm_text(text)).casefold()
 
 
 @dataclass(frozen=True)
-class _Indicators:
-    """Lookups over the registry's indicators."""
+class _Names:
+    """Ids and printed names (Chinese and English) of indicators or targets, and what each names."""
 
-    info: dict[str, dict]
-    names: dict[str, set[str]]
-    choices: dict[str, str]
+    what: str  # "indicator" or "target"
+    ids: frozenset[str]
+    names: dict[str, frozenset[str]]  # key -> ids it names
+    choices: dict[str, str]  # name as printed -> id, for "did you mean"
 
     @classmethod
-    def of(cls, reg: Registry) -> _Indicators:
-        info = {r["id"]: r for r in reg.indicators.to_dict("records")}
+    def build(cls, what: str, named: list[tuple[str, object]], extra: Iterable[tuple[str, object]] = ()) -> _Names:
+        """Names from (id, name) pairs; `extra` pairs (target names of an indicator) only where unambiguous."""
         names: dict[str, set[str]] = {}
         choices: dict[str, str] = {}
-        for iid, r in info.items():
-            for key in (iid, r.get("name_zh"), r.get("name_en")):
-                if isinstance(key, str) and key:
-                    names.setdefault(_norm_text(key).casefold(), set()).add(iid)
-                    choices[_norm_text(key)] = iid
-        return cls(info, names, choices)
+        for iid, name in named:
+            if isinstance(name, str) and name.strip():
+                names.setdefault(_key(name), set()).add(iid)
+                choices[norm_text(name)] = iid
+        ids = {iid for iid, _ in named}
+        more: dict[str, set[str]] = {}
+        for iid, name in extra:
+            if isinstance(name, str) and name.strip() and _key(name) not in names:
+                more.setdefault(_key(name), set()).add(iid)
+                choices.setdefault(norm_text(name), iid)
+        names.update({k: v for k, v in more.items() if len(v) == 1})
+        return cls(what, frozenset(ids), {k: frozenset(v) for k, v in names.items()}, choices)
 
-    def resolve(self, text: str) -> str:
-        """The indicator id named by an id or an exact Chinese/English name; raises ValueError."""
-        hits = self.names.get(_norm_text(text).casefold(), set())
-        if len(hits) == 1:
-            return next(iter(hits))
-        if hits:
-            raise ValueError(f"'{text}' names several indicators ({', '.join(sorted(hits))}); use the id")
-        raise ValueError(f"unknown indicator '{text}'{_suggest(_norm_text(text), self.choices)}")
+    def find(self, text: str) -> frozenset[str]:
+        """The ids a text names exactly (as an id or a name)."""
+        if text.strip() in self.ids:
+            return frozenset([text.strip()])
+        return self.names.get(_key(text), frozenset())
+
+    def suggest(self, text: str) -> str:
+        """'; did you mean …?' listing the ids whose id or name is closest to the text."""
+        choices = {**self.choices, **{i: i for i in self.ids}}
+        hits = difflib.get_close_matches(norm_text(text), list(choices), n=6, cutoff=0.5)
+        ids = list(dict.fromkeys(choices[h] for h in hits))[:3]
+        return f"; did you mean {', '.join(ids)}?" if ids else ""
+
+    def resolve(self, text: str, terms: Terms) -> tuple[str, str | None]:
+        """(id, unit written in the name) for an id or a printed name, 地区生产总值（亿元） and 其中：… included.
+
+        Raises LookupError (unknown) or ValueError (ambiguous) with the message to show."""
+        label = terms.label(text)
+        for candidate, unit in ((text, None), (label, None), *self._unit_split(label)):
+            hits = self.find(candidate)
+            if len(hits) == 1:
+                return next(iter(hits)), unit
+            if hits:
+                raise ValueError(f"'{text}' names several {self.what}s ({', '.join(sorted(hits))}); use the id")
+        raise LookupError(f"unknown {self.what} '{text}'{self.suggest(label)}")
+
+    @staticmethod
+    def _unit_split(label: str) -> list[tuple[str, str]]:
+        m = _UNIT_IN_NAME.fullmatch(norm_text(label))
+        return [(m.group(1).strip(), m.group(2).strip())] if m else []
+
+
+def indicator_names(reg: Registry) -> _Names:
+    """Every id and printed name of the registry's indicators, target names mapped to their indicator."""
+    ind = reg.indicators
+    named = [(r["id"], r[c]) for r in ind.to_dict("records") for c in ("id", "name_zh", "name_en") if c in ind]
+    tgt = reg.targets.dropna(subset=["indicator"])
+    extra = [(r["indicator"], r[c]) for r in tgt.to_dict("records") for c in ("name_zh", "name_en")]
+    return _Names.build("indicator", named, extra)
+
+
+def target_names(reg: Registry) -> _Names:
+    """Every milestone-capable target by id and printed name."""
+    named = [(r["id"], r[c]) for r in reg.targets.to_dict("records") for c in ("id", "name_zh", "name_en")]
+    return _Names.build("target", named)
+
+
+# ---------------------------------------------------------------- validating records
 
 
 def _unit_of(raw: object, value: float, info: dict) -> tuple[float, str | None]:
     """The value in the indicator's unit and a conversion note; raises ValueError for a wrong unit."""
     target = info["unit"]
-    if _blank(raw):
+    if blank(raw):
         return value, None
     unit = units.normalise(raw)
-    if units.same(unit, target) or unit.casefold() == _norm_text(info.get("unit_en") or "").casefold():
+    if units.same(unit, target) or unit.casefold() == norm_text(info.get("unit_en") or "").casefold():
         return value, None
     if units.convertible(unit, target):
         converted = units.convert(value, unit, target)
@@ -422,119 +232,168 @@ def _check_range(value: float, info: dict) -> str | None:
     return None
 
 
-def _common(rec: dict, cells: dict, sheet: _Sheet, n: int, problems: list[Problem]) -> None:
-    """Year, source and note fields shared by observations and milestones."""
-    def bad(column: str, message: str) -> None:
-        problems.append(Problem(sheet.file, message, row=n, column=sheet.headers.get(column, column)))
+@dataclass
+class _Context:
+    """What validating one table needs: the registry's names, the vocabulary, and where to put findings."""
 
+    table: Table
+    terms: Terms
+    problems: list[Problem]
+    notes: list[Problem]
+    unmatched: dict[int, str] = field(default_factory=dict)  # wide rows naming no known indicator -> message
+
+    def bad(self, record: Record, column: str, message: str) -> None:
+        """Record a problem at the record's row and the header of `column`."""
+        self.problems.append(self.table.problem(message, row=record.row, column=record.columns.get(column, column)))
+
+
+def _common(rec: dict, record: Record, ctx: _Context) -> None:
+    """Year, source and note fields shared by observations and milestones."""
+    cells = record.cells
     try:
         rec["year"] = parse_year(cells.get("year"))
     except ValueError as exc:
-        bad("year", "the year is empty" if _blank(cells.get("year")) else str(exc))
+        ctx.bad(record, "year", "the year is empty" if blank(cells.get("year")) else str(exc))
     rec["source_title"] = as_text(cells.get("source_title"))
     if not rec["source_title"]:
-        bad("source_title", "the source is missing; every figure needs the title of the document it comes from "
-                            "(e.g. 2024年开州区国民经济和社会发展统计公报)")
+        ctx.bad(record, "source_title", "the source is missing; every figure needs the title of the document it "
+                                        "comes from (e.g. 2024年开州区国民经济和社会发展统计公报)")
     rec["source_link"] = as_text(cells.get("source_link"))
     rec["source_date"] = ""
-    if not _blank(cells.get("source_date")):
+    if not blank(cells.get("source_date")):
         try:
             rec["source_date"] = parse_date(cells.get("source_date"))
         except ValueError as exc:
-            bad("source_date", str(exc))
+            ctx.bad(record, "source_date", str(exc))
     rec["note"] = as_text(cells.get("note"))
+    rec["quote"] = as_text(cells.get("quote"))
 
 
-def _observation(cells: dict, n: int, sheet: _Sheet, ind: _Indicators, problems: list[Problem],
-                 notes: list[Problem]) -> dict | None:
-    """One validated observation from a data row, or None (problems appended)."""
-    before = len(problems)
-
-    def bad(column: str, message: str) -> None:
-        problems.append(Problem(sheet.file, message, row=n, column=sheet.headers.get(column, column)))
-
-    rec: dict = {"file": sheet.file, "row": n}
-    info = None
-    raw_ind = cells.get("indicator")
-    if _blank(raw_ind):
-        bad("indicator", "the indicator is empty; expected an indicator id such as gdp or its exact name")
-    else:
+def _indicator_of(record: Record, names: _Names, info: dict[str, dict], ctx: _Context) -> tuple[dict | None, str | None]:
+    """The indicator a record names (by id, or by name checked against the id) and a unit written in its name."""
+    cells = record.cells
+    by_id, by_name = cells.get("indicator_id"), cells.get("indicator")
+    key = "indicator_id" if not blank(by_id) else "indicator"
+    if blank(by_id) and blank(by_name):
+        ctx.bad(record, key, "the indicator is empty; expected an indicator id such as gdp or its exact name")
+        return None, None
+    try:
+        iid, unit = names.resolve(str(cells[key]), ctx.terms)
+    except LookupError as exc:
+        if ctx.table.layout == "wide" and key == "indicator":
+            ctx.unmatched.setdefault(record.row, f"{as_text(by_name)} (row {record.row}{names.suggest(str(by_name))})")
+            return None, None
+        ctx.bad(record, key, str(exc))
+        return None, None
+    except ValueError as exc:
+        ctx.bad(record, key, str(exc))
+        return None, None
+    if key == "indicator_id" and not blank(by_name):
         try:
-            rec["indicator"] = ind.resolve(str(raw_ind))
-            info = ind.info[rec["indicator"]]
-        except ValueError as exc:
-            bad("indicator", str(exc))
-    if info is not None and info.get("derived_from"):
-        bad("indicator", f"{info['id']} is computed by kzlib from {' and '.join(info['derived_from'])}; "
-                         "enter those figures instead")
-        info = None
-    _common(rec, cells, sheet, n, problems)
+            other, _ = names.resolve(str(by_name), ctx.terms)
+        except (LookupError, ValueError):
+            other = iid
+        if other != iid:
+            ctx.bad(record, "indicator", f"the name '{as_text(by_name)}' is indicator {other}, but the code says {iid}; "
+                                         "correct one of them")
+            return None, None
+    return info[iid], unit
+
+
+def _quantity(record: Record, info: dict | None, unit_in_name: str | None, ctx: _Context) -> tuple[float | None, list[str]]:
+    """The record's value in its indicator's unit, and the conversions made; problems recorded."""
+    raw = record.cells.get("value")
+    if blank(raw):
+        ctx.bad(record, "value", "the value is empty; enter the figure, or delete the row")
+        return None, []
     try:
-        flags = parse_flags(cells.get("flags"))
+        value, unit_in_cell = split_quantity(raw)
     except ValueError as exc:
-        bad("flags", str(exc))
-        flags = []
-    raw_value = cells.get("value")
-    value = None
-    try:
-        if _blank(raw_value):
-            raise ValueError("the value is empty; enter the figure, or delete the row")
-        if isinstance(raw_value, str) and info is not None and info["unit"] == "%":
-            raw_value = raw_value.strip().removesuffix("%").removesuffix("％")
-        value = parse_number(raw_value)
-    except ValueError as exc:
-        bad("value", str(exc))
+        ctx.bad(record, "value", str(exc))
+        return None, []
     conversions: list[str] = []
-    if value is not None and isinstance(cells.get("value"), _Percent):
+    if isinstance(raw, Percent):
         value = float(Decimal(repr(value)) * 100)
-        conversions.append(f"Excel percentage cell {as_text(float(cells['value']))} read as {as_text(value)} %")
-    if value is not None and info is not None:
-        try:
-            value, conversion = _unit_of(cells.get("unit"), value, info)
-            if conversion:
-                conversions.append(conversion)
-        except ValueError as exc:
-            bad("unit", str(exc))
-            value = None
-    if value is not None and info is not None:
-        message = _check_range(value, info)
-        if message:
-            bad("value", message)
-    if len(problems) > before:
+        conversions.append(f"Excel percentage cell {as_text(float(raw))} read as {as_text(value)} %")
+    if info is None:
+        return value, conversions
+    column_unit = record.cells.get("unit")
+    written = [(u, c) for u, c in ((unit_in_cell, "value"), (unit_in_name, "indicator"), (column_unit, "unit"))
+               if not blank(u)]
+    if len({units.normalise(u) for u, _ in written}) > 1:
+        ctx.bad(record, written[0][1], "the units disagree: " + ", ".join(f"'{u}' in the {c} column" for u, c in written)
+                + f"; indicator {info['id']} is in {info['unit']}")
+        return None, []
+    unit, column = written[0] if written else (None, "unit")
+    try:
+        value, conversion = _unit_of(unit, value, info)
+    except ValueError as exc:
+        ctx.bad(record, column, str(exc))
+        return None, []
+    if conversion:
+        conversions.append(conversion)
+    message = _check_range(value, info)
+    if message:
+        ctx.bad(record, "value", message)
+        return None, []
+    return value, conversions
+
+
+def _observation(record: Record, names: _Names, info: dict[str, dict], ctx: _Context) -> dict | None:
+    """One validated observation from a record, or None (problems recorded)."""
+    before = len(ctx.problems)
+    rec: dict = {"file": ctx.table.file, "row": record.row, "sheet": ctx.table.sheet}
+    ind, unit_in_name = _indicator_of(record, names, info, ctx)
+    if ind is None and record.row in ctx.unmatched:
         return None
+    if ind is not None and ind.get("derived_from"):
+        ctx.bad(record, "indicator", f"{ind['id']} is computed by kzlib from {' and '.join(ind['derived_from'])}; "
+                                     "enter those figures instead")
+        ind = None
+    _common(rec, record, ctx)
+    try:
+        flags = parse_flags(record.cells.get("flags"))
+    except ValueError as exc:
+        ctx.bad(record, "flags", str(exc))
+        flags = []
+    value, conversions = _quantity(record, ind, unit_in_name, ctx)
+    if len(ctx.problems) > before or ind is None:
+        return None
+    flags += [*record.flags, *ctx.terms.flags_in(rec["source_title"], rec["note"])]
     if conversions:
-        flags = list(dict.fromkeys([*flags, "converted"]))
+        flags.append("converted")
         rec["note"] = "; ".join(filter(None, [rec["note"], *conversions]))
-        notes.append(Problem(sheet.file, "; ".join(conversions), row=n,
-                             column=sheet.headers.get("unit", sheet.headers.get("value", "value"))))
-    rec.update(value=value, unit=info["unit"], flags=";".join(flags), quote=as_text(cells.get("quote")))
+        ctx.notes.append(ctx.table.problem("; ".join(conversions), row=record.row,
+                                           column=record.columns.get("unit", record.columns.get("value", "value"))))
+    rec.update(indicator=ind["id"], value=value, unit=ind["unit"], flags=";".join(dict.fromkeys(flags)))
     return rec
 
 
-def _milestone(cells: dict, n: int, sheet: _Sheet, targets: dict[str, str], problems: list[Problem]) -> dict | None:
-    """One validated milestone state from a data row, or None (problems appended)."""
-    before = len(problems)
-
-    def bad(column: str, message: str) -> None:
-        problems.append(Problem(sheet.file, message, row=n, column=sheet.headers.get(column, column)))
-
-    rec: dict = {"file": sheet.file, "row": n}
-    tid = as_text(cells.get("target"))
-    if not tid:
-        bad("target", "the target id is empty")
-    elif tid not in targets:
-        bad("target", f"unknown target '{tid}'{_suggest(tid, {t: t for t in targets})}")
-    elif targets[tid] != "milestone":
-        bad("target", f"target {tid} is a {targets[tid]} target, not a milestone; its figures go in an "
-                      "observations file (indicator, year, value)")
-    rec["target"] = tid
-    _common(rec, cells, sheet, n, problems)
-    state = STATE_ALIASES.get(_norm_text(cells.get("state") or "").lower().replace(" ", "_"))
+def _milestone(record: Record, names: _Names, kinds: dict[str, str], ctx: _Context) -> dict | None:
+    """One validated milestone state from a record, or None (problems recorded)."""
+    before = len(ctx.problems)
+    rec: dict = {"file": ctx.table.file, "row": record.row, "sheet": ctx.table.sheet}
+    raw = as_text(record.cells.get("target"))
+    tid = None
+    if not raw:
+        ctx.bad(record, "target", "the target id is empty")
+    else:
+        try:
+            tid, _ = names.resolve(raw, ctx.terms)
+        except (LookupError, ValueError) as exc:
+            ctx.bad(record, "target", str(exc))
+    if tid is not None and kinds[tid] != "milestone":
+        ctx.bad(record, "target", f"target {tid} is a {kinds[tid]} target, not a milestone; its figures go in an "
+                                  "observations file (indicator, year, value)")
+    rec["target"] = tid or raw
+    _common(rec, record, ctx)
+    column = "state" if "state" in record.cells else "value"
+    state = ctx.terms.state(record.cells.get(column))
     if state is None:
-        bad("state", f"unknown state '{as_text(cells.get('state'))}'; expected {', '.join(settings.MILESTONE_STATES)} "
-                     "(已完成, 推进中, 未启动)")
+        ctx.bad(record, column, f"unknown state '{as_text(record.cells.get(column))}'; expected "
+                                f"{', '.join(settings.MILESTONE_STATES)} (已完成, 推进中, 未启动)")
     rec["state"] = state
-    return None if len(problems) > before else rec
+    return None if len(ctx.problems) > before else rec
 
 
 # ---------------------------------------------------------------- layering files
@@ -542,7 +401,7 @@ def _milestone(cells: dict, n: int, sheet: _Sheet, targets: dict[str, str], prob
 
 @dataclass(frozen=True)
 class _Kind:
-    """What a file holds: observations keyed on indicator, or milestones keyed on target."""
+    """What a table holds: observations keyed on indicator, or milestones keyed on target."""
 
     name: str
     key: str
@@ -550,11 +409,10 @@ class _Kind:
     columns: list[str]
     shipped_columns: list[str]
 
-    def holds(self, sheet: _Sheet) -> bool:
-        """Whether the file belongs to this kind (the other kind's files are skipped)."""
-        if self.key == "indicator":
-            return not ("target" in sheet.headers and "indicator" not in sheet.headers)
-        return "target" in sheet.headers and "indicator" not in sheet.headers
+    def holds(self, table: Table) -> bool:
+        """Whether the table belongs to this kind (the other kind's tables are skipped)."""
+        milestones = "target" in table.headers and not table.has_key("indicator")
+        return milestones if self.key == "target" else not milestones
 
 
 OBSERVATIONS = _Kind("observations", "indicator", ("indicator", "year", "value", "source_title"),
@@ -567,13 +425,14 @@ _CACHE_SIZE = 64
 
 
 def _fingerprint(reg: Registry) -> int:
-    ind = reg.indicators[["id", "name_zh", "name_en", "unit", "unit_en", "measure"]].astype(str)
-    tgt = reg.targets[["id", "kind"]].astype(str)
-    return hash((tuple(ind.itertuples(index=False)), tuple(tgt.itertuples(index=False))))
+    ind = reg.indicators.reindex(columns=["id", "name_zh", "name_en", "unit", "unit_en", "measure", "derived_from"])
+    tgt = reg.targets.reindex(columns=["id", "kind", "indicator", "name_zh", "name_en"])
+    return hash((tuple(ind.astype(str).itertuples(index=False)), tuple(tgt.astype(str).itertuples(index=False)),
+                 id(load_terms())))
 
 
 def _read_layer(path: Path, kind: _Kind, reg: Registry, fingerprint: int) -> _Layer | None:
-    """The validated records of one file (None if it holds the other kind), cached on its mtime."""
+    """The validated records of one file (None if it holds only the other kind), cached on its mtime."""
     file = display_path(path)
     try:
         st = path.stat()
@@ -590,62 +449,92 @@ def _read_layer(path: Path, kind: _Kind, reg: Registry, fingerprint: int) -> _La
     return layer
 
 
-def _validate_file(path: Path, file: str, kind: _Kind, reg: Registry) -> _Layer | None:
+def _tables(path: Path, file: str) -> list[Table] | Problem:
     try:
-        sheet = _read_sheet(path, file)
-    except _Unreadable as exc:
-        return _Layer(file, [], 0, [], [Problem(file, str(exc))])
-    except _Duplicated as exc:
-        return _Layer(file, [], 0, [], [exc.problem])
-    if not kind.holds(sheet):
+        return read_tables(path, file)
+    except Unreadable as exc:
+        return Problem(file, str(exc))
+    except Duplicated as exc:
+        return exc.problem
+
+
+def _validate_file(path: Path, file: str, kind: _Kind, reg: Registry) -> _Layer | None:
+    tables = _tables(path, file)
+    if isinstance(tables, Problem):
+        return _Layer(file, [], 0, [], [tables])
+    mine = [t for t in tables if kind.holds(t)]
+    if not mine:
         return None
-    missing = [c for c in kind.required if c not in sheet.headers]
-    if missing:
-        found = ", ".join(sheet.headers.values()) or "none that kzlib knows"
-        return _Layer(file, [], len(sheet.records), [], [
-            Problem(file, f"required column '{c}' is missing (accepted headers: "
-                          f"{', '.join(COLUMN_ALIASES[c])}); columns found: {found}", row=sheet.header_row, column=c)
-            for c in missing])
-    problems: list[Problem] = []
-    notes: list[Problem] = []
-    if sheet.ignored:
-        notes.append(Problem(file, f"columns not used by kzlib: {', '.join(sheet.ignored)}", row=sheet.header_row))
-    ind = _Indicators.of(reg)
-    targets = dict(zip(reg.targets["id"], reg.targets["kind"], strict=True))
-    records: list[dict] = []
-    seen: dict[tuple, int] = {}
-    blank = 0
-    for n, cells in sheet.records:
-        if all(_blank(c) for c in cells.values()):
+    terms = load_terms()
+    layer = _Layer(file, [], 0, [], [])
+    names = indicator_names(reg) if kind is OBSERVATIONS else target_names(reg)
+    info = {r["id"]: r for r in reg.indicators.to_dict("records")}
+    kinds = dict(zip(reg.targets["id"], reg.targets["kind"], strict=True))
+    seen: dict[tuple, tuple[str | None, int]] = {}
+    for table in mine:
+        layer.rows_read += table.rows_read
+        layer.notes += table.notes
+        missing = [c for c in kind.required if not table.has_key(c)
+                   and not (table.layout == "wide" and c in ("year", "value", "state"))
+                   and not (c == "source_title" and table.source_note)]
+        if missing:
+            found = ", ".join(table.headers.values()) or "none that kzlib knows"
+            layer.problems += [table.problem(f"required column '{c}' is missing (accepted headers: "
+                                             f"{', '.join(terms.aliases.get(c, (c,)))}); columns found: {found}",
+                                             row=table.header_row, column=c) for c in missing]
             continue
-        if kind.key == "indicator" and _blank(cells.get("value")) and _blank(cells.get("source_title")):
-            blank += 1
-            continue
-        rec = (_observation(cells, n, sheet, ind, problems, notes) if kind.key == "indicator"
-               else _milestone(cells, n, sheet, targets, problems))
-        if rec is None:
-            continue
-        k = (rec[kind.key], rec["year"])
-        if k in seen:
-            problems.append(Problem(file, f"{k[0]} {k[1]} is given twice in this file (also row {seen[k]}); "
-                                          "keep one row per " + f"{kind.key} and year", row=n,
-                                    column=sheet.headers[kind.key]))
-            continue
-        seen[k] = n
-        records.append(rec)
-        if not rec["source_link"]:
-            notes.append(Problem(file, "no source link; a link lets readers check the figure (recommended)",
-                                 row=n, column=sheet.headers.get("source_link", "source_link")))
-    if blank:
-        notes.append(Problem(file, f"{blank} row{'s' if blank > 1 else ''} without a value skipped"))
-    return _Layer(file, records, len(sheet.records), notes, problems)
+        ctx = _Context(table, terms, layer.problems, layer.notes)
+        if table.ignored:
+            layer.notes.append(table.problem(f"columns not used by kzlib: {', '.join(table.ignored)}",
+                                             row=table.header_row))
+        blank_rows = table.blank_rows
+        for record in table.records:
+            cells = record.cells
+            if all(blank(c) for c in cells.values()):
+                continue
+            if kind is OBSERVATIONS and table.layout == "long" and (
+                    (blank(cells.get("value")) and blank(cells.get("source_title")))
+                    or terms.is_no_figure(cells.get("value"))):
+                blank_rows += 1
+                continue
+            rec = (_observation(record, names, info, ctx) if kind is OBSERVATIONS
+                   else _milestone(record, names, kinds, ctx))
+            if rec is None:
+                continue
+            _keep(rec, record, kind, ctx, seen, layer)
+        if ctx.unmatched:
+            layer.notes.append(table.problem(
+                f"{len(ctx.unmatched)} row{'s' if len(ctx.unmatched) > 1 else ''} naming no indicator that kzlib "
+                f"tracks, not read: {'; '.join(ctx.unmatched.values())}. To read one, use an indicator's id or "
+                "its name as printed in the briefs", column=table.headers.get("indicator")))
+        if blank_rows:
+            layer.notes.append(table.problem(f"{blank_rows} row{'s' if blank_rows > 1 else ''} without a value "
+                                             "skipped"))
+    return layer
+
+
+def _keep(rec: dict, record: Record, kind: _Kind, ctx: _Context, seen: dict, layer: _Layer) -> None:
+    """Add a validated record to the layer unless its key and year came earlier in the same file."""
+    k = (rec[kind.key], rec["year"])
+    if k in seen:
+        sheet, row = seen[k]
+        where = f"row {row}" if sheet == ctx.table.sheet else f"sheet {sheet}, row {row}"
+        ctx.bad(record, kind.key if kind.key in record.columns else f"{kind.key}_id",
+                f"{k[0]} {k[1]} is given twice in this file (also {where}); keep one row per {kind.key} and year")
+        return
+    seen[k] = (ctx.table.sheet, record.row)
+    layer.records.append(rec)
+    if not rec["source_link"]:
+        ctx.notes.append(ctx.table.problem("no source link; a link lets readers check the figure (recommended)",
+                                           row=record.row, column=record.columns.get("source_link", "source_link")))
 
 
 def _annotate_override(new: dict, old: dict, key: str) -> dict:
     rec = dict(new)
     rec["flags"] = ";".join(dict.fromkeys([*filter(None, rec.get("flags", "").split(";")), "overridden"]))
     was = old["value"] if key == "indicator" else old["state"]
-    rec["note"] = "; ".join(filter(None, [rec["note"], f"overrides {as_text(was)} from {old['file']} row {old['row']}"]))
+    where = f"{old['file']}{', sheet ' + old['sheet'] if old.get('sheet') else ''} row {old['row']}"
+    rec["note"] = "; ".join(filter(None, [rec["note"], f"overrides {as_text(was)} from {where}"]))
     return rec
 
 
@@ -671,11 +560,12 @@ def _stack(files: Iterable[Path], kind: _Kind, reg: Registry, strict: bool) -> t
             if old is not None:
                 report.overridden.append(Change(k[0], k[1], value, unit, rec["file"], rec["row"],
                                                 old["value"] if kind.key == "indicator" else old["state"],
-                                                old["file"], old["row"]))
+                                                old["file"], old["row"], rec.get("sheet"), old.get("sheet")))
                 merged[k] = _annotate_override(rec, old, kind.key)
             else:
                 if i > 0:
-                    report.added.append(Change(k[0], k[1], value, unit, rec["file"], rec["row"]))
+                    report.added.append(Change(k[0], k[1], value, unit, rec["file"], rec["row"],
+                                               sheet=rec.get("sheet")))
                 merged[k] = rec
     if kind.key == "indicator":
         report.notes += _jumps(merged, [(c.key, c.year) for c in report.added + report.overridden])
@@ -697,7 +587,8 @@ def _jumps(merged: dict[tuple, dict], keys: list[tuple[str, int]]) -> list[Probl
         if a > 0 and b > 0 and max(a, b) / min(a, b) >= JUMP_FACTOR:
             notes.append(Problem(new["file"], f"{iid} {year} = {as_text(a)} is {max(a, b) / min(a, b):.0f} times "
                                               f"{'above' if a > b else 'below'} the {near['year']} figure "
-                                              f"({as_text(b)}); check the unit", row=new["row"], column="value"))
+                                              f"({as_text(b)}); check the unit", row=new["row"], column="value",
+                                 sheet=new.get("sheet")))
     return notes
 
 
@@ -731,7 +622,7 @@ def _derive(merged: dict[tuple, dict], reg: Registry) -> tuple[list[dict], list[
                 "source_date": " ".join(dict.fromkeys(filter(None, [num["source_date"], den["source_date"]]))),
                 "flags": ";".join(dict.fromkeys(["derived", *flags])),
                 "note": f"computed by kzlib: {num_id} / {den_id} = {as_text(num['value'])} / {as_text(den['value'])}",
-                "file": "derived", "row": None, "quote": "",
+                "file": "derived", "row": None, "quote": "", "sheet": None,
             })
     return rows, problems
 
@@ -780,19 +671,152 @@ def load_milestones(*extra: str | Path, registry: Registry | None = None) -> pd.
     return milestone_report(*extra, registry=registry).frame
 
 
+# ---------------------------------------------------------------- what a brief rests on
+
+
+def extra_changes(*extra: str | Path, registry: Registry | None = None) -> pd.DataFrame:
+    """The figures and milestone states that `--data` files add to or override in the shipped data.
+
+    One row per change: kind (observation|milestone), key (indicator or target id), year, value, old_value
+    (None when added), change (added|overridden), file, sheet, row. Empty without extra files."""
+    reg = registry if registry is not None else load_registry()
+    rows = []
+    for kind, report in (("observation", observation_report(*extra, registry=reg)),
+                         ("milestone", milestone_report(*extra, registry=reg))):
+        for change, items in (("added", report.added), ("overridden", report.overridden)):
+            rows += [{"kind": kind, "key": c.key, "year": c.year, "value": c.value, "old_value": c.old_value,
+                      "change": change, "file": c.file, "sheet": c.sheet, "row": c.row} for c in items]
+    columns = ["kind", "key", "year", "value", "old_value", "change", "file", "sheet", "row"]
+    return pd.DataFrame(rows, columns=columns).sort_values(["kind", "key", "year"], kind="stable").reset_index(drop=True)
+
+
+def inputs_of(registry: Registry, indicators: Iterable[str]) -> list[str]:
+    """The indicators and, for derived ones, the indicators they are computed from, sorted."""
+    derived = {r["id"]: r.get("derived_from") or [] for r in registry.indicators.to_dict("records")}
+    wanted = set(indicators)
+    return sorted(wanted | {i for iid in wanted for i in derived.get(iid, [])})
+
+
+def data_digest(observations: pd.DataFrame, milestones: pd.DataFrame, indicators: Iterable[str],
+                targets: Iterable[str] = (), related: pd.DataFrame | None = None,
+                registry: Registry | None = None) -> str:
+    """A stable digest of exactly the rows a brief shows: observations of its indicators (with the inputs of
+    derived ones when a registry is given), milestone states and related figures of its targets.
+
+    Row numbers and sheets are left out (moving a row changes nothing shown); the file is kept, since a figure
+    from a `--data` file is shown as such."""
+    wanted = inputs_of(registry, indicators) if registry is not None else sorted(set(indicators))
+    targets = sorted(set(targets))
+    h = hashlib.sha256()
+    parts = [("observations", observations, "indicator", wanted), ("milestones", milestones, "target", targets)]
+    if related is not None:
+        parts.append(("related", related, "target", targets))
+    for name, frame, key, keep in parts:
+        rows = frame[frame[key].isin(keep)].drop(columns=["row", "sheet"], errors="ignore")
+        rows = rows.sort_values([key, "year", *(["indicator"] if name == "related" else [])], kind="stable")
+        h.update(f"{name}\n".encode())
+        h.update(rows.to_csv(index=False, float_format="%.17g").encode())
+    return h.hexdigest()
+
+
+# ---------------------------------------------------------------- related evidence
+
+
+def _links(path: Path, reg: Registry) -> tuple[list[dict], list[Problem]]:
+    """Observed indicators linked to targets they speak to (data/registry/related.yaml)."""
+    if not path.exists():
+        return [], []
+    file = display_path(path)
+    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    links, problems = [], []
+    targets, indicators = set(reg.targets["id"]), set(reg.indicators["id"])
+    for entry in doc.get("links", []):
+        where = f"{entry.get('target')} / {entry.get('indicator')}"
+        for name, known in (("target", targets), ("indicator", indicators)):
+            if entry.get(name) not in known:
+                problems.append(Problem(file, f"unknown {name} {entry.get(name)!r}", column=name, entry=where))
+        for name in ("scope_zh", "scope_en"):
+            if not str(entry.get(name) or "").strip():
+                problems.append(Problem(file, f"'{name}' is missing: say how the figure differs from the target's",
+                                        column=name, entry=where))
+        links.append(entry)
+    return links, problems
+
+
+def load_related(registry: Registry | None = None, observations: pd.DataFrame | None = None,
+                 related: str | Path | None = None, links: str | Path | None = None) -> pd.DataFrame:
+    """Figures to show beside a target as related evidence, never judged on, with their scope in zh and en.
+
+    Two sources: data/related.csv (figures whose scope or definition differs from their target's: a zone figure
+    for a district target, a proxy, a partial count, a period statement) and the observations of indicators
+    that data/registry/related.yaml links to a target (`observations`, or the shipped ones). Columns:
+    RELATED_COLUMNS, one row per target, indicator and year."""
+    reg = registry if registry is not None else load_registry()
+    path = Path(related) if related is not None else paths.RELATED
+    file = display_path(path)
+    tables = _tables(path, file)
+    if isinstance(tables, Problem):
+        raise ObservationError([tables])
+    terms = load_terms()
+    problems: list[Problem] = []
+    rows: list[dict] = []
+    names, info = indicator_names(reg), {r["id"]: r for r in reg.indicators.to_dict("records")}
+    targets = set(reg.targets["id"])
+    seen: set[tuple] = set()
+    for table in tables:
+        ctx = _Context(table, terms, problems, [])
+        for record in table.records:
+            rec = _observation(record, names, info, ctx)
+            tid = as_text(record.cells.get("target"))
+            scope = {c: as_text(record.cells.get(c)) for c in ("scope_zh", "scope_en")}
+            if tid not in targets:
+                ctx.bad(record, "target", f"unknown target '{tid}'")
+            for c, text in scope.items():
+                if not text:
+                    ctx.bad(record, c, f"'{c}' is missing: say how the figure differs from the target's")
+            if rec is None or tid not in targets or not all(scope.values()):
+                continue
+            if (tid, rec["indicator"], rec["year"]) in seen:
+                ctx.bad(record, "indicator", f"{tid} / {rec['indicator']} {rec['year']} is given twice")
+                continue
+            seen.add((tid, rec["indicator"], rec["year"]))
+            rows.append({**rec, "target": tid, **scope})
+    link_list, link_problems = _links(Path(links) if links is not None else paths.RELATED_LINKS, reg)
+    problems += link_problems
+    if problems:
+        raise ObservationError(_unique(problems))
+    obs = observations if observations is not None else load_observations(registry=reg)
+    for link in link_list:
+        for rec in obs[obs["indicator"] == link["indicator"]].to_dict("records"):
+            if (link["target"], rec["indicator"], rec["year"]) not in seen:
+                rows.append({**rec, "target": link["target"], "scope_zh": link["scope_zh"],
+                             "scope_en": link["scope_en"]})
+    df = pd.DataFrame(rows, columns=RELATED_COLUMNS)
+    df["year"] = df["year"].astype("int64")
+    df["value"] = df["value"].astype("float64")
+    df["row"] = df["row"].astype("Int64")
+    text = [c for c in RELATED_COLUMNS if c not in ("year", "value", "row")]
+    df[text] = df[text].fillna("").astype(str)
+    return df.sort_values(["target", "indicator", "year"], kind="stable").reset_index(drop=True)
+
+
+
 # ---------------------------------------------------------------- merging into the shipped files
+
+
+def _kinds_in(path: str | Path) -> list[_Kind]:
+    """The kinds of table a file holds, observations first; raises ObservationError if it cannot be read."""
+    file = display_path(path)
+    tables = _tables(Path(path), file)
+    if isinstance(tables, Problem):
+        raise ObservationError([tables])
+    return [k for k in (OBSERVATIONS, MILESTONES) if any(k.holds(t) for t in tables)]
 
 
 def file_kind(path: str | Path) -> _Kind:
     """Whether a file holds observations or milestones, judged from its header; raises ObservationError."""
-    file = display_path(path)
-    try:
-        sheet = _read_sheet(Path(path), file)
-    except _Unreadable as exc:
-        raise ObservationError([Problem(file, str(exc))]) from exc
-    except _Duplicated as exc:
-        raise ObservationError([exc.problem]) from exc
-    return MILESTONES if MILESTONES.holds(sheet) else OBSERVATIONS
+    kinds = _kinds_in(path)
+    return MILESTONES if kinds == [MILESTONES] else OBSERVATIONS
 
 
 def _shipped_text(rec: dict, kind: _Kind) -> dict[str, str]:
@@ -802,14 +826,9 @@ def _shipped_text(rec: dict, kind: _Kind) -> dict[str, str]:
     return out
 
 
-def merge_file(path: str | Path, registry: Registry | None = None, shipped: str | Path | None = None) -> Report:
-    """Merge a checked file into the shipped CSV atomically (temp file + os.replace); return what changed."""
-    reg = registry if registry is not None else load_registry()
-    kind = file_kind(path)
-    target = Path(shipped) if shipped is not None else (paths.OBSERVATIONS if kind is OBSERVATIONS else paths.MILESTONES)
-    loader = observation_report if kind is OBSERVATIONS else milestone_report
-    report = loader(path, registry=reg, shipped=target)
-    layer = _read_layer(Path(path), kind, reg, _fingerprint(reg))
+def _merged_rows(path: Path, kind: _Kind, reg: Registry, target: Path) -> list[dict[str, str]]:
+    """The shipped file's rows with the file's records put in: in place of the same key and year, else after."""
+    layer = _read_layer(path, kind, reg, _fingerprint(reg))
     text = decode_csv_bytes(target.read_bytes())
     rows = list(csv.DictReader(io.StringIO(text, newline="")))
     at = {(as_text(r.get(kind.key)), as_text(r.get("year"))): i for i, r in enumerate(rows)}
@@ -819,8 +838,31 @@ def merge_file(path: str | Path, registry: Registry | None = None, shipped: str 
             rows.append(_shipped_text(rec, kind))
         else:
             rows[i] = _shipped_text(rec, kind)
-    _write_atomically(target, rows, kind, reg)
-    return report
+    return rows
+
+
+def merge_file(path: str | Path, registry: Registry | None = None, shipped: str | Path | None = None) -> Report:
+    """Merge a checked file into the shipped CSV atomically (temp file + os.replace); return what changed.
+
+    A workbook holding both figures and milestone states is merged into both files (`shipped` then names the
+    observations file); the report is the figures', with a note saying what went into data/milestones.csv."""
+    reg = registry if registry is not None else load_registry()
+    kinds = _kinds_in(path) or [OBSERVATIONS]
+    plans = []
+    for kind in kinds:
+        default = paths.OBSERVATIONS if kind is OBSERVATIONS else paths.MILESTONES
+        target = Path(shipped) if shipped is not None and kind is kinds[0] else default
+        loader = observation_report if kind is OBSERVATIONS else milestone_report
+        plans.append((kind, target, loader(path, registry=reg, shipped=target)))
+    written = [(kind, target, _merged_rows(Path(path), kind, reg, target), report) for kind, target, report in plans]
+    for kind, target, rows, _ in written:
+        _write_atomically(target, rows, kind, reg)
+    main = written[0][3]
+    for kind, target, _, report in written[1:]:
+        main.notes.append(Problem(display_path(path), f"also merged {len(report.added)} added and "
+                                                      f"{len(report.overridden)} replaced {kind.name} into "
+                                                      f"{display_path(target)}"))
+    return main
 
 
 def _write_atomically(target: Path, rows: list[dict[str, str]], kind: _Kind, reg: Registry) -> None:
@@ -842,54 +884,3 @@ def _write_atomically(target: Path, rows: list[dict[str, str]], kind: _Kind, reg
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-
-
-# ---------------------------------------------------------------- data gaps
-
-
-def _gap_indicators(reg: Registry) -> dict[str, list[str]]:
-    """Indicators of the numeric targets (derived ones replaced by their inputs) -> target ids."""
-    out: dict[str, list[str]] = {}
-    info = {r["id"]: r for r in reg.indicators.to_dict("records")}
-    for t in reg.numeric().to_dict("records"):
-        iid = t["indicator"]
-        for i in info[iid].get("derived_from") or [iid]:
-            out.setdefault(i, []).append(t["id"])
-    return out
-
-
-def gaps(reg: Registry, observations: pd.DataFrame, years: Iterable[int] = range(settings.GAP_FIRST_YEAR, settings.PLAN_END + 1),
-         ) -> pd.DataFrame:
-    """Per indicator of a numeric target: the years with figures, the missing years, unit and likely source."""
-    years = list(years)
-    have = observations.groupby("indicator")["year"].apply(set).to_dict()
-    rows = []
-    for iid, tids in _gap_indicators(reg).items():
-        info = reg.indicator(iid)
-        got = sorted(y for y in have.get(iid, set()) if y in years)
-        rows.append({
-            "indicator": iid, "name_zh": info["name_zh"], "name_en": info["name_en"], "unit": info["unit"],
-            "targets": ", ".join(dict.fromkeys(tids)), "have": " ".join(map(str, got)),
-            "missing": " ".join(str(y) for y in years if y not in got),
-            "likely_source": " / ".join(filter(None, [as_text(info["source_zh"]), as_text(info["source_en"])])),
-        })
-    return pd.DataFrame(rows, columns=["indicator", "name_zh", "name_en", "unit", "targets", "have", "missing",
-                                       "likely_source"])
-
-
-GAP_WORKSHEET_COLUMNS = [
-    "indicator", "name_zh", "name_en", "year", "value", "unit", "source_title", "source_link", "source_date",
-    "flags", "note", "targets", "have", "likely_source",
-]
-
-
-def gap_worksheet(reg: Registry, observations: pd.DataFrame,
-                  years: Iterable[int] = range(settings.GAP_FIRST_YEAR, settings.PLAN_END + 1)) -> pd.DataFrame:
-    """One row per missing indicator-year, value and source left empty: fill in and load with --data."""
-    rows = []
-    for g in gaps(reg, observations, years).to_dict("records"):
-        for year in g["missing"].split():
-            rows.append({**dict.fromkeys(GAP_WORKSHEET_COLUMNS), "indicator": g["indicator"], "name_zh": g["name_zh"],
-                         "name_en": g["name_en"], "year": int(year), "unit": g["unit"], "targets": g["targets"],
-                         "have": g["have"], "likely_source": g["likely_source"]})
-    return pd.DataFrame(rows, columns=GAP_WORKSHEET_COLUMNS)

@@ -12,3 +12,7 @@ SCENARIOS = DATA / "scenarios.yaml"
 USER_SCENARIOS = DATA / "scenarios.user.yaml"  # saved from the scenario explorer
 NOTEBOOKS = ROOT / "notebooks"
 OUTPUTS = ROOT / "outputs"
+RELATED = DATA / "related.csv"  # figures shown beside a target, never judged on
+INPUT_TERMS = REGISTRY / "input_terms.yaml"  # the words of the files people send
+DEPARTMENTS = REGISTRY / "departments.yaml"  # who publishes or holds each figure
+RELATED_LINKS = REGISTRY / "related.yaml"  # observed indicators shown beside a target they speak to

@@ -9,15 +9,17 @@ import pandas as pd
 import yaml
 
 from kzlib import paths, settings
+from kzlib.departments import departments_file, load_departments
 from kzlib.errors import Problem, RegistryError
 
 TARGET_COLUMNS = [
     "id", "action", "item", "indicator", "kind", "comparator", "value", "value_high", "unit", "unit_en",
     "target_year", "base_year", "direction", "firmness", "name_zh", "name_en", "quote", "note", "repeat_of",
+    "department",
 ]
 INDICATOR_COLUMNS = [
     "id", "name_zh", "name_en", "unit", "unit_en", "direction", "measure", "scope", "source_zh", "source_en",
-    "derived_from", "note",
+    "derived_from", "note", "department",
 ]
 ACTION_COLUMNS = ["action", "title_zh", "title_en", "goals_zh", "goals_en"]
 
@@ -103,12 +105,13 @@ def _choice(entry: dict, name: str, allowed: tuple, problems: list[Problem]) -> 
                                 column=name, entry=str(entry.get("id", "?"))))
 
 
-def _check_indicators(entries: list[dict], problems: list[Problem]) -> None:
+def _check_indicators(entries: list[dict], departments: tuple[str, ...], problems: list[Problem]) -> None:
     seen: dict[str, str] = {}
     for e in entries:
         _need(e, ("id", "name_zh", "name_en", "unit", "unit_en", "direction", "measure"), problems)
         _choice(e, "direction", settings.DIRECTIONS, problems)
         _choice(e, "measure", settings.MEASURES, problems)
+        _choice(e, "department", departments, problems)
         iid = e.get("id")
         for name in sorted(set(e) - set(INDICATOR_COLUMNS) - {"_file"}):
             problems.append(Problem(_rel(e["_file"]), f"unknown field {name!r}; expected one of {', '.join(INDICATOR_COLUMNS)}",
@@ -126,14 +129,15 @@ def _check_indicators(entries: list[dict], problems: list[Problem]) -> None:
 
 
 def _check_targets(entries: list[dict], indicator_ids: set[str], action_ids: set[int], plan: str,
-                   problems: list[Problem]) -> None:
+                   departments: tuple[str, ...], problems: list[Problem]) -> None:
     seen: dict[str, str] = {}
     for e in entries:
         tid = str(e.get("id", "?"))
         f = _rel(e["_file"])
         _need(e, ("id", "action", "item", "kind", "name_zh", "name_en", "quote", "target_year"), problems)
         for name, allowed in (("kind", settings.TARGET_KINDS), ("comparator", settings.COMPARATORS),
-                              ("direction", settings.DIRECTIONS), ("firmness", settings.FIRMNESS)):
+                              ("direction", settings.DIRECTIONS), ("firmness", settings.FIRMNESS),
+                              ("department", departments)):
             _choice(e, name, allowed, problems)
         if tid in seen:
             problems.append(Problem(f, f"duplicate target id {tid!r} (also in {_rel(seen[tid])})", entry=tid))
@@ -194,12 +198,17 @@ def load_registry(root: str | Path | None = None, plan: str | Path | None = None
             problems.append(Problem(_rel(a["_file"]), "goals_zh is not an exact substring of the plan text",
                                     column="goals_zh", entry=str(a.get("action"))))
 
+    try:
+        departments = tuple(load_departments(departments_file(root))["id"])
+    except RegistryError as exc:
+        problems += exc.problems
+        departments = ()
     indicators: list[dict] = []
     for path in sorted((root / "indicators").glob("*.yaml")):
         doc = _read_yaml(path, problems)
         if doc is not None:
             indicators += _entries(path, doc, "indicators", problems)
-    _check_indicators(indicators, problems)
+    _check_indicators(indicators, departments, problems)
 
     targets: list[dict] = []
     for path in sorted((root / "targets").glob("*.yaml")):
@@ -216,7 +225,8 @@ def load_registry(root: str | Path | None = None, plan: str | Path | None = None
     for e in targets:
         if e.get("direction") is None:
             e["direction"] = "band" if e.get("kind") == "range" else ind_direction.get(e.get("indicator"))
-    _check_targets(targets, set(ind_direction), {a.get("action") for a in actions}, plan_text, problems)
+    _check_targets(targets, set(ind_direction), {a.get("action") for a in actions}, plan_text, departments,
+                   problems)
 
     if problems:
         raise RegistryError(problems)

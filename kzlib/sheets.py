@@ -1,0 +1,321 @@
+"""Reading the tables people send: CSV (UTF-8, BOM, GBK) or .xlsx workbooks, long or wide, as statisticians lay them out.
+
+A long table has one row per figure (indicator, year, value, ...). A wide table has one row per indicator and
+one column per year (指标名称 | 计量单位 | 2024年 | 2025年 | 资料来源), as bureaus publish them. Either may sit below
+title rows, under a two-row header with merged cells, above notes rows (注：…, 资料来源：…), with totals rows
+among the data, on any sheet of a workbook. Every record keeps the row number Excel shows.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from kzlib import paths
+from kzlib.errors import Problem
+from kzlib.terms import Terms, load_terms, norm_text
+
+HEADER_SEARCH_ROWS = 12  # title rows above the header row
+SUBHEADER_ROWS = 2  # header rows below the first one (a merged 数值 above 2024年 | 2025年)
+KEYS = ("indicator_id", "indicator", "target")  # a header row names at least one of these
+SAVE_AS_UTF8 = "in Excel use File > Save As > 'CSV UTF-8 (Comma delimited) (*.csv)' and try again"
+
+
+class Unreadable(Exception):
+    """A file that cannot be read at all; the message says how to fix it."""
+
+
+class Duplicated(Exception):
+    """Two header cells of one table that mean the same column."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+class Percent(float):
+    """A number read from an Excel cell formatted as a percentage (0.478 shown as 47.8%)."""
+
+
+@dataclass(frozen=True)
+class Record:
+    """One figure's cells (canonical column -> cell), where they are, and flags the table itself implies."""
+
+    row: int
+    cells: dict[str, object]
+    columns: dict[str, str]  # canonical column -> the header text of the cell it came from
+    flags: tuple[str, ...] = ()
+
+
+@dataclass
+class Table:
+    """The header and data rows of one table: a CSV file or one sheet of a workbook."""
+
+    file: str
+    sheet: str | None  # named only in workbooks of several sheets
+    header_row: int
+    headers: dict[str, str]  # canonical column -> header text as the file writes it
+    records: list[Record]
+    layout: str = "long"  # or "wide": one column per year
+    rows_read: int = 0
+    blank_rows: int = 0  # data rows without any figure
+    source_note: str | None = None  # the source a note below the table names (资料来源：…)
+    ignored: list[str] = field(default_factory=list)  # header texts of columns kzlib does not read
+    notes: list[Problem] = field(default_factory=list)
+
+    def problem(self, message: str, row: int | None = None, column: str | None = None) -> Problem:
+        """A problem located in this table."""
+        return Problem(self.file, message, row=row, column=column, sheet=self.sheet)
+
+    def has_key(self, key: str) -> bool:
+        """Whether the table has a column for this key (indicator covers indicator_id)."""
+        return key in self.headers or (key == "indicator" and "indicator_id" in self.headers)
+
+
+Rows = list[tuple[int, list[object]]]
+
+
+def display_path(path: str | Path) -> str:
+    """A path as shown in messages: as the user typed it, or relative to the project for its own files."""
+    p = Path(path)
+    if not p.is_absolute():
+        return str(path)
+    try:
+        return str(p.resolve().relative_to(paths.ROOT))
+    except ValueError:
+        return str(path)
+
+
+def blank(value: object) -> bool:
+    """Whether a cell is empty: None, blank text or NaN."""
+    return value is None or (isinstance(value, str) and not value.strip()) or (
+        isinstance(value, float) and pd.isna(value))
+
+
+def decode_csv_bytes(data: bytes) -> str:
+    """Text of a CSV saved as UTF-8, UTF-8 with BOM or GBK/GB18030; raises Unreadable otherwise."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise Unreadable(f"this is a UTF-16 'Unicode Text' file, not a CSV; {SAVE_AS_UTF8}")
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise Unreadable(f"cannot be decoded as UTF-8 or GBK/GB18030 text; {SAVE_AS_UTF8}")
+
+
+def _csv_rows(path: Path) -> Rows:
+    text = decode_csv_bytes(path.read_bytes())
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = max((",", ";", "\t"), key=lambda d: (first.count(d), d == ","))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    return [(n, list(cells)) for n, cells in enumerate(reader, start=1)]
+
+
+def _xlsx_cell(cell: object) -> object:
+    value = getattr(cell, "value", None)
+    fmt = getattr(cell, "number_format", "") or ""
+    if isinstance(value, int | float) and not isinstance(value, bool) and "%" in fmt:
+        return Percent(value)
+    return value
+
+
+def _worksheet_rows(ws) -> Rows:
+    """A worksheet's rows, each cell of a merged range holding the range's value."""
+    rows = {cells[0].row: [_xlsx_cell(c) for c in cells] for cells in ws.iter_rows() if cells}
+    for merged in ws.merged_cells.ranges:
+        top = rows.get(merged.min_row, [])[merged.min_col - 1:merged.min_col]
+        for r in range(merged.min_row, merged.max_row + 1):
+            for c in range(merged.min_col, merged.max_col + 1):
+                if r in rows and c <= len(rows[r]) and top:
+                    rows[r][c - 1] = top[0]
+    return sorted(rows.items())
+
+
+def _xlsx_sheets(path: Path) -> list[tuple[str, Rows]]:
+    import zipfile
+
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = openpyxl.load_workbook(path, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
+        raise Unreadable(f"cannot be opened as an Excel .xlsx workbook ({exc}); save it again from Excel as .xlsx "
+                         "or as CSV UTF-8") from exc
+    return [(ws.title, _worksheet_rows(ws)) for ws in book.worksheets]
+
+
+def _file_sheets(path: Path) -> list[tuple[str | None, Rows]]:
+    """(sheet name, rows) of every sheet: one unnamed sheet for a CSV file."""
+    suffix = path.suffix.lower()
+    if suffix == ".xls":
+        raise Unreadable("old Excel .xls files are not read; save the sheet as .xlsx or as CSV UTF-8")
+    if suffix not in (".csv", ".txt", ".xlsx", ".xlsm"):
+        raise Unreadable(f"unknown file type '{suffix}'; expected a .csv or .xlsx file")
+    if not path.exists():
+        raise Unreadable("file not found")
+    if suffix in (".xlsx", ".xlsm"):
+        return list(_xlsx_sheets(path))
+    return [(None, _csv_rows(path))]
+
+
+def read_tables(path: str | Path, file: str | None = None, terms: Terms | None = None) -> list[Table]:
+    """Every table of a CSV file or workbook; raises Unreadable (with a fix) or Duplicated."""
+    path = Path(path)
+    file = file or display_path(path)
+    terms = terms or load_terms()
+    sheets = [(name, [(n, c) for n, c in rows if not all(blank(x) for x in c)]) for name, rows in _file_sheets(path)]
+    sheets = [(name, rows) for name, rows in sheets if rows]
+    if not sheets:
+        raise Unreadable("the file is empty; expected a header row (indicator, year, value, unit, source_title, "
+                         "...) and one row per figure")
+    several = len(sheets) > 1
+    tables: list[Table] = []
+    skipped: list[tuple[str | None, Rows]] = []
+    for name, rows in sheets:
+        at = _header_index(rows, terms)
+        if at is None:
+            skipped.append((name, rows))
+        else:
+            tables.append(_table(file, name if several else None, rows, at, terms))
+    if not tables:  # no header anywhere: read the first row of the first sheet as one, to say what is missing
+        name, rows = sheets[0]
+        return [_table(file, name if several else None, rows, 0, terms)]
+    for name, rows in skipped:
+        if any(isinstance(c, int | float) and not isinstance(c, bool) for _, cells in rows for c in cells):
+            tables[0].notes.append(Problem(file, "holds numbers but no header row naming an indicator or target "
+                                                 "column (指标名称, 指标代码, 目标编号); not read", sheet=name))
+    return tables
+
+
+def _header_index(rows: Rows, terms: Terms) -> int | None:
+    """Index of the first row (among the first few) with an indicator or target header cell."""
+    for i, (_, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        if any(terms.column(c) in KEYS for c in cells if not blank(c)):
+            return i
+    return None
+
+
+def _subheader_rows(rows: Rows, at: int, terms: Terms) -> int:
+    """How many rows below the header row continue it (cells under a merged header: years, units)."""
+    _, head = rows[at]
+    key = next(i for i, c in enumerate(head) if not blank(c) and terms.column(c) in KEYS)
+    count = 0
+    for _, cells in rows[at + 1:at + 1 + SUBHEADER_ROWS]:
+        label = cells[key] if key < len(cells) else None
+        continues = blank(label) or norm_text(label) == norm_text(head[key])
+        heads = any(not blank(c) and (terms.year_header(c) or terms.column(c) or terms.is_informational(c))
+                    for c in cells)
+        if not (continues and heads):
+            break
+        count += 1
+    return count
+
+
+def _column_parts(rows: Rows, at: int, depth: int) -> list[list[object]]:
+    """Per column, its header cells from the header row down, consecutive repeats (merged cells) once."""
+    width = max(len(cells) for _, cells in rows[at:at + depth + 1])
+    parts = []
+    for i in range(width):
+        cells = [c[i] if i < len(c) else None for _, c in rows[at:at + depth + 1]]
+        kept: list[object] = []
+        for c in cells:
+            if not blank(c) and (not kept or norm_text(kept[-1]) != norm_text(c)):
+                kept.append(c)
+        parts.append(kept)
+    return parts
+
+
+def _header_text(parts: list[object]) -> str:
+    return " / ".join(" ".join(str(p).split()) for p in parts)
+
+
+def _table(file: str, sheet: str | None, rows: Rows, at: int, terms: Terms) -> Table:
+    """The table whose header starts at rows[at]: columns classified, data rows read, notes rows set aside."""
+    depth = _subheader_rows(rows, at, terms)
+    header_row = rows[at][0]
+    titles = [c for _, cells in rows[:at] for c in cells if isinstance(c, str) and not blank(c)]
+    index: dict[str, int] = {}
+    headers: dict[str, str] = {}
+    years: dict[int, tuple[int, list[str], str]] = {}  # column -> (year, flags, header text)
+    ignored: list[str] = []
+    for i, parts in enumerate(_column_parts(rows, at, depth)):
+        if not parts:
+            continue
+        text = _header_text(parts)
+        year = next((y for y in map(terms.year_header, parts) if y is not None), None)
+        canon = next((c for c in map(terms.column, reversed(parts)) if c is not None), None)
+        if year is not None:
+            years[i] = (year[0], year[1], text)
+        elif canon is not None:
+            if canon in headers:
+                raise Duplicated(Problem(file, f"columns '{headers[canon]}' and '{text}' both mean {canon}; keep one "
+                                               "of them", row=header_row, column=text, sheet=sheet))
+            headers[canon], index[canon] = text, i
+        elif not all(terms.is_informational(p) for p in parts):
+            ignored.append(text)
+    wide = bool(years) and "year" not in headers
+    if not wide:
+        ignored += [text for _, _, text in years.values()]
+        years = {}
+    elif "value" in headers:
+        ignored.append(headers.pop("value"))
+        index.pop("value")
+    table = Table(file, sheet, header_row, headers, [], "wide" if wide else "long", ignored=ignored)
+    table_flags = tuple(terms.flags_in(*titles))
+    _read_rows(table, rows[at + depth + 1:], index, years, table_flags, terms)
+    return table
+
+
+def _read_rows(table: Table, rows: Rows, index: dict[str, int], years: dict[int, tuple[int, list[str], str]],
+               table_flags: tuple[str, ...], terms: Terms) -> None:
+    """Fill the table's records from its data rows; notes rows and totals rows are set aside with a note."""
+    data_columns = set(years) | {index[c] for c in ("value", "year") if c in index}
+    labels = [index[k] for k in KEYS if k in index]
+    in_notes = False
+    source: str | None = None
+    totals: list[int] = []
+    pending: list[Record] = []
+    for n, cells in rows:
+        first = next((c for c in cells if not blank(c)), None)
+        note = terms.note(first)
+        if note is not None or (in_notes and not any(i < len(cells) and not blank(cells[i]) for i in data_columns)):
+            in_notes = True
+            source = source or (terms.source_of_note(note) if note else None)
+            continue
+        table.rows_read += 1
+        if any(i < len(cells) and terms.is_total(cells[i]) for i in labels):
+            totals.append(n)
+            continue
+        base = {c: (cells[i] if i < len(cells) else None) for c, i in index.items()}
+        if not years:
+            pending.append(Record(n, base, dict(table.headers), table_flags))
+            continue
+        found = False
+        for i, (year, flags, text) in years.items():
+            value = cells[i] if i < len(cells) else None
+            if blank(value) or terms.is_no_figure(value):
+                continue
+            found = True
+            pending.append(Record(n, {**base, "year": year, "value": value}, {**table.headers, "year": text,
+                                  "value": text}, tuple(dict.fromkeys([*table_flags, *flags]))))
+        table.blank_rows += 0 if found else 1
+    table.source_note = source
+    if source is not None:
+        pending = [r if not blank(r.cells.get("source_title")) else
+                   Record(r.row, {**r.cells, "source_title": source}, r.columns, r.flags) for r in pending]
+        table.notes.append(table.problem(f"the note below the table gives the source '{source}'; used for every "
+                                         "figure without a source of its own"))
+    if totals:
+        rows_text = ", ".join(map(str, totals))
+        table.notes.append(table.problem(f"totals row{'s' if len(totals) > 1 else ''} {rows_text} skipped (a sum "
+                                         "of the rows above, not an indicator)"))
+    table.records = pending
