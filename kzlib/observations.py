@@ -471,6 +471,7 @@ def _validate_file(path: Path, file: str, kind: _Kind, reg: Registry) -> _Layer 
     info = {r["id"]: r for r in reg.indicators.to_dict("records")}
     kinds = dict(zip(reg.targets["id"], reg.targets["kind"], strict=True))
     seen: dict[tuple, tuple[str | None, int]] = {}
+    blank_rows = 0
     for table in mine:
         layer.rows_read += table.rows_read
         layer.notes += table.notes
@@ -487,7 +488,7 @@ def _validate_file(path: Path, file: str, kind: _Kind, reg: Registry) -> _Layer 
         if table.ignored:
             layer.notes.append(table.problem(f"columns not used by kzlib: {', '.join(table.ignored)}",
                                              row=table.header_row))
-        blank_rows = table.blank_rows
+        blank_rows += table.blank_rows
         for record in table.records:
             cells = record.cells
             if all(blank(c) for c in cells.values()):
@@ -507,9 +508,8 @@ def _validate_file(path: Path, file: str, kind: _Kind, reg: Registry) -> _Layer 
                 f"{len(ctx.unmatched)} row{'s' if len(ctx.unmatched) > 1 else ''} naming no indicator that kzlib "
                 f"tracks, not read: {'; '.join(ctx.unmatched.values())}. To read one, use an indicator's id or "
                 "its name as printed in the briefs", column=table.headers.get("indicator")))
-        if blank_rows:
-            layer.notes.append(table.problem(f"{blank_rows} row{'s' if blank_rows > 1 else ''} without a value "
-                                             "skipped"))
+    if blank_rows:
+        layer.notes.append(Problem(file, f"{blank_rows} row{'s' if blank_rows > 1 else ''} without a value skipped"))
     return layer
 
 
