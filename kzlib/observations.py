@@ -107,6 +107,7 @@ class Report:
     overridden: list[Change] = field(default_factory=list)
     notes: list[Problem] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    unchanged: list[Change] = field(default_factory=list)  # figures equal to those held: value (state) and flags
 
 
 @dataclass
@@ -241,6 +242,7 @@ class _Context:
     problems: list[Problem]
     notes: list[Problem]
     unmatched: dict[int, str] = field(default_factory=dict)  # wide rows naming no known indicator -> message
+    unlinked: list[int] = field(default_factory=list)  # rows of figures without a source link
 
     def bad(self, record: Record, column: str, message: str) -> None:
         """Record a problem at the record's row and the header of `column`."""
@@ -503,6 +505,12 @@ def _validate_file(path: Path, file: str, kind: _Kind, reg: Registry) -> _Layer 
             if rec is None:
                 continue
             _keep(rec, record, kind, ctx, seen, layer)
+        if ctx.unlinked:
+            rows = ctx.unlinked
+            layer.notes.append(table.problem(
+                f"no source link{'' if len(rows) == 1 else ' in rows ' + _ranges(rows)}; a link lets readers check "
+                "the figure (recommended)", row=rows[0] if len(rows) == 1 else None,
+                column=table.headers.get("source_link", "source_link")))
         if ctx.unmatched:
             layer.notes.append(table.problem(
                 f"{len(ctx.unmatched)} row{'s' if len(ctx.unmatched) > 1 else ''} naming no indicator that kzlib "
@@ -511,6 +519,17 @@ def _validate_file(path: Path, file: str, kind: _Kind, reg: Registry) -> _Layer 
     if blank_rows:
         layer.notes.append(Problem(file, f"{blank_rows} row{'s' if blank_rows > 1 else ''} without a value skipped"))
     return layer
+
+
+def _ranges(rows: list[int]) -> str:
+    """Row numbers as Excel users read them: 4-7, 9, 12."""
+    spans: list[list[int]] = []
+    for n in sorted(rows):
+        if spans and n == spans[-1][1] + 1:
+            spans[-1][1] = n
+        else:
+            spans.append([n, n])
+    return ", ".join(f"{a}" if a == b else f"{a}-{b}" for a, b in spans)
 
 
 def _keep(rec: dict, record: Record, kind: _Kind, ctx: _Context, seen: dict, layer: _Layer) -> None:
@@ -524,9 +543,8 @@ def _keep(rec: dict, record: Record, kind: _Kind, ctx: _Context, seen: dict, lay
         return
     seen[k] = (ctx.table.sheet, record.row)
     layer.records.append(rec)
-    if not rec["source_link"]:
-        ctx.notes.append(ctx.table.problem("no source link; a link lets readers check the figure (recommended)",
-                                           row=record.row, column=record.columns.get("source_link", "source_link")))
+    if not rec["source_link"] and record.row not in ctx.unlinked:
+        ctx.unlinked.append(record.row)
 
 
 def _annotate_override(new: dict, old: dict, key: str) -> dict:
@@ -552,12 +570,15 @@ def _stack(files: Iterable[Path], kind: _Kind, reg: Registry, strict: bool) -> t
         report.rows_read[layer.file] = layer.rows_read
         report.notes += layer.notes
         report.problems += layer.problems
+        unchanged = len(report.unchanged)
         for rec in layer.records:
             k = (rec[kind.key], rec["year"])
             value = rec["value"] if kind.key == "indicator" else rec["state"]
             unit = rec.get("unit", "")
             old = merged.get(k)
-            if old is not None:
+            if old is not None and _same(rec, old, kind.key):
+                report.unchanged.append(Change(k[0], k[1], value, unit, rec["file"], rec["row"], sheet=rec.get("sheet")))
+            elif old is not None:
                 report.overridden.append(Change(k[0], k[1], value, unit, rec["file"], rec["row"],
                                                 old["value"] if kind.key == "indicator" else old["state"],
                                                 old["file"], old["row"], rec.get("sheet"), old.get("sheet")))
@@ -567,11 +588,29 @@ def _stack(files: Iterable[Path], kind: _Kind, reg: Registry, strict: bool) -> t
                     report.added.append(Change(k[0], k[1], value, unit, rec["file"], rec["row"],
                                                sheet=rec.get("sheet")))
                 merged[k] = rec
+        if len(report.unchanged) > unchanged:
+            n = len(report.unchanged) - unchanged
+            what = ("figure" if kind.key == "indicator" else "state") + ("s" if n > 1 else "")
+            report.notes.append(Problem(layer.file, f"{n} {what} the same as held already (value and flags): kept "
+                                                    "as they were"))
+    report.notes = _unique(report.notes)
     if kind.key == "indicator":
         report.notes += _jumps(merged, [(c.key, c.year) for c in report.added + report.overridden])
     if strict and report.problems:
         raise ObservationError(_unique(report.problems))
     return merged, report
+
+
+def _plain_flags(rec: dict) -> set[str]:
+    return {f for f in rec["flags"].split(";") if f and f not in ("overridden", "converted")}
+
+
+def _same(new: dict, old: dict, key: str) -> bool:
+    """Whether a record repeats the one held: same state, or same value and flags (a unit conversion aside)."""
+    if key == "target":
+        return new["state"] == old["state"]
+    close = abs(new["value"] - old["value"]) <= 1e-9 * max(1.0, abs(old["value"]))
+    return close and _plain_flags(new) == _plain_flags(old)
 
 
 def _jumps(merged: dict[tuple, dict], keys: list[tuple[str, int]]) -> list[Problem]:
@@ -826,13 +865,17 @@ def _shipped_text(rec: dict, kind: _Kind) -> dict[str, str]:
     return out
 
 
-def _merged_rows(path: Path, kind: _Kind, reg: Registry, target: Path) -> list[dict[str, str]]:
-    """The shipped file's rows with the file's records put in: in place of the same key and year, else after."""
+def _merged_rows(path: Path, kind: _Kind, reg: Registry, target: Path, report: Report) -> list[dict[str, str]]:
+    """The shipped file's rows with the file's records put in: in place of the same key and year, else after;
+    records that only repeat a held row leave it as it is."""
     layer = _read_layer(path, kind, reg, _fingerprint(reg))
+    same = {(c.key, c.year) for c in report.unchanged}
     text = decode_csv_bytes(target.read_bytes())
     rows = list(csv.DictReader(io.StringIO(text, newline="")))
     at = {(as_text(r.get(kind.key)), as_text(r.get("year"))): i for i, r in enumerate(rows)}
     for rec in layer.records if layer is not None else []:
+        if (rec[kind.key], rec["year"]) in same:
+            continue
         i = at.get((rec[kind.key], str(rec["year"])))
         if i is None:
             rows.append(_shipped_text(rec, kind))
@@ -854,7 +897,8 @@ def merge_file(path: str | Path, registry: Registry | None = None, shipped: str 
         target = Path(shipped) if shipped is not None and kind is kinds[0] else default
         loader = observation_report if kind is OBSERVATIONS else milestone_report
         plans.append((kind, target, loader(path, registry=reg, shipped=target)))
-    written = [(kind, target, _merged_rows(Path(path), kind, reg, target), report) for kind, target, report in plans]
+    written = [(kind, target, _merged_rows(Path(path), kind, reg, target, report), report)
+               for kind, target, report in plans]
     for kind, target, rows, _ in written:
         _write_atomically(target, rows, kind, reg)
     main = written[0][3]

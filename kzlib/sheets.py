@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -282,6 +283,7 @@ def _read_rows(table: Table, rows: Rows, index: dict[str, int], years: dict[int,
     labels = [index[k] for k in KEYS if k in index]
     in_notes = False
     source: str | None = None
+    notes: list[str] = []
     totals: list[int] = []
     pending: list[Record] = []
     for n, cells in rows:
@@ -290,6 +292,7 @@ def _read_rows(table: Table, rows: Rows, index: dict[str, int], years: dict[int,
         if note is not None or (in_notes and not any(i < len(cells) and not blank(cells[i]) for i in data_columns)):
             in_notes = True
             source = source or (terms.source_of_note(note) if note else None)
+            notes += [note] if note else [str(c) for c in cells if isinstance(c, str) and not blank(c)]
             continue
         table.rows_read += 1
         if any(i < len(cells) and terms.is_total(cells[i]) for i in labels):
@@ -309,6 +312,7 @@ def _read_rows(table: Table, rows: Rows, index: dict[str, int], years: dict[int,
                                   "value": text}, tuple(dict.fromkeys([*table_flags, *flags]))))
         table.blank_rows += 0 if found else 1
     table.source_note = source
+    pending = _flag_from_notes(pending, notes, terms)
     if source is not None:
         pending = [r if not blank(r.cells.get("source_title")) else
                    Record(r.row, {**r.cells, "source_title": source}, r.columns, r.flags) for r in pending]
@@ -319,3 +323,23 @@ def _read_rows(table: Table, rows: Rows, index: dict[str, int], years: dict[int,
         table.notes.append(table.problem(f"totals row{'s' if len(totals) > 1 else ''} {rows_text} skipped (a sum "
                                          "of the rows above, not an indicator)"))
     table.records = pending
+
+
+def _flag_from_notes(records: list[Record], notes: list[str], terms: Terms) -> list[Record]:
+    """Records with the flags that notes below the table give them: 注：2025年为初步核算数 flags the 2025
+    figures preliminary; a clause naming no year flags every figure of the table."""
+    for clause in (c for note in notes for c in re.split(r"[,;。，；]", norm_text(note))):
+        flags = terms.flags_in(clause)
+        if not flags:
+            continue
+        years = {int(y) for y in re.findall(r"(?:19|20)\d{2}", clause)}
+        records = [Record(r.row, r.cells, r.columns, tuple(dict.fromkeys([*r.flags, *flags])))
+                   if not years or _year_of(r) in years else r for r in records]
+    return records
+
+
+def _year_of(record: Record) -> int | None:
+    try:
+        return int(float(norm_text(record.cells.get("year")).removesuffix("年")))
+    except ValueError:
+        return None
