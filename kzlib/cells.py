@@ -48,8 +48,8 @@ def split_quantity(value: object) -> tuple[float, str | None]:
         raise ValueError(f"'{raw}' is an approximate or bounded figure; enter the exact figure the source gives "
                          "(a plain number such as 5.5) and keep the wording in the note column")
     ratio = _RATIO.fullmatch(text)
-    if ratio:
-        if _float(ratio.group(2)) != 1:
+    if ratio or len(re.findall(r"[:∶]", text)) > 1:
+        if ratio is None or _float(ratio.group(2)) != 1:
             raise ValueError(f"'{raw}' is a ratio of several parts; enter a ratio as x:1 (2.12:1) or as one number")
         return _float(ratio.group(1)), None
     unit = _WITH_UNIT.fullmatch(text)

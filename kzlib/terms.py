@@ -15,6 +15,7 @@ from kzlib import paths, settings
 
 _YEAR = re.compile(r"((?:19|20)\d{2})(.*)")
 _PUNCTUATION = re.compile(r"[\s()\[\]【】<>《》、,，.。:;：；/\\_\-—–~]+")
+_CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 _ENUMERATION = re.compile(r"^(?:[(（]?[一二三四五六七八九十]+[)）、.]|\d{1,2}[.、)]|[(（]\d{1,2}[)）])\s*")
 
 
@@ -24,8 +25,10 @@ def norm_text(value: object) -> str:
 
 
 def norm_header(value: object) -> str:
-    """A header cell as a key: NFKC, lower case, a trailing "(…)" dropped, spaces and dashes as "_"."""
+    """A header cell as a key: NFKC, lower case, a trailing "(…)" dropped, spaces between Chinese characters
+    dropped (项　目), other spaces and dashes as "_"."""
     text = re.sub(r"\(.*\)$", "", norm_text(value).lower()).strip()
+    text = _CJK_SPACE.sub("", text)
     return re.sub(r"[\s\-]+", "_", text)
 
 
