@@ -212,7 +212,7 @@ def _unit_of(raw: object, value: float, info: dict) -> tuple[float, str | None]:
     if blank(raw):
         return value, None
     unit = units.normalise(raw)
-    if units.same(unit, target) or unit.casefold() == norm_text(info.get("unit_en") or "").casefold():
+    if units.same(unit, target) or unit.casefold() == units.normalise(info.get("unit_en") or "").casefold():
         return value, None
     if units.convertible(unit, target):
         converted = units.convert(value, unit, target)
