@@ -1,27 +1,23 @@
 """Observed figures and milestone states: validate what the files hold and layer them on the shipped data.
 
-Reading files (formats, layouts) is `kzlib.sheets`; one cell as a value is `kzlib.cells`; the data gaps and the
-data request are `kzlib.datarequest`. Their public names are importable from here too.
+Reading files (formats, layouts) is `kzlib.sheets`, one cell as a value `kzlib.cells`, one record
+`kzlib.records`, names `kzlib.names`; the data gaps and the data request are `kzlib.datarequest`. The public
+names that callers used from here before the split are importable from here still.
 """
 
 from __future__ import annotations
 
 import csv
-import difflib
-import hashlib
 import io
 import os
-import re
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
-from kzlib import paths, settings, units
+from kzlib import paths
 from kzlib.cells import (
     COMPUTED_FLAGS,
     INPUT_FLAGS,
@@ -30,30 +26,20 @@ from kzlib.cells import (
     parse_flags,
     parse_number,
     parse_year,
-    split_quantity,
 )
 from kzlib.datarequest import GAP_WORKSHEET_COLUMNS, gap_worksheet, gaps
 from kzlib.errors import ObservationError, Problem
+from kzlib.names import indicator_names, target_names
+from kzlib.records import Context, milestone, observation
 from kzlib.registry import Registry, load_registry
-from kzlib.sheets import (
-    Duplicated,
-    Percent,
-    Record,
-    Table,
-    Unreadable,
-    blank,
-    decode_csv_bytes,
-    display_path,
-    read_tables,
-)
-from kzlib.terms import Terms, load_terms, norm_text
+from kzlib.sheets import Record, Table, blank, decode_csv_bytes, display_path, tables_of
+from kzlib.terms import load_terms
 
 __all__ = [
-    "COMPUTED_FLAGS", "GAP_WORKSHEET_COLUMNS", "INPUT_FLAGS", "MILESTONE_COLUMNS", "OBSERVATION_COLUMNS",
-    "RELATED_COLUMNS", "Change", "Report", "as_text", "data_digest", "decode_csv_bytes", "display_path",
-    "extra_changes", "file_kind", "gap_worksheet", "gaps", "load_milestones", "load_observations", "load_related",
-    "merge_file", "milestone_report", "observation_report", "parse_date", "parse_flags", "parse_number",
-    "parse_year",
+    "COMPUTED_FLAGS", "GAP_WORKSHEET_COLUMNS", "INPUT_FLAGS", "MILESTONE_COLUMNS", "OBSERVATION_COLUMNS", "Change",
+    "Report", "as_text", "decode_csv_bytes", "display_path", "file_kind", "gap_worksheet", "gaps",
+    "load_milestones", "load_observations", "merge_file", "milestone_report", "observation_report", "parse_date",
+    "parse_flags", "parse_number", "parse_year",
 ]
 
 OBSERVATION_COLUMNS = [
@@ -63,19 +49,13 @@ OBSERVATION_COLUMNS = [
 MILESTONE_COLUMNS = [
     "target", "year", "state", "source_title", "source_link", "source_date", "note", "file", "row", "quote", "sheet",
 ]
-RELATED_COLUMNS = [
-    "target", "indicator", "year", "value", "unit", "scope_zh", "scope_en", "source_title", "source_link",
-    "source_date", "flags", "note", "quote", "file", "row",
-]
-# Column order of the shipped files data/observations.csv, data/milestones.csv and data/related.csv.
+# Column order of the shipped files data/observations.csv and data/milestones.csv (data/related.csv: the
+# observation columns after target, scope_zh, scope_en).
 SHIPPED_OBSERVATION_COLUMNS = [
     "indicator", "year", "value", "unit", "source_title", "source_link", "source_date", "flags", "quote", "note",
 ]
 SHIPPED_MILESTONE_COLUMNS = ["target", "year", "state", "source_title", "source_link", "source_date", "quote", "note"]
-SHIPPED_RELATED_COLUMNS = ["target", "scope_zh", "scope_en", *SHIPPED_OBSERVATION_COLUMNS]
 JUMP_FACTOR = 5  # a new figure this many times off its neighbour year is pointed out (likely a unit slip)
-_QUOTES = re.compile(r"[\s“”\"'‘’「」『』]")
-_UNIT_IN_NAME = re.compile(r"(.+)\(([^()]+)\)")
 
 
 @dataclass(frozen=True)
@@ -119,283 +99,6 @@ class _Layer:
     rows_read: int
     notes: list[Problem]
     problems: list[Problem]
-
-
-# ---------------------------------------------------------------- names
-
-
-def _key(text: object) -> str:
-    """A name as a lookup key: NFKC, case and spaces folded, quotation marks dropped."""
-    return _QUOTES.sub("", norm_text(text)).casefold()
-
-
-@dataclass(frozen=True)
-class _Names:
-    """Ids and printed names (Chinese and English) of indicators or targets, and what each names."""
-
-    what: str  # "indicator" or "target"
-    ids: frozenset[str]
-    names: dict[str, frozenset[str]]  # key -> ids it names
-    choices: dict[str, str]  # name as printed -> id, for "did you mean"
-
-    @classmethod
-    def build(cls, what: str, named: list[tuple[str, object]], extra: Iterable[tuple[str, object]] = ()) -> _Names:
-        """Names from (id, name) pairs; `extra` pairs (target names of an indicator) only where unambiguous."""
-        names: dict[str, set[str]] = {}
-        choices: dict[str, str] = {}
-        for iid, name in named:
-            if isinstance(name, str) and name.strip():
-                names.setdefault(_key(name), set()).add(iid)
-                choices[norm_text(name)] = iid
-        ids = {iid for iid, _ in named}
-        more: dict[str, set[str]] = {}
-        for iid, name in extra:
-            if isinstance(name, str) and name.strip() and _key(name) not in names:
-                more.setdefault(_key(name), set()).add(iid)
-                choices.setdefault(norm_text(name), iid)
-        names.update({k: v for k, v in more.items() if len(v) == 1})
-        return cls(what, frozenset(ids), {k: frozenset(v) for k, v in names.items()}, choices)
-
-    def find(self, text: str) -> frozenset[str]:
-        """The ids a text names exactly (as an id or a name)."""
-        if text.strip() in self.ids:
-            return frozenset([text.strip()])
-        return self.names.get(_key(text), frozenset())
-
-    def suggest(self, text: str) -> str:
-        """'; did you mean …?' listing the ids whose id or name is closest to the text."""
-        choices = {**self.choices, **{i: i for i in self.ids}}
-        hits = difflib.get_close_matches(norm_text(text), list(choices), n=6, cutoff=0.5)
-        ids = list(dict.fromkeys(choices[h] for h in hits))[:3]
-        return f"; did you mean {', '.join(ids)}?" if ids else ""
-
-    def resolve(self, text: str, terms: Terms) -> tuple[str, str | None]:
-        """(id, unit written in the name) for an id or a printed name, 地区生产总值（亿元） and 其中：… included.
-
-        Raises LookupError (unknown) or ValueError (ambiguous) with the message to show."""
-        label = terms.label(text)
-        for candidate, unit in ((text, None), (label, None), *self._unit_split(label)):
-            hits = self.find(candidate)
-            if len(hits) == 1:
-                return next(iter(hits)), unit
-            if hits:
-                raise ValueError(f"'{text}' names several {self.what}s ({', '.join(sorted(hits))}); use the id")
-        raise LookupError(f"unknown {self.what} '{text}'{self.suggest(label)}")
-
-    @staticmethod
-    def _unit_split(label: str) -> list[tuple[str, str]]:
-        m = _UNIT_IN_NAME.fullmatch(norm_text(label))
-        return [(m.group(1).strip(), m.group(2).strip())] if m else []
-
-
-def indicator_names(reg: Registry) -> _Names:
-    """Every id and printed name of the registry's indicators, target names mapped to their indicator."""
-    ind = reg.indicators
-    named = [(r["id"], r[c]) for r in ind.to_dict("records") for c in ("id", "name_zh", "name_en") if c in ind]
-    tgt = reg.targets.dropna(subset=["indicator"])
-    extra = [(r["indicator"], r[c]) for r in tgt.to_dict("records") for c in ("name_zh", "name_en")]
-    return _Names.build("indicator", named, extra)
-
-
-def target_names(reg: Registry) -> _Names:
-    """Every milestone-capable target by id and printed name."""
-    named = [(r["id"], r[c]) for r in reg.targets.to_dict("records") for c in ("id", "name_zh", "name_en")]
-    return _Names.build("target", named)
-
-
-# ---------------------------------------------------------------- validating records
-
-
-def _unit_of(raw: object, value: float, info: dict) -> tuple[float, str | None]:
-    """The value in the indicator's unit and a conversion note; raises ValueError for a wrong unit."""
-    target = info["unit"]
-    if blank(raw):
-        return value, None
-    unit = units.normalise(raw)
-    if units.same(unit, target) or unit.casefold() == units.normalise(info.get("unit_en") or "").casefold():
-        return value, None
-    if units.convertible(unit, target):
-        converted = units.convert(value, unit, target)
-        return converted, f"converted from {as_text(value)} {unit} to {as_text(converted)} {target}"
-    others = [u for u in units.family(target) if u != units.normalise(target)]
-    also = f" (or {', '.join(others)}, converted)" if others else ""
-    raise ValueError(f"unit '{raw}' does not fit indicator {info['id']}; expected {target}{also}")
-
-
-def _check_range(value: float, info: dict) -> str | None:
-    measure = info.get("measure")
-    if measure == "share" and not 0 <= value <= 100:
-        return f"{as_text(value)} is not a share; a share must be between 0 and 100 (%)"
-    if measure in ("amount", "count") and value < 0:
-        return f"{as_text(value)} is negative; {'an amount' if measure == 'amount' else 'a count'} cannot be below zero"
-    if measure == "count" and not value.is_integer():
-        return f"{as_text(value)} is not a whole number; a count must be whole"
-    return None
-
-
-@dataclass
-class _Context:
-    """What validating one table needs: the registry's names, the vocabulary, and where to put findings."""
-
-    table: Table
-    terms: Terms
-    problems: list[Problem]
-    notes: list[Problem]
-    unmatched: dict[int, str] = field(default_factory=dict)  # wide rows naming no known indicator -> message
-    unlinked: list[int] = field(default_factory=list)  # rows of figures without a source link
-
-    def bad(self, record: Record, column: str, message: str) -> None:
-        """Record a problem at the record's row and the header of `column`."""
-        self.problems.append(self.table.problem(message, row=record.row, column=record.columns.get(column, column)))
-
-
-def _common(rec: dict, record: Record, ctx: _Context) -> None:
-    """Year, source and note fields shared by observations and milestones."""
-    cells = record.cells
-    try:
-        rec["year"] = parse_year(cells.get("year"))
-    except ValueError as exc:
-        ctx.bad(record, "year", "the year is empty" if blank(cells.get("year")) else str(exc))
-    rec["source_title"] = as_text(cells.get("source_title"))
-    if not rec["source_title"]:
-        ctx.bad(record, "source_title", "the source is missing; every figure needs the title of the document it "
-                                        "comes from (e.g. 2024年开州区国民经济和社会发展统计公报)")
-    rec["source_link"] = as_text(cells.get("source_link"))
-    rec["source_date"] = ""
-    if not blank(cells.get("source_date")):
-        try:
-            rec["source_date"] = parse_date(cells.get("source_date"))
-        except ValueError as exc:
-            ctx.bad(record, "source_date", str(exc))
-    rec["note"] = as_text(cells.get("note"))
-    rec["quote"] = as_text(cells.get("quote"))
-
-
-def _indicator_of(record: Record, names: _Names, info: dict[str, dict], ctx: _Context) -> tuple[dict | None, str | None]:
-    """The indicator a record names (by id, or by name checked against the id) and a unit written in its name."""
-    cells = record.cells
-    by_id, by_name = cells.get("indicator_id"), cells.get("indicator")
-    key = "indicator_id" if not blank(by_id) else "indicator"
-    if blank(by_id) and blank(by_name):
-        ctx.bad(record, key, "the indicator is empty; expected an indicator id such as gdp or its exact name")
-        return None, None
-    try:
-        iid, unit = names.resolve(str(cells[key]), ctx.terms)
-    except LookupError as exc:
-        if ctx.table.layout == "wide" and key == "indicator":
-            ctx.unmatched.setdefault(record.row, f"{as_text(by_name)} (row {record.row}{names.suggest(str(by_name))})")
-            return None, None
-        ctx.bad(record, key, str(exc))
-        return None, None
-    except ValueError as exc:
-        ctx.bad(record, key, str(exc))
-        return None, None
-    if key == "indicator_id" and not blank(by_name):
-        try:
-            other, _ = names.resolve(str(by_name), ctx.terms)
-        except (LookupError, ValueError):
-            other = iid
-        if other != iid:
-            ctx.bad(record, "indicator", f"the name '{as_text(by_name)}' is indicator {other}, but the code says {iid}; "
-                                         "correct one of them")
-            return None, None
-    return info[iid], unit
-
-
-def _quantity(record: Record, info: dict | None, unit_in_name: str | None, ctx: _Context) -> tuple[float | None, list[str]]:
-    """The record's value in its indicator's unit, and the conversions made; problems recorded."""
-    raw = record.cells.get("value")
-    if blank(raw):
-        ctx.bad(record, "value", "the value is empty; enter the figure, or delete the row")
-        return None, []
-    try:
-        value, unit_in_cell = split_quantity(raw)
-    except ValueError as exc:
-        ctx.bad(record, "value", str(exc))
-        return None, []
-    conversions: list[str] = []
-    if isinstance(raw, Percent):
-        value = float(Decimal(repr(value)) * 100)
-        conversions.append(f"Excel percentage cell {as_text(float(raw))} read as {as_text(value)} %")
-    if info is None:
-        return value, conversions
-    column_unit = record.cells.get("unit")
-    written = [(u, c) for u, c in ((unit_in_cell, "value"), (unit_in_name, "indicator"), (column_unit, "unit"))
-               if not blank(u)]
-    if len({units.normalise(u) for u, _ in written}) > 1:
-        ctx.bad(record, written[0][1], "the units disagree: " + ", ".join(f"'{u}' in the {c} column" for u, c in written)
-                + f"; indicator {info['id']} is in {info['unit']}")
-        return None, []
-    unit, column = written[0] if written else (None, "unit")
-    try:
-        value, conversion = _unit_of(unit, value, info)
-    except ValueError as exc:
-        ctx.bad(record, column, str(exc))
-        return None, []
-    if conversion:
-        conversions.append(conversion)
-    message = _check_range(value, info)
-    if message:
-        ctx.bad(record, "value", message)
-        return None, []
-    return value, conversions
-
-
-def _observation(record: Record, names: _Names, info: dict[str, dict], ctx: _Context) -> dict | None:
-    """One validated observation from a record, or None (problems recorded)."""
-    before = len(ctx.problems)
-    rec: dict = {"file": ctx.table.file, "row": record.row, "sheet": ctx.table.sheet}
-    ind, unit_in_name = _indicator_of(record, names, info, ctx)
-    if ind is None and record.row in ctx.unmatched:
-        return None
-    if ind is not None and ind.get("derived_from"):
-        ctx.bad(record, "indicator", f"{ind['id']} is computed by kzlib from {' and '.join(ind['derived_from'])}; "
-                                     "enter those figures instead")
-        ind = None
-    _common(rec, record, ctx)
-    try:
-        flags = parse_flags(record.cells.get("flags"))
-    except ValueError as exc:
-        ctx.bad(record, "flags", str(exc))
-        flags = []
-    value, conversions = _quantity(record, ind, unit_in_name, ctx)
-    if len(ctx.problems) > before or ind is None:
-        return None
-    flags += [*record.flags, *ctx.terms.flags_in(rec["source_title"], rec["note"])]
-    if conversions:
-        flags.append("converted")
-        rec["note"] = "; ".join(filter(None, [rec["note"], *conversions]))
-        ctx.notes.append(ctx.table.problem("; ".join(conversions), row=record.row,
-                                           column=record.columns.get("unit", record.columns.get("value", "value"))))
-    rec.update(indicator=ind["id"], value=value, unit=ind["unit"], flags=";".join(dict.fromkeys(flags)))
-    return rec
-
-
-def _milestone(record: Record, names: _Names, kinds: dict[str, str], ctx: _Context) -> dict | None:
-    """One validated milestone state from a record, or None (problems recorded)."""
-    before = len(ctx.problems)
-    rec: dict = {"file": ctx.table.file, "row": record.row, "sheet": ctx.table.sheet}
-    raw = as_text(record.cells.get("target"))
-    tid = None
-    if not raw:
-        ctx.bad(record, "target", "the target id is empty")
-    else:
-        try:
-            tid, _ = names.resolve(raw, ctx.terms)
-        except (LookupError, ValueError) as exc:
-            ctx.bad(record, "target", str(exc))
-    if tid is not None and kinds[tid] != "milestone":
-        ctx.bad(record, "target", f"target {tid} is a {kinds[tid]} target, not a milestone; its figures go in an "
-                                  "observations file (indicator, year, value)")
-    rec["target"] = tid or raw
-    _common(rec, record, ctx)
-    column = "state" if "state" in record.cells else "value"
-    state = ctx.terms.state(record.cells.get(column))
-    if state is None:
-        ctx.bad(record, column, f"unknown state '{as_text(record.cells.get(column))}'; expected "
-                                f"{', '.join(settings.MILESTONE_STATES)} (已完成, 推进中, 未启动)")
-    rec["state"] = state
-    return None if len(ctx.problems) > before else rec
 
 
 # ---------------------------------------------------------------- layering files
@@ -451,17 +154,8 @@ def _read_layer(path: Path, kind: _Kind, reg: Registry, fingerprint: int) -> _La
     return layer
 
 
-def _tables(path: Path, file: str) -> list[Table] | Problem:
-    try:
-        return read_tables(path, file)
-    except Unreadable as exc:
-        return Problem(file, str(exc))
-    except Duplicated as exc:
-        return exc.problem
-
-
 def _validate_file(path: Path, file: str, kind: _Kind, reg: Registry) -> _Layer | None:
-    tables = _tables(path, file)
+    tables = tables_of(path, file)
     if isinstance(tables, Problem):
         return _Layer(file, [], 0, [], [tables])
     mine = [t for t in tables if kind.holds(t)]
@@ -486,7 +180,7 @@ def _validate_file(path: Path, file: str, kind: _Kind, reg: Registry) -> _Layer 
                                              f"{', '.join(terms.aliases.get(c, (c,)))}); columns found: {found}",
                                              row=table.header_row, column=c) for c in missing]
             continue
-        ctx = _Context(table, terms, layer.problems, layer.notes)
+        ctx = Context(table, terms, layer.problems, layer.notes)
         if table.ignored:
             layer.notes.append(table.problem(f"columns not used by kzlib: {', '.join(table.ignored)}",
                                              row=table.header_row))
@@ -500,8 +194,8 @@ def _validate_file(path: Path, file: str, kind: _Kind, reg: Registry) -> _Layer 
                     or terms.is_no_figure(cells.get("value"))):
                 blank_rows += 1
                 continue
-            rec = (_observation(record, names, info, ctx) if kind is OBSERVATIONS
-                   else _milestone(record, names, kinds, ctx))
+            rec = (observation(record, names, info, ctx) if kind is OBSERVATIONS
+                   else milestone(record, names, kinds, ctx))
             if rec is None:
                 continue
             _keep(rec, record, kind, ctx, seen, layer)
@@ -532,7 +226,7 @@ def _ranges(rows: list[int]) -> str:
     return ", ".join(f"{a}" if a == b else f"{a}-{b}" for a, b in spans)
 
 
-def _keep(rec: dict, record: Record, kind: _Kind, ctx: _Context, seen: dict, layer: _Layer) -> None:
+def _keep(rec: dict, record: Record, kind: _Kind, ctx: Context, seen: dict, layer: _Layer) -> None:
     """Add a validated record to the layer unless its key and year came earlier in the same file."""
     k = (rec[kind.key], rec["year"])
     if k in seen:
@@ -710,143 +404,13 @@ def load_milestones(*extra: str | Path, registry: Registry | None = None) -> pd.
     return milestone_report(*extra, registry=registry).frame
 
 
-# ---------------------------------------------------------------- what a brief rests on
-
-
-def extra_changes(*extra: str | Path, registry: Registry | None = None) -> pd.DataFrame:
-    """The figures and milestone states that `--data` files add to or override in the shipped data.
-
-    One row per change: kind (observation|milestone), key (indicator or target id), year, value, old_value
-    (None when added), change (added|overridden), file, sheet, row. Empty without extra files."""
-    reg = registry if registry is not None else load_registry()
-    rows = []
-    for kind, report in (("observation", observation_report(*extra, registry=reg)),
-                         ("milestone", milestone_report(*extra, registry=reg))):
-        for change, items in (("added", report.added), ("overridden", report.overridden)):
-            rows += [{"kind": kind, "key": c.key, "year": c.year, "value": c.value, "old_value": c.old_value,
-                      "change": change, "file": c.file, "sheet": c.sheet, "row": c.row} for c in items]
-    columns = ["kind", "key", "year", "value", "old_value", "change", "file", "sheet", "row"]
-    return pd.DataFrame(rows, columns=columns).sort_values(["kind", "key", "year"], kind="stable").reset_index(drop=True)
-
-
-def inputs_of(registry: Registry, indicators: Iterable[str]) -> list[str]:
-    """The indicators and, for derived ones, the indicators they are computed from, sorted."""
-    derived = {r["id"]: r.get("derived_from") or [] for r in registry.indicators.to_dict("records")}
-    wanted = set(indicators)
-    return sorted(wanted | {i for iid in wanted for i in derived.get(iid, [])})
-
-
-def data_digest(observations: pd.DataFrame, milestones: pd.DataFrame, indicators: Iterable[str],
-                targets: Iterable[str] = (), related: pd.DataFrame | None = None,
-                registry: Registry | None = None) -> str:
-    """A stable digest of exactly the rows a brief shows: observations of its indicators (with the inputs of
-    derived ones when a registry is given), milestone states and related figures of its targets.
-
-    Row numbers and sheets are left out (moving a row changes nothing shown); the file is kept, since a figure
-    from a `--data` file is shown as such."""
-    wanted = inputs_of(registry, indicators) if registry is not None else sorted(set(indicators))
-    targets = sorted(set(targets))
-    h = hashlib.sha256()
-    parts = [("observations", observations, "indicator", wanted), ("milestones", milestones, "target", targets)]
-    if related is not None:
-        parts.append(("related", related, "target", targets))
-    for name, frame, key, keep in parts:
-        rows = frame[frame[key].isin(keep)].drop(columns=["row", "sheet"], errors="ignore")
-        rows = rows.sort_values([key, "year", *(["indicator"] if name == "related" else [])], kind="stable")
-        h.update(f"{name}\n".encode())
-        h.update(rows.to_csv(index=False, float_format="%.17g").encode())
-    return h.hexdigest()
-
-
-# ---------------------------------------------------------------- related evidence
-
-
-def _links(path: Path, reg: Registry) -> tuple[list[dict], list[Problem]]:
-    """Observed indicators linked to targets they speak to (data/registry/related.yaml)."""
-    if not path.exists():
-        return [], []
-    file = display_path(path)
-    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    links, problems = [], []
-    targets, indicators = set(reg.targets["id"]), set(reg.indicators["id"])
-    for entry in doc.get("links", []):
-        where = f"{entry.get('target')} / {entry.get('indicator')}"
-        for name, known in (("target", targets), ("indicator", indicators)):
-            if entry.get(name) not in known:
-                problems.append(Problem(file, f"unknown {name} {entry.get(name)!r}", column=name, entry=where))
-        for name in ("scope_zh", "scope_en"):
-            if not str(entry.get(name) or "").strip():
-                problems.append(Problem(file, f"'{name}' is missing: say how the figure differs from the target's",
-                                        column=name, entry=where))
-        links.append(entry)
-    return links, problems
-
-
-def load_related(registry: Registry | None = None, observations: pd.DataFrame | None = None,
-                 related: str | Path | None = None, links: str | Path | None = None) -> pd.DataFrame:
-    """Figures to show beside a target as related evidence, never judged on, with their scope in zh and en.
-
-    Two sources: data/related.csv (figures whose scope or definition differs from their target's: a zone figure
-    for a district target, a proxy, a partial count, a period statement) and the observations of indicators
-    that data/registry/related.yaml links to a target (`observations`, or the shipped ones). Columns:
-    RELATED_COLUMNS, one row per target, indicator and year."""
-    reg = registry if registry is not None else load_registry()
-    path = Path(related) if related is not None else paths.RELATED
-    file = display_path(path)
-    tables = _tables(path, file)
-    if isinstance(tables, Problem):
-        raise ObservationError([tables])
-    terms = load_terms()
-    problems: list[Problem] = []
-    rows: list[dict] = []
-    names, info = indicator_names(reg), {r["id"]: r for r in reg.indicators.to_dict("records")}
-    targets = set(reg.targets["id"])
-    seen: set[tuple] = set()
-    for table in tables:
-        ctx = _Context(table, terms, problems, [])
-        for record in table.records:
-            rec = _observation(record, names, info, ctx)
-            tid = as_text(record.cells.get("target"))
-            scope = {c: as_text(record.cells.get(c)) for c in ("scope_zh", "scope_en")}
-            if tid not in targets:
-                ctx.bad(record, "target", f"unknown target '{tid}'")
-            for c, text in scope.items():
-                if not text:
-                    ctx.bad(record, c, f"'{c}' is missing: say how the figure differs from the target's")
-            if rec is None or tid not in targets or not all(scope.values()):
-                continue
-            if (tid, rec["indicator"], rec["year"]) in seen:
-                ctx.bad(record, "indicator", f"{tid} / {rec['indicator']} {rec['year']} is given twice")
-                continue
-            seen.add((tid, rec["indicator"], rec["year"]))
-            rows.append({**rec, "target": tid, **scope})
-    link_list, link_problems = _links(Path(links) if links is not None else paths.RELATED_LINKS, reg)
-    problems += link_problems
-    if problems:
-        raise ObservationError(_unique(problems))
-    obs = observations if observations is not None else load_observations(registry=reg)
-    for link in link_list:
-        for rec in obs[obs["indicator"] == link["indicator"]].to_dict("records"):
-            if (link["target"], rec["indicator"], rec["year"]) not in seen:
-                rows.append({**rec, "target": link["target"], "scope_zh": link["scope_zh"],
-                             "scope_en": link["scope_en"]})
-    df = pd.DataFrame(rows, columns=RELATED_COLUMNS)
-    df["year"] = df["year"].astype("int64")
-    df["value"] = df["value"].astype("float64")
-    df["row"] = df["row"].astype("Int64")
-    text = [c for c in RELATED_COLUMNS if c not in ("year", "value", "row")]
-    df[text] = df[text].fillna("").astype(str)
-    return df.sort_values(["target", "indicator", "year"], kind="stable").reset_index(drop=True)
-
-
-
 # ---------------------------------------------------------------- merging into the shipped files
 
 
 def _kinds_in(path: str | Path) -> list[_Kind]:
     """The kinds of table a file holds, observations first; raises ObservationError if it cannot be read."""
     file = display_path(path)
-    tables = _tables(Path(path), file)
+    tables = tables_of(Path(path), file)
     if isinstance(tables, Problem):
         raise ObservationError([tables])
     return [k for k in (OBSERVATIONS, MILESTONES) if any(k.holds(t) for t in tables)]

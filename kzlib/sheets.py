@@ -197,6 +197,16 @@ def read_tables(path: str | Path, file: str | None = None, terms: Terms | None =
     return tables
 
 
+def tables_of(path: str | Path, file: str | None = None) -> list[Table] | Problem:
+    """The tables of a file, or the one problem that keeps it from being read."""
+    try:
+        return read_tables(path, file)
+    except Unreadable as exc:
+        return Problem(file or display_path(path), str(exc))
+    except Duplicated as exc:
+        return exc.problem
+
+
 def _header_index(rows: Rows, terms: Terms) -> int | None:
     """Index of the first row (among the first few) with an indicator or target header cell."""
     for i, (_, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):

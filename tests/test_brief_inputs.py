@@ -9,16 +9,11 @@ import pandas as pd
 import pytest
 
 from kzlib import load_registry, paths
+from kzlib.briefdata import data_digest, extra_changes
 from kzlib.cells import INPUT_FLAGS
 from kzlib.errors import ObservationError
-from kzlib.observations import (
-    RELATED_COLUMNS,
-    data_digest,
-    extra_changes,
-    load_milestones,
-    load_observations,
-    load_related,
-)
+from kzlib.observations import load_milestones, load_observations
+from kzlib.related import RELATED_COLUMNS, load_related
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 SRC = "测试用例（非真实数据）"

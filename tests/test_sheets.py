@@ -13,7 +13,8 @@ import pytest
 
 from kzlib import load_registry
 from kzlib.errors import ObservationError
-from kzlib.observations import indicator_names, merge_file, observation_report
+from kzlib.names import indicator_names
+from kzlib.observations import merge_file, observation_report
 from kzlib.sheets import read_tables
 from kzlib.terms import load_terms
 
