@@ -155,64 +155,84 @@ def _read_layer(path: Path, kind: _Kind, reg: Registry, fingerprint: int) -> _La
 
 
 def _validate_file(path: Path, file: str, kind: _Kind, reg: Registry) -> _Layer | None:
+    """The validated records of every table of this kind in a file (None if it holds none)."""
     tables = tables_of(path, file)
     if isinstance(tables, Problem):
         return _Layer(file, [], 0, [], [tables])
     mine = [t for t in tables if kind.holds(t)]
     if not mine:
         return None
-    terms = load_terms()
     layer = _Layer(file, [], 0, [], [])
-    names = indicator_names(reg) if kind is OBSERVATIONS else target_names(reg)
-    info = {r["id"]: r for r in reg.indicators.to_dict("records")}
-    kinds = dict(zip(reg.targets["id"], reg.targets["kind"], strict=True))
+    lookups = (indicator_names(reg) if kind is OBSERVATIONS else target_names(reg),
+               {r["id"]: r for r in reg.indicators.to_dict("records")},
+               dict(zip(reg.targets["id"], reg.targets["kind"], strict=True)))
     seen: dict[tuple, tuple[str | None, int]] = {}
-    blank_rows = 0
-    for table in mine:
-        layer.rows_read += table.rows_read
-        layer.notes += table.notes
-        missing = [c for c in kind.required if not table.has_key(c)
-                   and not (table.layout == "wide" and c in ("year", "value", "state"))
-                   and not (c == "source_title" and table.source_note)]
-        if missing:
-            found = ", ".join(table.headers.values()) or "none that kzlib knows"
-            layer.problems += [table.problem(f"required column '{c}' is missing (accepted headers: "
-                                             f"{', '.join(terms.aliases.get(c, (c,)))}); columns found: {found}",
-                                             row=table.header_row, column=c) for c in missing]
-            continue
-        ctx = Context(table, terms, layer.problems, layer.notes)
-        if table.ignored:
-            layer.notes.append(table.problem(f"columns not used by kzlib: {', '.join(table.ignored)}",
-                                             row=table.header_row))
-        blank_rows += table.blank_rows
-        for record in table.records:
-            cells = record.cells
-            if all(blank(c) for c in cells.values()):
-                continue
-            if kind is OBSERVATIONS and table.layout == "long" and (
-                    (blank(cells.get("value")) and blank(cells.get("source_title")))
-                    or terms.is_no_figure(cells.get("value"))):
-                blank_rows += 1
-                continue
-            rec = (observation(record, names, info, ctx) if kind is OBSERVATIONS
-                   else milestone(record, names, kinds, ctx))
-            if rec is None:
-                continue
-            _keep(rec, record, kind, ctx, seen, layer)
-        if ctx.unlinked:
-            rows = ctx.unlinked
-            layer.notes.append(table.problem(
-                f"no source link{'' if len(rows) == 1 else ' in rows ' + _ranges(rows)}; a link lets readers check "
-                "the figure (recommended)", row=rows[0] if len(rows) == 1 else None,
-                column=table.headers.get("source_link", "source_link")))
-        if ctx.unmatched:
-            layer.notes.append(table.problem(
-                f"{len(ctx.unmatched)} row{'s' if len(ctx.unmatched) > 1 else ''} naming no indicator that kzlib "
-                f"tracks, not read: {'; '.join(ctx.unmatched.values())}. To read one, use an indicator's id or "
-                "its name as printed in the briefs", column=table.headers.get("indicator")))
+    blank_rows = sum(_validate_table(table, kind, lookups, seen, layer) for table in mine)
     if blank_rows:
         layer.notes.append(Problem(file, f"{blank_rows} row{'s' if blank_rows > 1 else ''} without a value skipped"))
     return layer
+
+
+def _missing_columns(table: Table, kind: _Kind) -> list[Problem]:
+    """A problem for each column the kind needs and the table lacks (a wide table has its years as columns)."""
+    terms = load_terms()
+    missing = [c for c in kind.required if not table.has_key(c)
+               and not (table.layout == "wide" and c in ("year", "value", "state"))
+               and not (c == "source_title" and table.source_note)]
+    found = ", ".join(table.headers.values()) or "none that kzlib knows"
+    return [table.problem(f"required column '{c}' is missing (accepted headers: {', '.join(terms.aliases.get(c, (c,)))}"
+                          f"); columns found: {found}", row=table.header_row, column=c) for c in missing]
+
+
+def _no_figure(record: Record, kind: _Kind, table: Table) -> bool:
+    """Whether a row of a long table holds no figure: no value and no source, or a mark such as —."""
+    cells = record.cells
+    return kind is OBSERVATIONS and table.layout == "long" and (
+        (blank(cells.get("value")) and blank(cells.get("source_title"))) or load_terms().is_no_figure(cells.get("value")))
+
+
+def _validate_table(table: Table, kind: _Kind, lookups: tuple, seen: dict, layer: _Layer) -> int:
+    """Add the table's validated records, notes and problems to the layer; return its rows without a figure."""
+    layer.rows_read += table.rows_read
+    layer.notes += table.notes
+    missing = _missing_columns(table, kind)
+    if missing:
+        layer.problems += missing
+        return 0
+    names, info, kinds = lookups
+    ctx = Context(table, load_terms(), layer.problems, layer.notes)
+    if table.ignored:
+        layer.notes.append(table.problem(f"columns not used by kzlib: {', '.join(table.ignored)}", row=table.header_row))
+    blank_rows = table.blank_rows
+    for record in table.records:
+        if all(blank(c) for c in record.cells.values()):
+            continue
+        if _no_figure(record, kind, table):
+            blank_rows += 1
+            continue
+        rec = observation(record, names, info, ctx) if kind is OBSERVATIONS else milestone(record, names, kinds, ctx)
+        if rec is not None:
+            _keep(rec, record, kind, ctx, seen, layer)
+    layer.notes += _table_notes(ctx)
+    return blank_rows
+
+
+def _table_notes(ctx: Context) -> list[Problem]:
+    """One note per table for figures without a link and for rows naming no indicator kzlib tracks."""
+    table, notes = ctx.table, []
+    if ctx.unlinked:
+        rows = ctx.unlinked
+        notes.append(table.problem(
+            f"no source link{'' if len(rows) == 1 else ' in rows ' + _ranges(rows)}; a link lets readers check the "
+            "figure (recommended)", row=rows[0] if len(rows) == 1 else None,
+            column=table.headers.get("source_link", "source_link")))
+    if ctx.unmatched:
+        n = len(ctx.unmatched)
+        notes.append(table.problem(
+            f"{n} row{'s' if n > 1 else ''} naming no indicator that kzlib tracks, not read: "
+            f"{'; '.join(ctx.unmatched.values())}. To read one, use an indicator's id or its name as printed in the "
+            "briefs", column=table.headers.get("indicator")))
+    return notes
 
 
 def _ranges(rows: list[int]) -> str:

@@ -249,90 +249,105 @@ def _header_text(parts: list[object]) -> str:
     return " / ".join(" ".join(str(p).split()) for p in parts)
 
 
-def _table(file: str, sheet: str | None, rows: Rows, at: int, terms: Terms) -> Table:
-    """The table whose header starts at rows[at]: columns classified, data rows read, notes rows set aside."""
-    depth = _subheader_rows(rows, at, terms)
-    header_row = rows[at][0]
-    titles = [c for _, cells in rows[:at] for c in cells if isinstance(c, str) and not blank(c)]
-    index: dict[str, int] = {}
-    headers: dict[str, str] = {}
-    years: dict[int, tuple[int, list[str], str]] = {}  # column -> (year, flags, header text)
-    ignored: list[str] = []
-    for i, parts in enumerate(_column_parts(rows, at, depth)):
+@dataclass
+class _Columns:
+    """Where each column a table's header names sits: canonical columns, year columns, columns not read."""
+
+    index: dict[str, int] = field(default_factory=dict)  # canonical column -> position
+    headers: dict[str, str] = field(default_factory=dict)  # canonical column -> header text
+    years: dict[int, tuple[int, list[str], str]] = field(default_factory=dict)  # position -> (year, flags, text)
+    ignored: list[str] = field(default_factory=list)
+
+
+def _columns(parts_of: list[list[object]], terms: Terms, where: Problem) -> _Columns:
+    """Classify each column by its header cells: a year (2024年, 2025年预计), a column kzlib reads, or neither.
+    A table with a year column of its own (long layout) keeps year-headed columns unread."""
+    cols = _Columns()
+    for i, parts in enumerate(parts_of):
         if not parts:
             continue
         text = _header_text(parts)
         year = next((y for y in map(terms.year_header, parts) if y is not None), None)
         canon = next((c for c in map(terms.column, reversed(parts)) if c is not None), None)
         if year is not None:
-            years[i] = (year[0], year[1], text)
+            cols.years[i] = (year[0], year[1], text)
+        elif canon in cols.headers:
+            raise Duplicated(Problem(where.file, f"columns '{cols.headers[canon]}' and '{text}' both mean {canon}; "
+                                                 "keep one of them", row=where.row, column=text, sheet=where.sheet))
         elif canon is not None:
-            if canon in headers:
-                raise Duplicated(Problem(file, f"columns '{headers[canon]}' and '{text}' both mean {canon}; keep one "
-                                               "of them", row=header_row, column=text, sheet=sheet))
-            headers[canon], index[canon] = text, i
+            cols.headers[canon], cols.index[canon] = text, i
         elif not all(terms.is_informational(p) for p in parts):
-            ignored.append(text)
-    wide = bool(years) and "year" not in headers
-    if not wide:
-        ignored += [text for _, _, text in years.values()]
-        years = {}
-    elif "value" in headers:
-        ignored.append(headers.pop("value"))
-        index.pop("value")
-    table = Table(file, sheet, header_row, headers, [], "wide" if wide else "long", ignored=ignored)
-    table_flags = tuple(terms.flags_in(*titles))
-    _read_rows(table, rows[at + depth + 1:], index, years, table_flags, terms)
+            cols.ignored.append(text)
+    if cols.years and "year" in cols.headers:
+        cols.ignored += [text for _, _, text in cols.years.values()]
+        cols.years = {}
+    elif cols.years and "value" in cols.headers:  # a group label (数值) over the year columns
+        cols.ignored.append(cols.headers.pop("value"))
+        cols.index.pop("value")
+    return cols
+
+
+def _table(file: str, sheet: str | None, rows: Rows, at: int, terms: Terms) -> Table:
+    """The table whose header starts at rows[at]: columns classified, data rows read, notes rows set aside."""
+    depth = _subheader_rows(rows, at, terms)
+    header_row = rows[at][0]
+    cols = _columns(_column_parts(rows, at, depth), terms, Problem(file, "", row=header_row, sheet=sheet))
+    table = Table(file, sheet, header_row, cols.headers, [], "wide" if cols.years else "long", ignored=cols.ignored)
+    titles = [c for _, cells in rows[:at] for c in cells if isinstance(c, str) and not blank(c)]
+    _read_rows(table, rows[at + depth + 1:], cols, tuple(terms.flags_in(*titles)), terms)
     return table
 
 
-def _read_rows(table: Table, rows: Rows, index: dict[str, int], years: dict[int, tuple[int, list[str], str]],
-               table_flags: tuple[str, ...], terms: Terms) -> None:
+def _row_records(table: Table, n: int, cells: list[object], cols: _Columns, flags: tuple[str, ...],
+                 terms: Terms) -> list[Record]:
+    """The records of one data row: itself in a long table, one per filled year cell in a wide one."""
+    base = {c: (cells[i] if i < len(cells) else None) for c, i in cols.index.items()}
+    if not cols.years:
+        return [Record(n, base, dict(table.headers), flags)]
+    out = []
+    for i, (year, year_flags, text) in cols.years.items():
+        value = cells[i] if i < len(cells) else None
+        if not (blank(value) or terms.is_no_figure(value)):
+            out.append(Record(n, {**base, "year": year, "value": value}, {**table.headers, "year": text, "value": text},
+                              tuple(dict.fromkeys([*flags, *year_flags]))))
+    return out
+
+
+def _read_rows(table: Table, rows: Rows, cols: _Columns, flags: tuple[str, ...], terms: Terms) -> None:
     """Fill the table's records from its data rows; notes rows and totals rows are set aside with a note."""
-    data_columns = set(years) | {index[c] for c in ("value", "year") if c in index}
-    labels = [index[k] for k in KEYS if k in index]
-    in_notes = False
-    source: str | None = None
+    data_columns = set(cols.years) | {cols.index[c] for c in ("value", "year") if c in cols.index}
+    labels = [cols.index[k] for k in KEYS if k in cols.index]
     notes: list[str] = []
     totals: list[int] = []
-    pending: list[Record] = []
+    records: list[Record] = []
     for n, cells in rows:
-        first = next((c for c in cells if not blank(c)), None)
-        note = terms.note(first)
-        if note is not None or (in_notes and not any(i < len(cells) and not blank(cells[i]) for i in data_columns)):
-            in_notes = True
-            source = source or (terms.source_of_note(note) if note else None)
+        note = terms.note(next((c for c in cells if not blank(c)), None))
+        if note is not None or (notes and not any(i < len(cells) and not blank(cells[i]) for i in data_columns)):
             notes += [note] if note else [str(c) for c in cells if isinstance(c, str) and not blank(c)]
             continue
         table.rows_read += 1
         if any(i < len(cells) and terms.is_total(cells[i]) for i in labels):
             totals.append(n)
             continue
-        base = {c: (cells[i] if i < len(cells) else None) for c, i in index.items()}
-        if not years:
-            pending.append(Record(n, base, dict(table.headers), table_flags))
-            continue
-        found = False
-        for i, (year, flags, text) in years.items():
-            value = cells[i] if i < len(cells) else None
-            if blank(value) or terms.is_no_figure(value):
-                continue
-            found = True
-            pending.append(Record(n, {**base, "year": year, "value": value}, {**table.headers, "year": text,
-                                  "value": text}, tuple(dict.fromkeys([*table_flags, *flags]))))
+        found = _row_records(table, n, cells, cols, flags, terms)
         table.blank_rows += 0 if found else 1
-    table.source_note = source
-    pending = _flag_from_notes(pending, notes, terms)
-    if source is not None:
-        pending = [r if not blank(r.cells.get("source_title")) else
-                   Record(r.row, {**r.cells, "source_title": source}, r.columns, r.flags) for r in pending]
-        table.notes.append(table.problem(f"the note below the table gives the source '{source}'; used for every "
-                                         "figure without a source of its own"))
+        records += found
+    table.source_note = next(filter(None, map(terms.source_of_note, notes)), None)
+    table.records = _source_from_note(table, _flag_from_notes(records, notes, terms))
     if totals:
-        rows_text = ", ".join(map(str, totals))
-        table.notes.append(table.problem(f"totals row{'s' if len(totals) > 1 else ''} {rows_text} skipped (a sum "
-                                         "of the rows above, not an indicator)"))
-    table.records = pending
+        table.notes.append(table.problem(f"totals row{'s' if len(totals) > 1 else ''} {', '.join(map(str, totals))} "
+                                         "skipped (a sum of the rows above, not an indicator)"))
+
+
+def _source_from_note(table: Table, records: list[Record]) -> list[Record]:
+    """Records without a source of their own given the one a note below the table names (资料来源：…)."""
+    source = table.source_note
+    if source is None:
+        return records
+    table.notes.append(table.problem(f"the note below the table gives the source '{source}'; used for every figure "
+                                     "without a source of its own"))
+    return [r if not blank(r.cells.get("source_title")) else
+            Record(r.row, {**r.cells, "source_title": source}, r.columns, r.flags) for r in records]
 
 
 def _flag_from_notes(records: list[Record], notes: list[str], terms: Terms) -> list[Record]:
