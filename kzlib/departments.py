@@ -10,6 +10,7 @@ import yaml
 
 from kzlib import paths
 from kzlib.errors import Problem, RegistryError
+from kzlib.terms import SAFE_LOADER
 
 if TYPE_CHECKING:
     from kzlib.registry import Registry
@@ -29,7 +30,7 @@ def load_departments(path: str | Path | None = None) -> pd.DataFrame:
     """The departments (id, name_zh, name_en) in file order; raises RegistryError naming each problem."""
     path = Path(path) if path is not None else paths.DEPARTMENTS
     file = str(path.relative_to(paths.ROOT)) if path.is_relative_to(paths.ROOT) else str(path)
-    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    doc = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}
     entries = doc.get("departments") if isinstance(doc, dict) else None
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
         raise RegistryError([Problem(file, "expected a list of departments (id, name_zh, name_en) under 'departments'")])

@@ -19,7 +19,7 @@ from kzlib.names import indicator_names
 from kzlib.records import Context, observation
 from kzlib.registry import Registry, load_registry
 from kzlib.sheets import display_path, tables_of
-from kzlib.terms import load_terms
+from kzlib.terms import SAFE_LOADER, load_terms
 
 RELATED_COLUMNS = [
     "target", "indicator", "year", "value", "unit", "scope_zh", "scope_en", "source_title", "source_link",
@@ -33,7 +33,7 @@ def _links(path: Path, reg: Registry) -> tuple[list[dict], list[Problem]]:
     if not path.exists():
         return [], []
     file = display_path(path)
-    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    doc = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}
     links, problems = [], []
     targets, indicators = set(reg.targets["id"]), set(reg.indicators["id"])
     for entry in doc.get("links", []):

@@ -13,6 +13,7 @@ import yaml
 
 from kzlib import paths, settings
 
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present
 _YEAR = re.compile(r"((?:19|20)\d{2})(.*)")
 _PUNCTUATION = re.compile(r"[\s()\[\]【】<>《》、,，.。:;：；/\\_\-—–~]+")
 _CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
@@ -126,7 +127,7 @@ def _words(values: object) -> tuple[str, ...]:
 
 @functools.lru_cache(maxsize=4)
 def _load(path: str, mtime_ns: int) -> Terms:
-    doc = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    doc = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}
     aliases = {canon: _words(words) for canon, words in doc.get("columns", {}).items()}
     return Terms(
         aliases=aliases,
