@@ -53,6 +53,14 @@ def problems_of(path: Path, reg) -> list:
     return exc.value.problems
 
 
+def only_problem(tmp_path: Path, reg, text: str):
+    """The one problem of a CSV file with this text."""
+    path = tmp_path / "one.csv"
+    path.write_text(text, encoding="utf-8")
+    (problem,) = problems_of(path, reg)
+    return problem
+
+
 # ---------------------------------------------------------------- two department sheets
 
 
@@ -190,9 +198,7 @@ def test_yearbook_layout_units_in_names_and_numeric_year_headers(tmp_path, reg):
 
 
 def test_unit_in_the_name_that_does_not_fit_is_a_problem(tmp_path, reg):
-    path = tmp_path / "u.csv"
-    path.write_text(f"指标名称,2025年,资料来源\n粮食播种面积（万头）,7.2,{SRC}\n", encoding="utf-8")
-    (problem,) = problems_of(path, reg)
+    problem = only_problem(tmp_path, reg, f"指标名称,2025年,资料来源\n粮食播种面积（万头）,7.2,{SRC}\n")
     assert (problem.row, problem.column) == (2, "指标名称")
     assert "unit '万头' does not fit indicator grain_area" in problem.message
 
@@ -209,9 +215,7 @@ def test_value_with_its_unit_is_converted(tmp_path, reg, value, unit, expected):
     ("7.2万头", "", "unit '万头' does not fit indicator gdp"),
     ("721.44亿元", "万元", "the units disagree: '亿元' in the value column, '万元' in the unit column")])
 def test_value_with_a_wrong_unit_is_rejected_with_its_row(tmp_path, reg, value, unit, fragment):
-    path = tmp_path / "v.csv"
-    path.write_text(f"指标,年份,数值,单位,来源\ngdp,2025,{value},{unit},{SRC}\n", encoding="utf-8")
-    (problem,) = problems_of(path, reg)
+    problem = only_problem(tmp_path, reg, f"指标,年份,数值,单位,来源\ngdp,2025,{value},{unit},{SRC}\n")
     assert (problem.row, problem.column) == (2, "数值") and fragment in problem.message
 
 
@@ -222,9 +226,7 @@ def test_ratio_written_x_to_one(tmp_path, reg):
 
 
 def test_the_income_ratio_is_still_computed_from_the_incomes(tmp_path, reg):
-    path = tmp_path / "r.csv"
-    path.write_text(f"指标,年份,数值,来源\n城乡居民人均可支配收入比,2025,2.12:1,{SRC}\n", encoding="utf-8")
-    (problem,) = problems_of(path, reg)
+    problem = only_problem(tmp_path, reg, f"指标,年份,数值,来源\n城乡居民人均可支配收入比,2025,2.12:1,{SRC}\n")
     assert "urban_rural_income_ratio is computed by kzlib from urban_income and rural_income" in problem.message
 
 
@@ -284,16 +286,12 @@ def test_every_printed_name_is_accepted_unless_it_names_two_indicators(reg):
 
 
 def test_near_miss_keeps_did_you_mean(tmp_path, reg):
-    path = tmp_path / "n.csv"
-    path.write_text(f"指标,年份,数值,来源\n城镇新增就业人员,2025,8100,{SRC}\n", encoding="utf-8")
-    (problem,) = problems_of(path, reg)
+    problem = only_problem(tmp_path, reg, f"指标,年份,数值,来源\n城镇新增就业人员,2025,8100,{SRC}\n")
     assert "unknown indicator '城镇新增就业人员'; did you mean new_urban_jobs" in problem.message
 
 
 def test_code_and_name_that_disagree_are_a_problem(tmp_path, reg):
-    path = tmp_path / "c.csv"
-    path.write_text(f"指标代码,指标名称,2025年,资料来源\ngdp,常住人口,760.5,{SRC}\n", encoding="utf-8")
-    (problem,) = problems_of(path, reg)
+    problem = only_problem(tmp_path, reg, f"指标代码,指标名称,2025年,资料来源\ngdp,常住人口,760.5,{SRC}\n")
     assert (problem.row, problem.column) == (2, "指标名称")
     assert "the name '常住人口' is indicator resident_population, but the code says gdp" in problem.message
 
