@@ -14,7 +14,6 @@ _QUOTES = re.compile(r"[\s“”\"'‘’「」『』]")
 _UNIT_IN_NAME = re.compile(r"(.+)\(([^()]+)\)")
 
 
-
 def _key(text: object) -> str:
     """A name as a lookup key: NFKC, case and spaces folded, quotation marks dropped."""
     return _QUOTES.sub("", norm_text(text)).casefold()

@@ -87,7 +87,7 @@ class Report:
     overridden: list[Change] = field(default_factory=list)
     notes: list[Problem] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    unchanged: list[Change] = field(default_factory=list)  # figures equal to those held: value (state) and flags
+    unchanged: list[Change] = field(default_factory=list)  # rows repeating a held one in full
 
 
 @dataclass
@@ -305,8 +305,8 @@ def _stack(files: Iterable[Path], kind: _Kind, reg: Registry, strict: bool) -> t
         if len(report.unchanged) > unchanged:
             n = len(report.unchanged) - unchanged
             what = ("figure" if kind.key == "indicator" else "state") + ("s" if n > 1 else "")
-            report.notes.append(Problem(layer.file, f"{n} {what} the same as held already (value and flags): kept "
-                                                    "as they were"))
+            report.notes.append(Problem(layer.file, f"{n} {what} the same as held already (value, flags, source "
+                                                    "and note): kept as they were"))
     report.notes = _unique(report.notes)
     if kind.key == "indicator":
         report.notes += _jumps(merged, [(c.key, c.year) for c in report.added + report.overridden])
@@ -320,7 +320,10 @@ def _plain_flags(rec: dict) -> set[str]:
 
 
 def _same(new: dict, old: dict, key: str) -> bool:
-    """Whether a record repeats the one held: same state, or same value and flags (a unit conversion aside)."""
+    """Whether a record repeats the one held in full: same state or value and flags (a unit conversion aside),
+    same source and note. A re-stated figure with a source or note of its own still replaces the held one."""
+    if any(new.get(c, "") != old.get(c, "") for c in ("source_title", "source_link", "source_date", "note", "quote")):
+        return False
     if key == "target":
         return new["state"] == old["state"]
     close = abs(new["value"] - old["value"]) <= 1e-9 * max(1.0, abs(old["value"]))

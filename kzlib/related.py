@@ -18,14 +18,13 @@ from kzlib.errors import ObservationError, Problem
 from kzlib.names import indicator_names
 from kzlib.records import Context, observation
 from kzlib.registry import Registry, load_registry
-from kzlib.sheets import display_path, tables_of
+from kzlib.sheets import Table, display_path, tables_of
 from kzlib.terms import SAFE_LOADER, load_terms
 
 RELATED_COLUMNS = [
     "target", "indicator", "year", "value", "unit", "scope_zh", "scope_en", "source_title", "source_link",
     "source_date", "flags", "note", "quote", "file", "row",
 ]
-
 
 
 def _links(path: Path, reg: Registry) -> tuple[list[dict], list[Problem]]:
@@ -49,25 +48,12 @@ def _links(path: Path, reg: Registry) -> tuple[list[dict], list[Problem]]:
     return links, problems
 
 
-def load_related(registry: Registry | None = None, observations: pd.DataFrame | None = None,
-                 related: str | Path | None = None, links: str | Path | None = None) -> pd.DataFrame:
-    """Figures to show beside a target as related evidence, never judged on, with their scope in zh and en.
-
-    Two sources: data/related.csv (figures whose scope or definition differs from their target's: a zone figure
-    for a district target, a proxy, a partial count, a period statement) and the observations of indicators
-    that data/registry/related.yaml links to a target (`observations`, or the shipped ones). Columns:
-    RELATED_COLUMNS, one row per target, indicator and year."""
-    reg = registry if registry is not None else load_registry()
-    path = Path(related) if related is not None else paths.RELATED
-    file = display_path(path)
-    tables = tables_of(path, file)
-    if isinstance(tables, Problem):
-        raise ObservationError([tables])
+def _figure_rows(tables: list[Table], reg: Registry, problems: list[Problem]) -> list[dict]:
+    """The validated figures of data/related.csv, each with its target and scope; problems recorded."""
     terms = load_terms()
-    problems: list[Problem] = []
-    rows: list[dict] = []
     names, info = indicator_names(reg), {r["id"]: r for r in reg.indicators.to_dict("records")}
     targets = set(reg.targets["id"])
+    rows: list[dict] = []
     seen: set[tuple] = set()
     for table in tables:
         ctx = Context(table, terms, problems, [])
@@ -87,20 +73,43 @@ def load_related(registry: Registry | None = None, observations: pd.DataFrame | 
                 continue
             seen.add((tid, rec["indicator"], rec["year"]))
             rows.append({**rec, "target": tid, **scope})
+    return rows
+
+
+def _linked_rows(links: list[dict], observations: pd.DataFrame, taken: set[tuple]) -> list[dict]:
+    """The observations of each linked indicator, under the target it is linked to, with the link's scope."""
+    rows = []
+    for link in links:
+        for rec in observations[observations["indicator"] == link["indicator"]].to_dict("records"):
+            if (link["target"], rec["indicator"], rec["year"]) not in taken:
+                rows.append({**rec, "target": link["target"], "scope_zh": link["scope_zh"],
+                             "scope_en": link["scope_en"]})
+    return rows
+
+
+def load_related(registry: Registry | None = None, observations: pd.DataFrame | None = None,
+                 related: str | Path | None = None, links: str | Path | None = None) -> pd.DataFrame:
+    """Figures to show beside a target as related evidence, never judged on, with their scope in zh and en.
+
+    Two sources: data/related.csv (figures whose scope or definition differs from their target's: a zone figure
+    for a district target, a proxy, a partial count, a period statement) and the observations of indicators
+    that data/registry/related.yaml links to a target (`observations`, or the shipped ones). Columns:
+    RELATED_COLUMNS, one row per target, indicator and year. Raises ObservationError naming every problem."""
+    reg = registry if registry is not None else load_registry()
+    path = Path(related) if related is not None else paths.RELATED
+    tables = tables_of(path, display_path(path))
+    if isinstance(tables, Problem):
+        raise ObservationError([tables])
+    problems: list[Problem] = []
+    rows = _figure_rows(tables, reg, problems)
     link_list, link_problems = _links(Path(links) if links is not None else paths.RELATED_LINKS, reg)
-    problems += link_problems
-    if problems:
-        raise ObservationError(list(dict.fromkeys(problems)))
+    if problems or link_problems:
+        raise ObservationError(list(dict.fromkeys(problems + link_problems)))
     if observations is None:
         from kzlib.observations import load_observations
 
         observations = load_observations(registry=reg)
-    obs = observations
-    for link in link_list:
-        for rec in obs[obs["indicator"] == link["indicator"]].to_dict("records"):
-            if (link["target"], rec["indicator"], rec["year"]) not in seen:
-                rows.append({**rec, "target": link["target"], "scope_zh": link["scope_zh"],
-                             "scope_en": link["scope_en"]})
+    rows += _linked_rows(link_list, observations, {(r["target"], r["indicator"], r["year"]) for r in rows})
     df = pd.DataFrame(rows, columns=RELATED_COLUMNS)
     df["year"] = df["year"].astype("int64")
     df["value"] = df["value"].astype("float64")

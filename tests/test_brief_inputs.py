@@ -152,8 +152,7 @@ def test_extra_changes_lists_additions_and_overrides_of_both_kinds(tmp_path, reg
     path = tmp_path / "trial.csv"
     path.write_text("指标,年份,数值,来源\n"
                     f"gdp,2025,760.5,{SRC}\n"
-                    f"gdp,2024,722.0,{SRC}\n"
-                    f"urbanisation_rate,2024,53.94,{SRC}\n",  # as held: no change
+                    f"gdp,2024,722.0,{SRC}\n",
                     encoding="utf-8")
     table = extra_changes(path, registry=reg)
     table = table.astype({"old_value": object}).where(table.notna(), None)
