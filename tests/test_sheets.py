@@ -321,3 +321,20 @@ def test_merging_a_workbook_with_figures_and_milestone_states(tmp_path, reg, mon
     assert any("also merged 1 added and 0 replaced milestones" in n.message for n in report.notes)
     assert obs.read_text(encoding="utf-8").splitlines()[-1].startswith("gdp,2025,760.5,亿元,")
     assert mil.read_text(encoding="utf-8").splitlines()[-1].startswith("a2_airport_general,2025,in_progress,")
+
+
+def test_milestone_states_in_a_wide_sheet_by_target_name(tmp_path, reg):
+    from kzlib.observations import milestone_report
+
+    path = workbook(tmp_path / "里程碑.xlsx", {"交通局": [
+        ["目标", "2024年", "2025年", "资料来源"],
+        ["建成巫云开高速", "在建", "已完成", SRC],
+        ["a2_airport_general", None, "未启动", SRC],
+    ]})
+    report = milestone_report(path, registry=reg)
+    mine = report.frame[report.frame["file"] == str(path)]
+    assert mine[["target", "year", "state", "row"]].values.tolist() == [
+        ["a2_airport_general", 2025, "not_started", 3],
+        ["a2_expwy_wuyunkai", 2024, "in_progress", 2],
+        ["a2_expwy_wuyunkai", 2025, "done", 2],  # held already, from another source: this row replaces it
+    ]
