@@ -185,8 +185,12 @@ def read_tables(path: str | Path, file: str | None = None, terms: Terms | None =
         at = _header_index(rows, terms)
         if at is None:
             skipped.append((name, rows))
-        else:
-            tables.append(_table(file, name if several else None, rows, at, terms))
+            continue
+        starts = [at, *_later_headers(rows, at, terms)]
+        for k, start in enumerate(starts):
+            end = starts[k + 1] if k + 1 < len(starts) else len(rows)
+            first = 0 if k == 0 else start  # title rows above the first header only
+            tables.append(_table(file, name if several else None, rows[first:end], start - first, terms))
     if not tables:  # no header anywhere: read the first row of the first sheet as one, to say what is missing
         name, rows = sheets[0]
         return [_table(file, name if several else None, rows, 0, terms)]
@@ -207,22 +211,48 @@ def tables_of(path: str | Path, file: str | None = None) -> list[Table] | Proble
         return exc.problem
 
 
+def _names_key(cells: list[object], terms: Terms) -> bool:
+    """Whether a row has an indicator or target header cell (指标名称, 指标代码, 目标编号)."""
+    return any(terms.column(c) in KEYS for c in cells if not blank(c))
+
+
+def _stub(cells: list[object], terms: Terms) -> int | None:
+    """The unlabelled first column of a header row whose other cells are years (  | 2024年 | 2025年), or None."""
+    years = [i for i, c in enumerate(cells) if not blank(c) and terms.year_header(c)]
+    if len(years) < 2 or not all(blank(c) for c in cells[:years[0]]) or years[0] == 0:
+        return None
+    return 0
+
+
 def _header_index(rows: Rows, terms: Terms) -> int | None:
-    """Index of the first row (among the first few) with an indicator or target header cell."""
+    """Index of the first row (among the first few) that heads a table: it names an indicator or target column,
+    or it is a row of years above an unlabelled column of names."""
     for i, (_, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        if any(terms.column(c) in KEYS for c in cells if not blank(c)):
+        if _names_key(cells, terms) or _stub(cells, terms) is not None:
             return i
     return None
+
+
+def _later_headers(rows: Rows, at: int, terms: Terms) -> list[int]:
+    """Indexes of further header rows below the first table's: one sheet holding several tables."""
+    return [i for i in range(at + 1 + SUBHEADER_ROWS, len(rows)) if _names_key(rows[i][1], terms)
+            and sum(1 for c in rows[i][1] if not blank(c) and (terms.column(c) or terms.year_header(c))) >= 2]
+
+
+def _label_column(head: list[object], terms: Terms) -> int:
+    """The column of the header row that names indicators or targets (the unlabelled one of a stub header)."""
+    key = next((i for i, c in enumerate(head) if not blank(c) and terms.column(c) in KEYS), None)
+    return key if key is not None else (_stub(head, terms) or 0)
 
 
 def _subheader_rows(rows: Rows, at: int, terms: Terms) -> int:
     """How many rows below the header row continue it (cells under a merged header: years, units)."""
     _, head = rows[at]
-    key = next(i for i, c in enumerate(head) if not blank(c) and terms.column(c) in KEYS)
+    key = _label_column(head, terms)
     count = 0
     for _, cells in rows[at + 1:at + 1 + SUBHEADER_ROWS]:
         label = cells[key] if key < len(cells) else None
-        continues = blank(label) or norm_text(label) == norm_text(head[key])
+        continues = blank(label) or (key < len(head) and norm_text(label) == norm_text(head[key]))
         heads = any(not blank(c) and (terms.year_header(c) or terms.column(c) or terms.is_informational(c))
                     for c in cells)
         if not (continues and heads):
@@ -243,6 +273,16 @@ def _column_parts(rows: Rows, at: int, depth: int) -> list[list[object]]:
                 kept.append(c)
         parts.append(kept)
     return parts
+
+
+def _letter(index: int) -> str:
+    """A column's letters as Excel shows them: 0 -> A, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _header_text(parts: list[object]) -> str:
@@ -292,6 +332,9 @@ def _table(file: str, sheet: str | None, rows: Rows, at: int, terms: Terms) -> T
     depth = _subheader_rows(rows, at, terms)
     header_row = rows[at][0]
     cols = _columns(_column_parts(rows, at, depth), terms, Problem(file, "", row=header_row, sheet=sheet))
+    if cols.years and not any(k in cols.index for k in KEYS):  # names in an unlabelled column
+        label = _label_column(rows[at][1], terms)
+        cols.index["indicator"], cols.headers["indicator"] = label, f"column {_letter(label)}"
     table = Table(file, sheet, header_row, cols.headers, [], "wide" if cols.years else "long", ignored=cols.ignored)
     titles = [c for _, cells in rows[:at] for c in cells if isinstance(c, str) and not blank(c)]
     _read_rows(table, rows[at + depth + 1:], cols, tuple(terms.flags_in(*titles)), terms)

@@ -138,7 +138,7 @@ def test_the_same_figure_on_two_sheets_is_a_problem_naming_both(tmp_path, reg):
 def test_a_sheet_of_numbers_without_a_header_is_pointed_out(tmp_path, reg):
     path = workbook(tmp_path / "附表.xlsx", {
         "统计局": [["指标名称", "计量单位", "2025年", "资料来源"], ["地区生产总值", "亿元", 760.5, SRC]],
-        "附表": [["", 2024, 2025], ["某项", 1, 2]],
+        "附表": [["", "甲", "乙"], ["某项", 1, 2]],
         "说明": [["本表为测试用例"]],
     })
     notes = [str(n) for n in observation_report(path, registry=reg).notes]
@@ -338,3 +338,23 @@ def test_milestone_states_in_a_wide_sheet_by_target_name(tmp_path, reg):
         ["a2_expwy_wuyunkai", 2024, "in_progress", 2],
         ["a2_expwy_wuyunkai", 2025, "done", 2],  # held already, from another source: this row replaces it
     ]
+
+
+def test_unlabelled_name_column_and_two_tables_on_one_sheet(tmp_path, reg):
+    """A bureau sheet: years over an unlabelled column of names (2025年1—12月 is the whole year), then a second
+    table with a header of its own, further down the same sheet."""
+    path = workbook(tmp_path / "两表.xlsx", {"主要指标": [
+        ["表1 主要指标（测试用例，非真实数据）"],
+        [None, "2024年", "2025年1—12月", "资料来源"],
+        ["地区生产总值", 721.44, 760.5, SRC],
+        ["资料来源：测试用例（非真实数据）"],
+        ["表2 农业（测试用例，非真实数据）"],
+        ["指标名称", "计量单位", "2025年", "资料来源"],
+        ["粮食总产量", "万吨", 59.1, SRC],
+    ]})
+    got = figures(observation_report(path, registry=reg), path)
+    assert {k: v[0] for k, v in got.items()} == {("gdp", 2024): 721.44, ("gdp", 2025): 760.5,
+                                                 ("grain_output", 2025): 59.1}
+    assert got[("grain_output", 2025)][3] == 7  # the second table's row, as Excel numbers it
+    (table1, table2) = read_tables(path)
+    assert (table1.headers["indicator"], table1.header_row, table2.header_row) == ("column A", 2, 6)
