@@ -177,76 +177,85 @@ def request_sheets(reg: Registry, observations: pd.DataFrame, years: Iterable[in
     return out
 
 
-def _held(observations: pd.DataFrame, lang: str) -> dict[tuple[str, int], str]:
-    """(indicator, year) -> the comment of a grey cell: the figure held and its source."""
+def _held(reg: Registry, observations: pd.DataFrame, lang: str) -> dict[tuple[str, int], str]:
+    """(indicator, year) -> the comment of a grey cell: the figure held, in its unit, and its source."""
     words = LABELS[lang]
-    return {(r["indicator"], int(r["year"])): words["held"].format(value=f"{as_text(r['value'])} {r['unit']}",
-                                                                     source=r["source_title"])
-            for r in observations.to_dict("records")}
+    unit_en = dict(zip(reg.indicators["id"], reg.indicators["unit_en"], strict=True))
+    out = {}
+    for r in observations.to_dict("records"):
+        value = (f"{as_text(r['value'])}{r['unit']}" if lang == "zh"
+                 else f"{as_text(r['value'])} {unit_en.get(r['indicator'], r['unit'])}")
+        out[(r["indicator"], int(r["year"]))] = words["held"].format(value=value, source=r["source_title"])
+    return out
+
+
+def _department_sheet(ws, frame: pd.DataFrame, words: dict, held: dict[tuple[str, int], str],
+                      year_heads: dict[str, int]) -> int:
+    """Fill one department's sheet: title, hint, header, one row per indicator; return the cells to fill."""
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    ws.append([words["sheet_title"].format(title=words["title"], department=ws.title)])
+    ws.append([words["sheet_hint"]])
+    ws.append(list(frame.columns))
+    for row in (1, 2):
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(frame.columns))
+    ws["A1"].font = Font(bold=True, size=13)
+    for cell in ws[3]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor=HEADER)
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    count = 0
+    for values in frame.itertuples(index=False):
+        ws.append(list(values))
+        for col, head in enumerate(frame.columns, start=1):
+            if head in year_heads:
+                cell = ws.cell(ws.max_row, col)
+                comment = held.get((values[0], year_heads[head]))
+                cell.fill = PatternFill("solid", fgColor=HELD if comment else FILL)
+                cell.comment = Comment(comment, "kzlib") if comment else None
+                count += 0 if comment else 1
+    widths = {words["columns"]["indicator"]: 28, words["columns"]["source_title"]: 30,
+              words["columns"]["plan_clause"]: 40, words["columns"]["where"]: 20}
+    for col, head in enumerate(frame.columns, start=1):
+        ws.column_dimensions[ws.cell(3, col).column_letter].width = widths.get(head, 12)
+    ws.freeze_panes = ws.cell(4, 4)
+    return count
+
+
+def _instructions(ws, words: dict, years: list[int], todo: dict[str, tuple[int, int]], today: dt.date) -> None:
+    """Fill the first sheet: title, date, how to fill in, and each department's sheet with its count."""
+    from openpyxl.styles import Alignment, Font
+
+    first, last = (years[0], years[-1]) if years else ("", "")
+    ws.append([words["title"]])
+    ws["A1"].font = Font(bold=True, size=13)
+    ws.append([words["made"].format(date=today.isoformat())])
+    for line in words["instructions"]:
+        ws.append([line.format(first=first, last=last)])
+    ws.append([])
+    ws.append([words["departments"]])
+    ws.cell(ws.max_row, 1).font = Font(bold=True)
+    for name, (n, cells) in todo.items():
+        ws.append([words["department_line"].format(department=name, n=n, cells=cells)])
+    ws.column_dimensions["A"].width = 120
+    for row in ws.iter_rows():
+        row[0].alignment = Alignment(wrap_text=True, vertical="top")
 
 
 def write_request(path: str | Path, reg: Registry, observations: pd.DataFrame, years: Iterable[int],
                   lang: str = "zh", today: dt.date | None = None) -> dict[str, int]:
     """Write the data request workbook; return department sheet name -> cells to fill."""
     from openpyxl import Workbook
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Alignment, Font, PatternFill
 
     years = list(years)
     words = LABELS[lang]
-    sheets = request_sheets(reg, observations, years, lang)
-    held = _held(observations, lang)
+    held = _held(reg, observations, lang)
     year_heads = {words["columns"]["year"].format(year=y): y for y in years}
     book = Workbook()
-    intro = book.active
-    intro.title = words["instructions_sheet"]
-    todo: dict[str, int] = {}
-    for name, frame in sheets.items():
-        ws = book.create_sheet(name)
-        ws.append([words["sheet_title"].format(title=words["title"], department=name)])
-        ws.append([words["sheet_hint"]])
-        ws.append(list(frame.columns))
-        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(frame.columns))
-        ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(frame.columns))
-        ws["A1"].font = Font(bold=True, size=13)
-        for cell in ws[3]:
-            cell.font = Font(bold=True)
-            cell.fill = PatternFill("solid", fgColor=HEADER)
-            cell.alignment = Alignment(wrap_text=True, vertical="center")
-        count = 0
-        for values in frame.itertuples(index=False):
-            ws.append(list(values))
-            iid = values[0]
-            for col, head in enumerate(frame.columns, start=1):
-                if head not in year_heads:
-                    continue
-                cell = ws.cell(ws.max_row, col)
-                comment = held.get((iid, year_heads[head]))
-                if comment:
-                    cell.fill = PatternFill("solid", fgColor=HELD)
-                    cell.comment = Comment(comment, "kzlib")
-                else:
-                    cell.fill = PatternFill("solid", fgColor=FILL)
-                    count += 1
-        todo[name] = count
-        widths = {words["columns"]["indicator"]: 28, words["columns"]["source_title"]: 30,
-                  words["columns"]["plan_clause"]: 40, words["columns"]["where"]: 20}
-        for col, head in enumerate(frame.columns, start=1):
-            ws.column_dimensions[ws.cell(3, col).column_letter].width = widths.get(head, 12)
-        ws.freeze_panes = ws.cell(4, 4)
-    first, last = (years[0], years[-1]) if years else ("", "")
-    intro.append([words["title"]])
-    intro["A1"].font = Font(bold=True, size=13)
-    intro.append([words["made"].format(date=(today or dt.date.today()).isoformat())])
-    for line in words["instructions"]:
-        intro.append([line.format(first=first, last=last)])
-    intro.append([])
-    intro.append([words["departments"]])
-    intro.cell(intro.max_row, 1).font = Font(bold=True)
-    for name, frame in sheets.items():
-        intro.append([words["department_line"].format(department=name, n=len(frame), cells=todo[name])])
-    intro.column_dimensions["A"].width = 120
-    for row in intro.iter_rows():
-        row[0].alignment = Alignment(wrap_text=True, vertical="top")
+    book.active.title = words["instructions_sheet"]
+    todo = {name: (len(frame), _department_sheet(book.create_sheet(name), frame, words, held, year_heads))
+            for name, frame in request_sheets(reg, observations, years, lang).items()}
+    _instructions(book.active, words, years, todo, today or dt.date.today())
     book.save(path)
-    return todo
+    return {name: cells for name, (_, cells) in todo.items()}

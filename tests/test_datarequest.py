@@ -73,7 +73,7 @@ def test_held_years_are_grey_with_their_figure_and_missing_ones_yellow(tmp_path,
     # Shipped GDP: 2019, 2020, 2023, 2024 (data/observations.csv); asked for 2020-2025.
     assert {y for y, c in cells.items() if c.fill.fgColor.rgb.endswith("E7E6E6")} == {2020, 2023, 2024}
     assert {y for y, c in cells.items() if c.fill.fgColor.rgb.endswith("FFF2CC")} == {2021, 2022, 2025}
-    assert cells[2024].comment.text.startswith("已有：721.44 亿元（")
+    assert cells[2024].comment.text.startswith("已有：721.44亿元（")
     assert all(c.value is None for c in cells.values())  # nothing prefilled: an untouched request adds nothing
     assert ws.cell(row, head.index("方案条款") + 1).value == "地区生产总值超过1000亿元"
     assert ws.cell(row, head.index("计量单位") + 1).value == "亿元"
