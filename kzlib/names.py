@@ -78,16 +78,18 @@ class Names:
         return [(m.group(1).strip(), m.group(2).strip())] if m else []
 
 
+def _pairs(frame, key: str, columns: tuple[str, ...]) -> list[tuple[str, object]]:
+    """(key, name) for every row and name column of a registry frame."""
+    return [pair for c in columns if c in frame for pair in zip(frame[key], frame[c], strict=True)]
+
+
 def indicator_names(reg: Registry) -> Names:
     """Every id and printed name of the registry's indicators, target names mapped to their indicator."""
-    ind = reg.indicators
-    named = [(r["id"], r[c]) for r in ind.to_dict("records") for c in ("id", "name_zh", "name_en") if c in ind]
     tgt = reg.targets.dropna(subset=["indicator"])
-    extra = [(r["indicator"], r[c]) for r in tgt.to_dict("records") for c in ("name_zh", "name_en")]
-    return Names.build("indicator", named, extra)
+    return Names.build("indicator", _pairs(reg.indicators, "id", ("id", "name_zh", "name_en")),
+                       _pairs(tgt, "indicator", ("name_zh", "name_en")))
 
 
 def target_names(reg: Registry) -> Names:
-    """Every milestone-capable target by id and printed name."""
-    named = [(r["id"], r[c]) for r in reg.targets.to_dict("records") for c in ("id", "name_zh", "name_en")]
-    return Names.build("target", named)
+    """Every target by id and printed name."""
+    return Names.build("target", _pairs(reg.targets, "id", ("id", "name_zh", "name_en")))

@@ -25,6 +25,7 @@ def norm_text(value: object) -> str:
     return unicodedata.normalize("NFKC", str(value)).strip()
 
 
+@functools.lru_cache(maxsize=16384)
 def norm_header(value: object) -> str:
     """A header cell as a key: NFKC, lower case, a trailing "(…)" dropped, spaces between Chinese characters
     dropped (项　目), other spaces and dashes as "_"."""
