@@ -108,16 +108,25 @@ def _cmd_data_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_data_gaps(args: argparse.Namespace) -> int:
+    from kzlib import datarequest
+
     ctx = context.load(args.data, None)
     reg, obs = ctx.registry, ctx.observations
-    years = range(args.start, args.end + 1)
+    end = args.end if args.end is not None else (
+        datarequest.last_year() if args.format == "xlsx" else settings.PLAN_END)
+    years = range(args.start, end + 1)
     if args.format == "table":
-        table = observations.gaps(reg, obs, years).drop(columns="name_en")
+        table = observations.gaps(reg, obs, years).drop(columns="name_en" if args.lang == "zh" else "name_zh")
         tables.write_table(table, "table", args.output)
         return 0
+    if args.format == "xlsx":
+        if args.output is None:
+            raise KzError("--format xlsx needs an output file: -o 数据征集表.xlsx")
+        todo = datarequest.write_request(args.output, reg, obs, years, lang=args.lang)
+        print(f"{args.output}: data request for {years.start}-{years.stop - 1}, {len(todo)} department sheets, "
+              f"{sum(todo.values())} cells to fill")
+        return 0
     sheet = observations.gap_worksheet(reg, obs, years)
-    if args.format == "xlsx" and args.output is None:
-        raise KzError("--format xlsx needs an output file: -o gaps.xlsx")
     if args.format == "csv" and args.output is not None:
         # With a BOM, so that Excel shows the Chinese names when the statistician opens the file.
         Path(args.output).write_text(sheet.to_csv(index=False), encoding="utf-8-sig")
@@ -247,14 +256,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = data.add_parser("check", help="validate observation or milestone files and say what they would change")
     p.add_argument("files", nargs="+", metavar="FILE", help=".csv or .xlsx file(s), in order of precedence")
     p.set_defaults(func=_cmd_data_check)
-    p = data.add_parser("gaps", help="which years of each target's indicator lack a figure; a worksheet to fill in",
-                        description="As a table: one line per indicator with the years it has and lacks. As csv or "
-                                    "xlsx: one row per missing indicator and year with empty value and source "
-                                    "columns; fill them in and pass the file back with --data or `kz data add`.")
+    p = data.add_parser("gaps", help="which years of each target's indicator lack a figure; a data request to send",
+                        description="As a table: one line per indicator with the years it has and lacks and the "
+                                    "department that holds it. As csv: one row per missing indicator and year with "
+                                    "empty value and source columns. As xlsx: the data request to forward, one "
+                                    "sheet per department, one row per indicator, one column per year. Fill either "
+                                    "in and pass it back with --data or `kz data add`.")
     p.add_argument("--format", choices=("table", "csv", "xlsx"), default="table")
     p.add_argument("-o", "--output", help="write to FILE instead of standard output")
     p.add_argument("--from", dest="start", type=int, default=settings.GAP_FIRST_YEAR, metavar="YEAR")
-    p.add_argument("--to", dest="end", type=int, default=settings.PLAN_END, metavar="YEAR")
+    p.add_argument("--to", dest="end", type=int, metavar="YEAR",
+                   help=f"last year asked for (default: {settings.PLAN_END}; for xlsx, last year, the latest that "
+                        "can have been published)")
+    p.add_argument("--lang", choices=settings.LANGS, default="zh",
+                   help="language of the names and of the xlsx request's headers and instructions (default: zh)")
     add_data_argument(p)
     p.set_defaults(func=_cmd_data_gaps)
     p = data.add_parser("add", help="merge a checked file into data/observations.csv (or data/milestones.csv)")

@@ -14,9 +14,12 @@ class Problem:
     row: int | None = None
     column: str | None = None
     entry: str | None = None
+    sheet: str | None = None  # the worksheet, for a workbook of several sheets
 
     def __str__(self) -> str:
         where = [self.file]
+        if self.sheet:
+            where.append(f"sheet {self.sheet}")
         if self.row is not None:
             where.append(f"row {self.row}")
         if self.entry:

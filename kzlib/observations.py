@@ -1,85 +1,61 @@
-"""Observed figures and milestone states: read, validate and layer the shipped data and the user's files."""
+"""Observed figures and milestone states: validate what the files hold and layer them on the shipped data.
+
+Reading files (formats, layouts) is `kzlib.sheets`, one cell as a value `kzlib.cells`, one record
+`kzlib.records`, names `kzlib.names`; the data gaps and the data request are `kzlib.datarequest`. The public
+names that callers used from here before the split are importable from here still.
+"""
 
 from __future__ import annotations
 
-import codecs
 import csv
-import datetime as dt
-import difflib
 import io
 import os
-import re
 import tempfile
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
 
-from kzlib import paths, settings, units
-from kzlib.errors import ObservationError, Problem
-from kzlib.registry import Registry, load_registry
-
-# Flags a file may carry (`derived`: read off a stated structure, e.g. shares from 三次产业结构比);
-# `overridden` is set by kzlib only. Indicators with derived_from are still computed, never typed in.
-INPUT_FLAGS = (
-    "preliminary", "secondary", "inferred_year", "partial_year", "zone_scope", "average_period",
-    "speech_rounded", "converted", "derived",
+from kzlib import paths
+from kzlib.cells import (
+    COMPUTED_FLAGS,
+    INPUT_FLAGS,
+    as_text,
+    parse_date,
+    parse_flags,
+    parse_number,
+    parse_year,
 )
-COMPUTED_FLAGS = ("overridden",)
+from kzlib.datarequest import GAP_WORKSHEET_COLUMNS, gap_worksheet, gaps
+from kzlib.errors import ObservationError, Problem
+from kzlib.names import indicator_names, target_names
+from kzlib.records import Context, milestone, observation
+from kzlib.registry import Registry, load_registry
+from kzlib.sheets import Record, Table, blank, decode_csv_bytes, display_path, tables_of
+from kzlib.terms import load_terms
+
+__all__ = [
+    "COMPUTED_FLAGS", "GAP_WORKSHEET_COLUMNS", "INPUT_FLAGS", "MILESTONE_COLUMNS", "OBSERVATION_COLUMNS", "Change",
+    "Report", "as_text", "decode_csv_bytes", "display_path", "file_kind", "gap_worksheet", "gaps",
+    "load_milestones", "load_observations", "merge_file", "milestone_report", "observation_report", "parse_date",
+    "parse_flags", "parse_number", "parse_year",
+]
 
 OBSERVATION_COLUMNS = [
     "indicator", "year", "value", "unit", "source_title", "source_link", "source_date", "flags", "note",
-    "file", "row", "quote",
+    "file", "row", "quote", "sheet",
 ]
 MILESTONE_COLUMNS = [
-    "target", "year", "state", "source_title", "source_link", "source_date", "note", "file", "row",
+    "target", "year", "state", "source_title", "source_link", "source_date", "note", "file", "row", "quote", "sheet",
 ]
-# Column order of the shipped files data/observations.csv and data/milestones.csv.
+# Column order of the shipped files data/observations.csv and data/milestones.csv (data/related.csv: the
+# observation columns after target, scope_zh, scope_en).
 SHIPPED_OBSERVATION_COLUMNS = [
     "indicator", "year", "value", "unit", "source_title", "source_link", "source_date", "flags", "quote", "note",
 ]
-SHIPPED_MILESTONE_COLUMNS = ["target", "year", "state", "source_title", "source_link", "source_date", "note"]
-
-# Header names accepted in input files (compared after NFKC, lower case, spaces as "_", "(…)" dropped).
-COLUMN_ALIASES = {
-    "indicator": ("indicator", "indicator_id", "指标", "指标名称", "指标代码", "指标id"),
-    "target": ("target", "target_id", "目标", "目标编号", "目标id"),
-    "year": ("year", "年份", "年度", "年"),
-    "value": ("value", "数值", "值", "数据"),
-    "unit": ("unit", "单位", "计量单位"),
-    "state": ("state", "status", "状态", "进展", "进展状态"),
-    "source_title": ("source_title", "source", "来源", "数据来源", "资料来源", "来源名称", "出处"),
-    "source_link": ("source_link", "link", "url", "source_url", "链接", "来源链接", "网址"),
-    "source_date": ("source_date", "date", "日期", "发布日期", "来源日期"),
-    "flags": ("flags", "flag", "标记"),
-    "quote": ("quote", "原文", "引文", "摘录"),
-    "note": ("note", "notes", "备注", "说明"),
-}
-STATE_ALIASES = {
-    "done": "done", "已完成": "done", "完成": "done", "已建成": "done",
-    "in_progress": "in_progress", "推进中": "in_progress", "进行中": "in_progress", "在建": "in_progress",
-    "not_started": "not_started", "未启动": "not_started", "未开始": "not_started",
-}
-HEADER_SEARCH_ROWS = 10
+SHIPPED_MILESTONE_COLUMNS = ["target", "year", "state", "source_title", "source_link", "source_date", "quote", "note"]
 JUMP_FACTOR = 5  # a new figure this many times off its neighbour year is pointed out (likely a unit slip)
-SAVE_AS_UTF8 = "in Excel use File > Save As > 'CSV UTF-8 (Comma delimited) (*.csv)' and try again"
-
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
-_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
-_NUMBER_WITH_TEXT = re.compile(r"[+-]?\d[\d,]*(\.\d+)?\s*(\S+)")
-_APPROXIMATE = ("约", "左右", "以上", "以下", "上下", "近", "超过", "不到", "不足", "多", "余", "~", "≈", "<", ">")
-_DATE = re.compile(r"(\d{4})(?:[-/.年](\d{1,2})(?:[-/.月](\d{1,2})日?)?月?)?")
-
-
-class _Percent(float):
-    """A number read from an Excel cell formatted as a percentage (0.478 shown as 47.8%)."""
-
-
-class _Unreadable(Exception):
-    """A file that cannot be read at all; the message says how to fix it."""
 
 
 @dataclass(frozen=True)
@@ -95,6 +71,8 @@ class Change:
     old_value: object = None
     old_file: str | None = None
     old_row: int | None = None
+    sheet: str | None = None
+    old_sheet: str | None = None
 
 
 @dataclass
@@ -109,17 +87,7 @@ class Report:
     overridden: list[Change] = field(default_factory=list)
     notes: list[Problem] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-
-
-@dataclass
-class _Sheet:
-    """A file's header and data rows, cells keyed by canonical column name."""
-
-    file: str
-    header_row: int
-    headers: dict[str, str]  # canonical -> header text as the user wrote it
-    records: list[tuple[int, dict[str, object]]]
-    ignored: list[str]
+    unchanged: list[Change] = field(default_factory=list)  # rows repeating a held one in full
 
 
 @dataclass
@@ -133,417 +101,12 @@ class _Layer:
     problems: list[Problem]
 
 
-# ---------------------------------------------------------------- reading files
-
-
-def display_path(path: str | Path) -> str:
-    """A path as shown in messages: as the user typed it, or relative to the project for its own files."""
-    p = Path(path)
-    if not p.is_absolute():
-        return str(path)
-    try:
-        return str(p.resolve().relative_to(paths.ROOT))
-    except ValueError:
-        return str(path)
-
-
-def _norm_text(value: object) -> str:
-    return unicodedata.normalize("NFKC", str(value)).strip()
-
-
-def _norm_header(value: object) -> str:
-    text = re.sub(r"\(.*\)$", "", _norm_text(value).lower()).strip()
-    return re.sub(r"[\s\-]+", "_", text)
-
-
-_ALIAS_LOOKUP = {_norm_header(a): canon for canon, names in COLUMN_ALIASES.items() for a in names}
-
-
-def decode_csv_bytes(data: bytes) -> str:
-    """Text of a CSV saved as UTF-8, UTF-8 with BOM or GBK/GB18030; raises _Unreadable otherwise."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise _Unreadable(f"this is a UTF-16 'Unicode Text' file, not a CSV; {SAVE_AS_UTF8}")
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise _Unreadable(f"cannot be decoded as UTF-8 or GBK/GB18030 text; {SAVE_AS_UTF8}")
-
-
-def _csv_rows(path: Path) -> list[tuple[int, list[object]]]:
-    text = decode_csv_bytes(path.read_bytes())
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = max((",", ";", "\t"), key=lambda d: (first.count(d), d == ","))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    return [(n, list(cells)) for n, cells in enumerate(reader, start=1)]
-
-
-def _xlsx_cell(cell: object) -> object:
-    value = getattr(cell, "value", None)
-    fmt = getattr(cell, "number_format", "") or ""
-    if isinstance(value, int | float) and not isinstance(value, bool) and "%" in fmt:
-        return _Percent(value)
-    return value
-
-
-def _xlsx_rows(path: Path) -> list[tuple[int, list[object]]]:
-    import zipfile
-
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        book = openpyxl.load_workbook(path, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
-        raise _Unreadable(f"cannot be opened as an Excel .xlsx workbook ({exc}); save it again from Excel as .xlsx "
-                          "or as CSV UTF-8") from exc
-    sheet = book.worksheets[0]
-    return [(cells[0].row, [_xlsx_cell(c) for c in cells]) for cells in sheet.iter_rows() if cells]
-
-
-def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip()) or (
-        isinstance(value, float) and pd.isna(value))
-
-
-def _read_sheet(path: Path, file: str) -> _Sheet:
-    """Read a CSV or .xlsx file and find its header row; raises _Unreadable with a fix."""
-    suffix = path.suffix.lower()
-    if suffix == ".xls":
-        raise _Unreadable("old Excel .xls files are not read; save the sheet as .xlsx or as CSV UTF-8")
-    if suffix not in (".csv", ".txt", ".xlsx", ".xlsm"):
-        raise _Unreadable(f"unknown file type '{suffix}'; expected a .csv or .xlsx file")
-    if not path.exists():
-        raise _Unreadable("file not found")
-    rows = _xlsx_rows(path) if suffix in (".xlsx", ".xlsm") else _csv_rows(path)
-    rows = [(n, cells) for n, cells in rows if not all(_blank(c) for c in cells)]
-    if not rows:
-        raise _Unreadable("the file is empty; expected a header row (indicator, year, value, unit, source_title, "
-                          "...) and one row per figure")
-    for n, cells in rows[:HEADER_SEARCH_ROWS]:
-        canon = [_ALIAS_LOOKUP.get(_norm_header(c)) if not _blank(c) else None for c in cells]
-        if "indicator" in canon or "target" in canon:
-            return _sheet_from(file, n, cells, canon, [(m, c) for m, c in rows if m > n])
-    n, cells = rows[0]
-    canon = [_ALIAS_LOOKUP.get(_norm_header(c)) if not _blank(c) else None for c in cells]
-    return _sheet_from(file, n, cells, canon, [(m, c) for m, c in rows if m > n])
-
-
-def _sheet_from(file: str, header_row: int, cells: list[object], canon: list[str | None],
-                data: list[tuple[int, list[object]]]) -> _Sheet:
-    headers: dict[str, str] = {}
-    index: dict[str, int] = {}
-    ignored: list[str] = []
-    duplicates: list[tuple[str, str, str]] = []
-    for i, (text, name) in enumerate(zip(cells, canon, strict=True)):
-        if name is None:
-            if not _blank(text):
-                ignored.append(str(text).strip())
-        elif name in headers:
-            duplicates.append((name, headers[name], str(text).strip()))
-        else:
-            headers[name] = str(text).strip()
-            index[name] = i
-    records = [(n, {name: (row[i] if i < len(row) else None) for name, i in index.items()}) for n, row in data]
-    sheet = _Sheet(file, header_row, headers, records, ignored)
-    if duplicates:
-        name, first, second = duplicates[0]
-        raise _Duplicated(sheet, name, first, second)
-    return sheet
-
-
-class _Duplicated(Exception):
-    """Two header cells that mean the same column."""
-
-    def __init__(self, sheet: _Sheet, name: str, first: str, second: str):
-        super().__init__(name)
-        self.problem = Problem(sheet.file, f"columns '{first}' and '{second}' both mean {name}; keep one of them",
-                               row=sheet.header_row, column=second)
-
-
-# ---------------------------------------------------------------- parsing cells
-
-
-def parse_number(value: object) -> float:
-    """A cell as a number: accepts 1,234.5 and full-width digits; raises ValueError saying what is wrong."""
-    if isinstance(value, bool):
-        raise ValueError(f"'{value}' is not a number")
-    if isinstance(value, int | float):
-        if pd.isna(value):
-            raise ValueError("the value is empty")
-        return float(value)
-    raw = str(value).strip()
-    text = _norm_text(raw).replace("\u2212", "-").replace(" ", "")
-    if _THOUSANDS.fullmatch(text):
-        text = text.replace(",", "")
-    if _NUMBER.fullmatch(text):
-        return float(text)
-    if any(word in text for word in _APPROXIMATE):
-        raise ValueError(f"'{raw}' is an approximate or bounded figure; enter the exact figure the source gives "
-                         "(a plain number such as 5.5) and keep the wording in the note column")
-    unit = _NUMBER_WITH_TEXT.fullmatch(text)
-    if unit and unit.group(2) != "%":
-        raise ValueError(f"'{raw}' mixes a number and a unit; put the number in the value column and "
-                         f"'{unit.group(2)}' in the unit column")
-    raise ValueError(f"'{raw}' is not a number; expected a plain number such as 721.44 "
-                     "(thousands separators and full-width digits are fine)")
-
-
-def parse_year(value: object) -> int:
-    """A cell as a calendar year within settings.YEAR_RANGE; raises ValueError saying what is wrong."""
-    lo, hi = settings.YEAR_RANGE
-    if isinstance(value, dt.date | dt.datetime):
-        raise ValueError(f"'{value}' is a date (Excel formatted the cell as a date); format the column as "
-                         "Number and enter the year, e.g. 2024")
-    if isinstance(value, bool):
-        raise ValueError(f"'{value}' is not a year")
-    if isinstance(value, int | float):
-        number = float(value)
-    else:
-        text = _norm_text(value).removesuffix("年").strip()
-        if not re.fullmatch(r"[+-]?\d+(\.0*)?", text):
-            raise ValueError(f"'{value}' is not a year; expected a whole year such as 2024")
-        number = float(text)
-    if not number.is_integer():
-        raise ValueError(f"'{value}' is not a whole year; expected a year such as 2024")
-    year = int(number)
-    if not lo <= year <= hi:
-        raise ValueError(f"year {year} is outside {lo}-{hi}")
-    return year
-
-
-def parse_date(value: object) -> str:
-    """A source date as ISO text (2024-04-29, 2024-04 or 2024); raises ValueError if it is not a date."""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer():
-        value = str(int(value))
-    text = _norm_text(value)
-    m = _DATE.fullmatch(text)
-    if m is None:
-        raise ValueError(f"'{value}' is not a date; expected e.g. 2024-04-29, 2024-04 or 2024")
-    year, month, day = (int(g) if g else None for g in m.groups())
-    try:
-        dt.date(year, month or 1, day or 1)
-    except ValueError as exc:
-        raise ValueError(f"'{value}' is not a valid date ({exc})") from exc
-    return "-".join([f"{year:04d}"] + [f"{p:02d}" for p in (month, day) if p])
-
-
-def parse_flags(value: object) -> list[str]:
-    """Flags from a cell separated by ; or , or spaces; raises ValueError naming unknown flags."""
-    if _blank(value):
-        return []
-    flags = [f for f in re.split(r"[;,\s]+", _norm_text(value).lower()) if f]
-    unknown = [f for f in flags if f not in INPUT_FLAGS]
-    if unknown:
-        raise ValueError(f"unknown flag{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}; "
-                         f"expected any of {', '.join(INPUT_FLAGS)} separated by ';'")
-    return list(dict.fromkeys(flags))
-
-
-def as_text(value: object) -> str:
-    """A cell or value as one line of text: '' for blanks, 8285 for 8285.0."""
-    if _blank(value):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return " ".join(str(value).split())
-
-
-def _suggest(text: str, choices: dict[str, str]) -> str:
-    """'; did you mean …?' listing the ids whose id or name is closest to the text."""
-    hits = difflib.get_close_matches(text, list(choices), n=6, cutoff=0.5)
-    ids = list(dict.fromkeys(choices[h] for h in hits))[:3]
-    return f"; did you mean {', '.join(ids)}?" if ids else ""
-
-
-# ---------------------------------------------------------------- validating rows
-
-
-@dataclass(frozen=True)
-class _Indicators:
-    """Lookups over the registry's indicators."""
-
-    info: dict[str, dict]
-    names: dict[str, set[str]]
-    choices: dict[str, str]
-
-    @classmethod
-    def of(cls, reg: Registry) -> _Indicators:
-        info = {r["id"]: r for r in reg.indicators.to_dict("records")}
-        names: dict[str, set[str]] = {}
-        choices: dict[str, str] = {}
-        for iid, r in info.items():
-            for key in (iid, r.get("name_zh"), r.get("name_en")):
-                if isinstance(key, str) and key:
-                    names.setdefault(_norm_text(key).casefold(), set()).add(iid)
-                    choices[_norm_text(key)] = iid
-        return cls(info, names, choices)
-
-    def resolve(self, text: str) -> str:
-        """The indicator id named by an id or an exact Chinese/English name; raises ValueError."""
-        hits = self.names.get(_norm_text(text).casefold(), set())
-        if len(hits) == 1:
-            return next(iter(hits))
-        if hits:
-            raise ValueError(f"'{text}' names several indicators ({', '.join(sorted(hits))}); use the id")
-        raise ValueError(f"unknown indicator '{text}'{_suggest(_norm_text(text), self.choices)}")
-
-
-def _unit_of(raw: object, value: float, info: dict) -> tuple[float, str | None]:
-    """The value in the indicator's unit and a conversion note; raises ValueError for a wrong unit."""
-    target = info["unit"]
-    if _blank(raw):
-        return value, None
-    unit = units.normalise(raw)
-    if units.same(unit, target) or unit.casefold() == _norm_text(info.get("unit_en") or "").casefold():
-        return value, None
-    if units.convertible(unit, target):
-        converted = units.convert(value, unit, target)
-        return converted, f"converted from {as_text(value)} {unit} to {as_text(converted)} {target}"
-    others = [u for u in units.family(target) if u != units.normalise(target)]
-    also = f" (or {', '.join(others)}, converted)" if others else ""
-    raise ValueError(f"unit '{raw}' does not fit indicator {info['id']}; expected {target}{also}")
-
-
-def _check_range(value: float, info: dict) -> str | None:
-    measure = info.get("measure")
-    if measure == "share" and not 0 <= value <= 100:
-        return f"{as_text(value)} is not a share; a share must be between 0 and 100 (%)"
-    if measure in ("amount", "count") and value < 0:
-        return f"{as_text(value)} is negative; {'an amount' if measure == 'amount' else 'a count'} cannot be below zero"
-    if measure == "count" and not value.is_integer():
-        return f"{as_text(value)} is not a whole number; a count must be whole"
-    return None
-
-
-def _common(rec: dict, cells: dict, sheet: _Sheet, n: int, problems: list[Problem]) -> None:
-    """Year, source and note fields shared by observations and milestones."""
-    def bad(column: str, message: str) -> None:
-        problems.append(Problem(sheet.file, message, row=n, column=sheet.headers.get(column, column)))
-
-    try:
-        rec["year"] = parse_year(cells.get("year"))
-    except ValueError as exc:
-        bad("year", "the year is empty" if _blank(cells.get("year")) else str(exc))
-    rec["source_title"] = as_text(cells.get("source_title"))
-    if not rec["source_title"]:
-        bad("source_title", "the source is missing; every figure needs the title of the document it comes from "
-                            "(e.g. 2024年开州区国民经济和社会发展统计公报)")
-    rec["source_link"] = as_text(cells.get("source_link"))
-    rec["source_date"] = ""
-    if not _blank(cells.get("source_date")):
-        try:
-            rec["source_date"] = parse_date(cells.get("source_date"))
-        except ValueError as exc:
-            bad("source_date", str(exc))
-    rec["note"] = as_text(cells.get("note"))
-
-
-def _observation(cells: dict, n: int, sheet: _Sheet, ind: _Indicators, problems: list[Problem],
-                 notes: list[Problem]) -> dict | None:
-    """One validated observation from a data row, or None (problems appended)."""
-    before = len(problems)
-
-    def bad(column: str, message: str) -> None:
-        problems.append(Problem(sheet.file, message, row=n, column=sheet.headers.get(column, column)))
-
-    rec: dict = {"file": sheet.file, "row": n}
-    info = None
-    raw_ind = cells.get("indicator")
-    if _blank(raw_ind):
-        bad("indicator", "the indicator is empty; expected an indicator id such as gdp or its exact name")
-    else:
-        try:
-            rec["indicator"] = ind.resolve(str(raw_ind))
-            info = ind.info[rec["indicator"]]
-        except ValueError as exc:
-            bad("indicator", str(exc))
-    if info is not None and info.get("derived_from"):
-        bad("indicator", f"{info['id']} is computed by kzlib from {' and '.join(info['derived_from'])}; "
-                         "enter those figures instead")
-        info = None
-    _common(rec, cells, sheet, n, problems)
-    try:
-        flags = parse_flags(cells.get("flags"))
-    except ValueError as exc:
-        bad("flags", str(exc))
-        flags = []
-    raw_value = cells.get("value")
-    value = None
-    try:
-        if _blank(raw_value):
-            raise ValueError("the value is empty; enter the figure, or delete the row")
-        if isinstance(raw_value, str) and info is not None and info["unit"] == "%":
-            raw_value = raw_value.strip().removesuffix("%").removesuffix("％")
-        value = parse_number(raw_value)
-    except ValueError as exc:
-        bad("value", str(exc))
-    conversions: list[str] = []
-    if value is not None and isinstance(cells.get("value"), _Percent):
-        value = float(Decimal(repr(value)) * 100)
-        conversions.append(f"Excel percentage cell {as_text(float(cells['value']))} read as {as_text(value)} %")
-    if value is not None and info is not None:
-        try:
-            value, conversion = _unit_of(cells.get("unit"), value, info)
-            if conversion:
-                conversions.append(conversion)
-        except ValueError as exc:
-            bad("unit", str(exc))
-            value = None
-    if value is not None and info is not None:
-        message = _check_range(value, info)
-        if message:
-            bad("value", message)
-    if len(problems) > before:
-        return None
-    if conversions:
-        flags = list(dict.fromkeys([*flags, "converted"]))
-        rec["note"] = "; ".join(filter(None, [rec["note"], *conversions]))
-        notes.append(Problem(sheet.file, "; ".join(conversions), row=n,
-                             column=sheet.headers.get("unit", sheet.headers.get("value", "value"))))
-    rec.update(value=value, unit=info["unit"], flags=";".join(flags), quote=as_text(cells.get("quote")))
-    return rec
-
-
-def _milestone(cells: dict, n: int, sheet: _Sheet, targets: dict[str, str], problems: list[Problem]) -> dict | None:
-    """One validated milestone state from a data row, or None (problems appended)."""
-    before = len(problems)
-
-    def bad(column: str, message: str) -> None:
-        problems.append(Problem(sheet.file, message, row=n, column=sheet.headers.get(column, column)))
-
-    rec: dict = {"file": sheet.file, "row": n}
-    tid = as_text(cells.get("target"))
-    if not tid:
-        bad("target", "the target id is empty")
-    elif tid not in targets:
-        bad("target", f"unknown target '{tid}'{_suggest(tid, {t: t for t in targets})}")
-    elif targets[tid] != "milestone":
-        bad("target", f"target {tid} is a {targets[tid]} target, not a milestone; its figures go in an "
-                      "observations file (indicator, year, value)")
-    rec["target"] = tid
-    _common(rec, cells, sheet, n, problems)
-    state = STATE_ALIASES.get(_norm_text(cells.get("state") or "").lower().replace(" ", "_"))
-    if state is None:
-        bad("state", f"unknown state '{as_text(cells.get('state'))}'; expected {', '.join(settings.MILESTONE_STATES)} "
-                     "(已完成, 推进中, 未启动)")
-    rec["state"] = state
-    return None if len(problems) > before else rec
-
-
 # ---------------------------------------------------------------- layering files
 
 
 @dataclass(frozen=True)
 class _Kind:
-    """What a file holds: observations keyed on indicator, or milestones keyed on target."""
+    """What a table holds: observations keyed on indicator, or milestones keyed on target."""
 
     name: str
     key: str
@@ -551,11 +114,10 @@ class _Kind:
     columns: list[str]
     shipped_columns: list[str]
 
-    def holds(self, sheet: _Sheet) -> bool:
-        """Whether the file belongs to this kind (the other kind's files are skipped)."""
-        if self.key == "indicator":
-            return not ("target" in sheet.headers and "indicator" not in sheet.headers)
-        return "target" in sheet.headers and "indicator" not in sheet.headers
+    def holds(self, table: Table) -> bool:
+        """Whether the table belongs to this kind (the other kind's tables are skipped)."""
+        milestones = "target" in table.headers and not table.has_key("indicator")
+        return milestones if self.key == "target" else not milestones
 
 
 OBSERVATIONS = _Kind("observations", "indicator", ("indicator", "year", "value", "source_title"),
@@ -568,13 +130,14 @@ _CACHE_SIZE = 64
 
 
 def _fingerprint(reg: Registry) -> int:
-    ind = reg.indicators[["id", "name_zh", "name_en", "unit", "unit_en", "measure"]].astype(str)
-    tgt = reg.targets[["id", "kind"]].astype(str)
-    return hash((tuple(ind.itertuples(index=False)), tuple(tgt.itertuples(index=False))))
+    ind = reg.indicators.reindex(columns=["id", "name_zh", "name_en", "unit", "unit_en", "measure", "derived_from"])
+    tgt = reg.targets.reindex(columns=["id", "kind", "indicator", "name_zh", "name_en"])
+    return hash((tuple(ind.astype(str).itertuples(index=False)), tuple(tgt.astype(str).itertuples(index=False)),
+                 id(load_terms())))
 
 
 def _read_layer(path: Path, kind: _Kind, reg: Registry, fingerprint: int) -> _Layer | None:
-    """The validated records of one file (None if it holds the other kind), cached on its mtime."""
+    """The validated records of one file (None if it holds only the other kind), cached on its mtime."""
     file = display_path(path)
     try:
         st = path.stat()
@@ -592,61 +155,118 @@ def _read_layer(path: Path, kind: _Kind, reg: Registry, fingerprint: int) -> _La
 
 
 def _validate_file(path: Path, file: str, kind: _Kind, reg: Registry) -> _Layer | None:
-    try:
-        sheet = _read_sheet(path, file)
-    except _Unreadable as exc:
-        return _Layer(file, [], 0, [], [Problem(file, str(exc))])
-    except _Duplicated as exc:
-        return _Layer(file, [], 0, [], [exc.problem])
-    if not kind.holds(sheet):
+    """The validated records of every table of this kind in a file (None if it holds none)."""
+    tables = tables_of(path, file)
+    if isinstance(tables, Problem):
+        return _Layer(file, [], 0, [], [tables])
+    mine = [t for t in tables if kind.holds(t)]
+    if not mine:
         return None
-    missing = [c for c in kind.required if c not in sheet.headers]
+    layer = _Layer(file, [], 0, [], [])
+    lookups = (indicator_names(reg) if kind is OBSERVATIONS else target_names(reg),
+               {r["id"]: r for r in reg.indicators.to_dict("records")},
+               dict(zip(reg.targets["id"], reg.targets["kind"], strict=True)))
+    seen: dict[tuple, tuple[str | None, int]] = {}
+    blank_rows = sum(_validate_table(table, kind, lookups, seen, layer) for table in mine)
+    if blank_rows:
+        layer.notes.append(Problem(file, f"{blank_rows} row{'s' if blank_rows > 1 else ''} without a value skipped"))
+    return layer
+
+
+def _missing_columns(table: Table, kind: _Kind) -> list[Problem]:
+    """A problem for each column the kind needs and the table lacks (a wide table has its years as columns)."""
+    terms = load_terms()
+    missing = [c for c in kind.required if not table.has_key(c)
+               and not (table.layout == "wide" and c in ("year", "value", "state"))
+               and not (c == "source_title" and table.source_note)]
+    found = ", ".join(table.headers.values()) or "none that kzlib knows"
+    return [table.problem(f"required column '{c}' is missing (accepted headers: {', '.join(terms.aliases.get(c, (c,)))}"
+                          f"); columns found: {found}", row=table.header_row, column=c) for c in missing]
+
+
+def _no_figure(record: Record, kind: _Kind, table: Table) -> bool:
+    """Whether a row of a long table holds no figure: no value and no source, or a mark such as —."""
+    cells = record.cells
+    return kind is OBSERVATIONS and table.layout == "long" and (
+        (blank(cells.get("value")) and blank(cells.get("source_title"))) or load_terms().is_no_figure(cells.get("value")))
+
+
+def _validate_table(table: Table, kind: _Kind, lookups: tuple, seen: dict, layer: _Layer) -> int:
+    """Add the table's validated records, notes and problems to the layer; return its rows without a figure."""
+    layer.rows_read += table.rows_read
+    layer.notes += table.notes
+    missing = _missing_columns(table, kind)
     if missing:
-        found = ", ".join(sheet.headers.values()) or "none that kzlib knows"
-        return _Layer(file, [], len(sheet.records), [], [
-            Problem(file, f"required column '{c}' is missing (accepted headers: "
-                          f"{', '.join(COLUMN_ALIASES[c])}); columns found: {found}", row=sheet.header_row, column=c)
-            for c in missing])
-    problems: list[Problem] = []
-    notes: list[Problem] = []
-    if sheet.ignored:
-        notes.append(Problem(file, f"columns not used by kzlib: {', '.join(sheet.ignored)}", row=sheet.header_row))
-    ind = _Indicators.of(reg)
-    targets = dict(zip(reg.targets["id"], reg.targets["kind"], strict=True))
-    records: list[dict] = []
-    seen: dict[tuple, int] = {}
-    blank = 0
-    for n, cells in sheet.records:
-        if all(_blank(c) for c in cells.values()):
+        layer.problems += missing
+        return 0
+    names, info, kinds = lookups
+    ctx = Context(table, load_terms(), layer.problems, layer.notes)
+    if table.ignored:
+        layer.notes.append(table.problem(f"columns not used by kzlib: {', '.join(table.ignored)}", row=table.header_row))
+    blank_rows = table.blank_rows
+    for record in table.records:
+        if all(blank(c) for c in record.cells.values()):
             continue
-        if kind.key == "indicator" and _blank(cells.get("value")) and _blank(cells.get("source_title")):
-            blank += 1
+        if _no_figure(record, kind, table):
+            blank_rows += 1
             continue
-        rec = (_observation(cells, n, sheet, ind, problems, notes) if kind.key == "indicator"
-               else _milestone(cells, n, sheet, targets, problems))
-        if rec is None:
-            continue
-        k = (rec[kind.key], rec["year"])
-        if k in seen:
-            problems.append(Problem(file, f"{k[0]} {k[1]} is given twice in this file (also row {seen[k]}); "
-                                          "keep one row per " + f"{kind.key} and year", row=n,
-                                    column=sheet.headers[kind.key]))
-            continue
-        seen[k] = n
-        records.append(rec)
-        if not rec["source_link"]:
-            notes.append(Problem(file, "no source link; a link lets readers check the figure (recommended)",
-                                 row=n, column=sheet.headers.get("source_link", "source_link")))
-    if blank:
-        notes.append(Problem(file, f"{blank} row{'s' if blank > 1 else ''} without a value skipped"))
-    return _Layer(file, records, len(sheet.records), notes, problems)
+        rec = observation(record, names, info, ctx) if kind is OBSERVATIONS else milestone(record, names, kinds, ctx)
+        if rec is not None:
+            _keep(rec, record, kind, ctx, seen, layer)
+    layer.notes += _table_notes(ctx)
+    return blank_rows
+
+
+def _table_notes(ctx: Context) -> list[Problem]:
+    """One note per table for figures without a link and for rows naming no indicator kzlib tracks."""
+    table, notes = ctx.table, []
+    if ctx.unlinked:
+        rows = ctx.unlinked
+        notes.append(table.problem(
+            f"no source link{'' if len(rows) == 1 else ' in rows ' + _ranges(rows)}; a link lets readers check the "
+            "figure (recommended)", row=rows[0] if len(rows) == 1 else None,
+            column=table.headers.get("source_link", "source_link")))
+    if ctx.unmatched:
+        n = len(ctx.unmatched)
+        notes.append(table.problem(
+            f"{n} row{'s' if n > 1 else ''} naming no indicator that kzlib tracks, not read: "
+            f"{'; '.join(ctx.unmatched.values())}. To read one, use an indicator's id or its name as printed in the "
+            "briefs", column=table.headers.get("indicator")))
+    return notes
+
+
+def _ranges(rows: list[int]) -> str:
+    """Row numbers as Excel users read them: 4-7, 9, 12."""
+    spans: list[list[int]] = []
+    for n in sorted(rows):
+        if spans and n == spans[-1][1] + 1:
+            spans[-1][1] = n
+        else:
+            spans.append([n, n])
+    return ", ".join(f"{a}" if a == b else f"{a}-{b}" for a, b in spans)
+
+
+def _keep(rec: dict, record: Record, kind: _Kind, ctx: Context, seen: dict, layer: _Layer) -> None:
+    """Add a validated record to the layer unless its key and year came earlier in the same file."""
+    k = (rec[kind.key], rec["year"])
+    if k in seen:
+        sheet, row = seen[k]
+        where = f"row {row}" if sheet == ctx.table.sheet else f"sheet {sheet}, row {row}"
+        ctx.bad(record, kind.key if kind.key in record.columns else f"{kind.key}_id",
+                f"{k[0]} {k[1]} is given twice in this file (also {where}); keep one row per {kind.key} and year")
+        return
+    seen[k] = (ctx.table.sheet, record.row)
+    layer.records.append(rec)
+    if not rec["source_link"] and record.row not in ctx.unlinked:
+        ctx.unlinked.append(record.row)
 
 
 def _annotate_override(new: dict, old: dict, key: str) -> dict:
     rec = dict(new)
     rec["flags"] = ";".join(dict.fromkeys([*filter(None, rec.get("flags", "").split(";")), "overridden"]))
     was = old["value"] if key == "indicator" else old["state"]
-    rec["note"] = "; ".join(filter(None, [rec["note"], f"overrides {as_text(was)} from {old['file']} row {old['row']}"]))
+    where = f"{old['file']}{', sheet ' + old['sheet'] if old.get('sheet') else ''} row {old['row']}"
+    rec["note"] = "; ".join(filter(None, [rec["note"], f"overrides {as_text(was)} from {where}"]))
     return rec
 
 
@@ -664,25 +284,50 @@ def _stack(files: Iterable[Path], kind: _Kind, reg: Registry, strict: bool) -> t
         report.rows_read[layer.file] = layer.rows_read
         report.notes += layer.notes
         report.problems += layer.problems
+        unchanged = len(report.unchanged)
         for rec in layer.records:
             k = (rec[kind.key], rec["year"])
             value = rec["value"] if kind.key == "indicator" else rec["state"]
             unit = rec.get("unit", "")
             old = merged.get(k)
-            if old is not None:
+            if old is not None and _same(rec, old, kind.key):
+                report.unchanged.append(Change(k[0], k[1], value, unit, rec["file"], rec["row"], sheet=rec.get("sheet")))
+            elif old is not None:
                 report.overridden.append(Change(k[0], k[1], value, unit, rec["file"], rec["row"],
                                                 old["value"] if kind.key == "indicator" else old["state"],
-                                                old["file"], old["row"]))
+                                                old["file"], old["row"], rec.get("sheet"), old.get("sheet")))
                 merged[k] = _annotate_override(rec, old, kind.key)
             else:
                 if i > 0:
-                    report.added.append(Change(k[0], k[1], value, unit, rec["file"], rec["row"]))
+                    report.added.append(Change(k[0], k[1], value, unit, rec["file"], rec["row"],
+                                               sheet=rec.get("sheet")))
                 merged[k] = rec
+        if len(report.unchanged) > unchanged:
+            n = len(report.unchanged) - unchanged
+            what = ("figure" if kind.key == "indicator" else "state") + ("s" if n > 1 else "")
+            report.notes.append(Problem(layer.file, f"{n} {what} the same as held already (value, flags, source "
+                                                    "and note): kept as they were"))
+    report.notes = _unique(report.notes)
     if kind.key == "indicator":
         report.notes += _jumps(merged, [(c.key, c.year) for c in report.added + report.overridden])
     if strict and report.problems:
         raise ObservationError(_unique(report.problems))
     return merged, report
+
+
+def _plain_flags(rec: dict) -> set[str]:
+    return {f for f in rec["flags"].split(";") if f and f not in ("overridden", "converted")}
+
+
+def _same(new: dict, old: dict, key: str) -> bool:
+    """Whether a record repeats the one held in full: same state or value and flags (a unit conversion aside),
+    same source and note. A re-stated figure with a source or note of its own still replaces the held one."""
+    if any(new.get(c, "") != old.get(c, "") for c in ("source_title", "source_link", "source_date", "note", "quote")):
+        return False
+    if key == "target":
+        return new["state"] == old["state"]
+    close = abs(new["value"] - old["value"]) <= 1e-9 * max(1.0, abs(old["value"]))
+    return close and _plain_flags(new) == _plain_flags(old)
 
 
 def _jumps(merged: dict[tuple, dict], keys: list[tuple[str, int]]) -> list[Problem]:
@@ -698,7 +343,8 @@ def _jumps(merged: dict[tuple, dict], keys: list[tuple[str, int]]) -> list[Probl
         if a > 0 and b > 0 and max(a, b) / min(a, b) >= JUMP_FACTOR:
             notes.append(Problem(new["file"], f"{iid} {year} = {as_text(a)} is {max(a, b) / min(a, b):.0f} times "
                                               f"{'above' if a > b else 'below'} the {near['year']} figure "
-                                              f"({as_text(b)}); check the unit", row=new["row"], column="value"))
+                                              f"({as_text(b)}); check the unit", row=new["row"], column="value",
+                                 sheet=new.get("sheet")))
     return notes
 
 
@@ -733,7 +379,7 @@ def _derive(merged: dict[tuple, dict], reg: Registry) -> tuple[list[dict], list[
                 "source_date": " ".join(dict.fromkeys(filter(None, [num["source_date"], den["source_date"]]))),
                 "flags": ";".join(dict.fromkeys(["derived", *flags])),
                 "note": f"computed by kzlib: {num_id} / {den_id} = {as_text(num['value'])} / {as_text(den['value'])}",
-                "file": "derived", "row": None, "quote": "",
+                "file": "derived", "row": None, "quote": "", "sheet": None,
             })
     return rows, problems
 
@@ -785,16 +431,19 @@ def load_milestones(*extra: str | Path, registry: Registry | None = None) -> pd.
 # ---------------------------------------------------------------- merging into the shipped files
 
 
+def _kinds_in(path: str | Path) -> list[_Kind]:
+    """The kinds of table a file holds, observations first; raises ObservationError if it cannot be read."""
+    file = display_path(path)
+    tables = tables_of(Path(path), file)
+    if isinstance(tables, Problem):
+        raise ObservationError([tables])
+    return [k for k in (OBSERVATIONS, MILESTONES) if any(k.holds(t) for t in tables)]
+
+
 def file_kind(path: str | Path) -> _Kind:
     """Whether a file holds observations or milestones, judged from its header; raises ObservationError."""
-    file = display_path(path)
-    try:
-        sheet = _read_sheet(Path(path), file)
-    except _Unreadable as exc:
-        raise ObservationError([Problem(file, str(exc))]) from exc
-    except _Duplicated as exc:
-        raise ObservationError([exc.problem]) from exc
-    return MILESTONES if MILESTONES.holds(sheet) else OBSERVATIONS
+    kinds = _kinds_in(path)
+    return MILESTONES if kinds == [MILESTONES] else OBSERVATIONS
 
 
 def _shipped_text(rec: dict, kind: _Kind) -> dict[str, str]:
@@ -804,25 +453,48 @@ def _shipped_text(rec: dict, kind: _Kind) -> dict[str, str]:
     return out
 
 
-def merge_file(path: str | Path, registry: Registry | None = None, shipped: str | Path | None = None) -> Report:
-    """Merge a checked file into the shipped CSV atomically (temp file + os.replace); return what changed."""
-    reg = registry if registry is not None else load_registry()
-    kind = file_kind(path)
-    target = Path(shipped) if shipped is not None else (paths.OBSERVATIONS if kind is OBSERVATIONS else paths.MILESTONES)
-    loader = observation_report if kind is OBSERVATIONS else milestone_report
-    report = loader(path, registry=reg, shipped=target)
-    layer = _read_layer(Path(path), kind, reg, _fingerprint(reg))
+def _merged_rows(path: Path, kind: _Kind, reg: Registry, target: Path, report: Report) -> list[dict[str, str]]:
+    """The shipped file's rows with the file's records put in: in place of the same key and year, else after;
+    records that only repeat a held row leave it as it is."""
+    layer = _read_layer(path, kind, reg, _fingerprint(reg))
+    same = {(c.key, c.year) for c in report.unchanged}
     text = decode_csv_bytes(target.read_bytes())
     rows = list(csv.DictReader(io.StringIO(text, newline="")))
     at = {(as_text(r.get(kind.key)), as_text(r.get("year"))): i for i, r in enumerate(rows)}
     for rec in layer.records if layer is not None else []:
+        if (rec[kind.key], rec["year"]) in same:
+            continue
         i = at.get((rec[kind.key], str(rec["year"])))
         if i is None:
             rows.append(_shipped_text(rec, kind))
         else:
             rows[i] = _shipped_text(rec, kind)
-    _write_atomically(target, rows, kind, reg)
-    return report
+    return rows
+
+
+def merge_file(path: str | Path, registry: Registry | None = None, shipped: str | Path | None = None) -> Report:
+    """Merge a checked file into the shipped CSV atomically (temp file + os.replace); return what changed.
+
+    A workbook holding both figures and milestone states is merged into both files (`shipped` then names the
+    observations file); the report is the figures', with a note saying what went into data/milestones.csv."""
+    reg = registry if registry is not None else load_registry()
+    kinds = _kinds_in(path) or [OBSERVATIONS]
+    plans = []
+    for kind in kinds:
+        default = paths.OBSERVATIONS if kind is OBSERVATIONS else paths.MILESTONES
+        target = Path(shipped) if shipped is not None and kind is kinds[0] else default
+        loader = observation_report if kind is OBSERVATIONS else milestone_report
+        plans.append((kind, target, loader(path, registry=reg, shipped=target)))
+    written = [(kind, target, _merged_rows(Path(path), kind, reg, target, report), report)
+               for kind, target, report in plans]
+    for kind, target, rows, _ in written:
+        _write_atomically(target, rows, kind, reg)
+    main = written[0][3]
+    for kind, target, _, report in written[1:]:
+        main.notes.append(Problem(display_path(path), f"also merged {len(report.added)} added and "
+                                                      f"{len(report.overridden)} replaced {kind.name} into "
+                                                      f"{display_path(target)}"))
+    return main
 
 
 def _write_atomically(target: Path, rows: list[dict[str, str]], kind: _Kind, reg: Registry) -> None:
@@ -844,54 +516,3 @@ def _write_atomically(target: Path, rows: list[dict[str, str]], kind: _Kind, reg
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-
-
-# ---------------------------------------------------------------- data gaps
-
-
-def _gap_indicators(reg: Registry) -> dict[str, list[str]]:
-    """Indicators of the numeric targets (derived ones replaced by their inputs) -> target ids."""
-    out: dict[str, list[str]] = {}
-    info = {r["id"]: r for r in reg.indicators.to_dict("records")}
-    for t in reg.numeric().to_dict("records"):
-        iid = t["indicator"]
-        for i in info[iid].get("derived_from") or [iid]:
-            out.setdefault(i, []).append(t["id"])
-    return out
-
-
-def gaps(reg: Registry, observations: pd.DataFrame, years: Iterable[int] = range(settings.GAP_FIRST_YEAR, settings.PLAN_END + 1),
-         ) -> pd.DataFrame:
-    """Per indicator of a numeric target: the years with figures, the missing years, unit and likely source."""
-    years = list(years)
-    have = observations.groupby("indicator")["year"].apply(set).to_dict()
-    rows = []
-    for iid, tids in _gap_indicators(reg).items():
-        info = reg.indicator(iid)
-        got = sorted(y for y in have.get(iid, set()) if y in years)
-        rows.append({
-            "indicator": iid, "name_zh": info["name_zh"], "name_en": info["name_en"], "unit": info["unit"],
-            "targets": ", ".join(dict.fromkeys(tids)), "have": " ".join(map(str, got)),
-            "missing": " ".join(str(y) for y in years if y not in got),
-            "likely_source": " / ".join(filter(None, [as_text(info["source_zh"]), as_text(info["source_en"])])),
-        })
-    return pd.DataFrame(rows, columns=["indicator", "name_zh", "name_en", "unit", "targets", "have", "missing",
-                                       "likely_source"])
-
-
-GAP_WORKSHEET_COLUMNS = [
-    "indicator", "name_zh", "name_en", "year", "value", "unit", "source_title", "source_link", "source_date",
-    "flags", "note", "targets", "have", "likely_source",
-]
-
-
-def gap_worksheet(reg: Registry, observations: pd.DataFrame,
-                  years: Iterable[int] = range(settings.GAP_FIRST_YEAR, settings.PLAN_END + 1)) -> pd.DataFrame:
-    """One row per missing indicator-year, value and source left empty: fill in and load with --data."""
-    rows = []
-    for g in gaps(reg, observations, years).to_dict("records"):
-        for year in g["missing"].split():
-            rows.append({**dict.fromkeys(GAP_WORKSHEET_COLUMNS), "indicator": g["indicator"], "name_zh": g["name_zh"],
-                         "name_en": g["name_en"], "year": int(year), "unit": g["unit"], "targets": g["targets"],
-                         "have": g["have"], "likely_source": g["likely_source"]})
-    return pd.DataFrame(rows, columns=GAP_WORKSHEET_COLUMNS)

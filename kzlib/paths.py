@@ -19,8 +19,12 @@ LAYOUT = {
     "PLAN": "data/plan.txt",
     "REGISTRY": "data/registry",
     "BULLETIN_TERMS": "data/registry/bulletin_terms.yaml",  # how statistical bulletins word each figure
+    "INPUT_TERMS": "data/registry/input_terms.yaml",  # the words of the files people send
+    "DEPARTMENTS": "data/registry/departments.yaml",  # who publishes or holds each figure
+    "RELATED_LINKS": "data/registry/related.yaml",  # observed indicators shown beside a target they speak to
     "OBSERVATIONS": "data/observations.csv",
     "MILESTONES": "data/milestones.csv",
+    "RELATED": "data/related.csv",  # figures shown beside a target, never judged on
     "SCENARIOS": "data/scenarios.yaml",
     "USER_SCENARIOS": "data/scenarios.user.yaml",  # saved from the scenario explorer
     "NOTEBOOKS": "notebooks",

@@ -9,16 +9,17 @@ import pandas as pd
 import yaml
 
 from kzlib import paths, settings
+from kzlib.departments import departments_file, load_departments
 from kzlib.errors import Problem, RegistryError
 
 TARGET_COLUMNS = [
     "id", "action", "item", "indicator", "kind", "comparator", "value", "value_high", "unit", "unit_en",
     "target_year", "base_year", "direction", "firmness", "name_zh", "name_en", "quote", "note", "repeat_of",
-    "reference",
+    "reference", "department",
 ]
 INDICATOR_COLUMNS = [
     "id", "name_zh", "name_en", "unit", "unit_en", "direction", "measure", "scope", "source_zh", "source_en",
-    "derived_from", "note", "prices", "real_growth",
+    "derived_from", "note", "prices", "real_growth", "department",
 ]
 ACTION_COLUMNS = ["action", "title_zh", "title_en", "goals_zh", "goals_en"]
 
@@ -98,13 +99,14 @@ def _choice(entry: dict, name: str, allowed: tuple, problems: list[Problem]) -> 
                                 column=name, entry=str(entry.get("id", "?"))))
 
 
-def _check_indicators(entries: list[dict], problems: list[Problem]) -> None:
+def _check_indicators(entries: list[dict], departments: tuple[str, ...], problems: list[Problem]) -> None:
     seen: dict[str, str] = {}
     for e in entries:
         _need(e, ("id", "name_zh", "name_en", "unit", "unit_en", "direction", "measure"), problems)
         _choice(e, "direction", settings.DIRECTIONS, problems)
         _choice(e, "measure", settings.MEASURES, problems)
         _choice(e, "prices", settings.PRICES, problems)
+        _choice(e, "department", departments, problems)
         iid = e.get("id")
         for name in sorted(set(e) - set(INDICATOR_COLUMNS) - {"_file"}):
             problems.append(Problem(paths.shown(e["_file"]), f"unknown field {name!r}; expected one of {', '.join(INDICATOR_COLUMNS)}",
@@ -126,14 +128,15 @@ def _check_indicators(entries: list[dict], problems: list[Problem]) -> None:
 
 
 def _check_targets(entries: list[dict], indicator_ids: set[str], action_ids: set[int], plan: str,
-                   problems: list[Problem]) -> None:
+                   departments: tuple[str, ...], problems: list[Problem]) -> None:
     seen: dict[str, str] = {}
     for e in entries:
         tid = str(e.get("id", "?"))
         f = paths.shown(e["_file"])
         _need(e, ("id", "action", "item", "kind", "name_zh", "name_en", "quote", "target_year"), problems)
         for name, allowed in (("kind", settings.TARGET_KINDS), ("comparator", settings.COMPARATORS),
-                              ("direction", settings.DIRECTIONS), ("firmness", settings.FIRMNESS)):
+                              ("direction", settings.DIRECTIONS), ("firmness", settings.FIRMNESS),
+                              ("department", departments)):
             _choice(e, name, allowed, problems)
         if tid in seen:
             problems.append(Problem(f, f"duplicate target id {tid!r} (also in {paths.shown(seen[tid])})", entry=tid))
@@ -203,12 +206,17 @@ def load_registry(root: str | Path | None = None, plan: str | Path | None = None
             problems.append(Problem(paths.shown(a["_file"]), "goals_zh is not an exact substring of the plan text",
                                     column="goals_zh", entry=str(a.get("action"))))
 
+    try:
+        departments = tuple(load_departments(departments_file(root))["id"])
+    except RegistryError as exc:
+        problems += exc.problems
+        departments = ()
     indicators: list[dict] = []
     for path in sorted((root / "indicators").glob("*.yaml")):
         doc = _read_yaml(path, problems)
         if doc is not None:
             indicators += _entries(path, doc, "indicators", problems)
-    _check_indicators(indicators, problems)
+    _check_indicators(indicators, departments, problems)
 
     targets: list[dict] = []
     for path in sorted((root / "targets").glob("*.yaml")):
@@ -225,7 +233,8 @@ def load_registry(root: str | Path | None = None, plan: str | Path | None = None
     for e in targets:
         if e.get("direction") is None:
             e["direction"] = "band" if e.get("kind") == "range" else ind_direction.get(e.get("indicator"))
-    _check_targets(targets, set(ind_direction), {a.get("action") for a in actions}, plan_text, problems)
+    _check_targets(targets, set(ind_direction), {a.get("action") for a in actions}, plan_text, departments,
+                   problems)
 
     if problems:
         raise RegistryError(problems)
@@ -238,3 +247,32 @@ def load_registry(root: str | Path | None = None, plan: str | Path | None = None
     tdf = tdf.sort_values(["action", "item"], kind="stable").reset_index(drop=True)
     adf = _frame(actions, ACTION_COLUMNS).sort_values("action").reset_index(drop=True)
     return Registry(actions=adf, indicators=_frame(indicators, INDICATOR_COLUMNS), targets=tdf, plan_text=plan_text)
+
+
+def indicator_departments(registry: Registry) -> dict[str, str]:
+    """Indicator id -> department id, for the indicators that name one."""
+    ind = registry.indicators
+    if "department" not in ind:
+        return {}
+    return {i: d for i, d in zip(ind["id"], ind["department"], strict=True) if isinstance(d, str) and d}
+
+
+def departments_of(registry: Registry, departments: pd.DataFrame | None = None) -> pd.DataFrame:
+    """From whom each target's figures are to be collected: one row per target.
+
+    Columns: target, action, kind, indicator, department (id: the target's own, else its indicator's),
+    department_zh, department_en (blank where the registry names none)."""
+    deps = departments if departments is not None else load_departments()
+    names = deps.set_index("id")
+    by_indicator = indicator_departments(registry)
+    rows = []
+    for t in registry.targets.to_dict("records"):
+        own = t.get("department")
+        did = own if isinstance(own, str) and own else by_indicator.get(t.get("indicator"), "")
+        known = did in names.index
+        rows.append({"target": t["id"], "action": t["action"], "kind": t["kind"],
+                     "indicator": t["indicator"] if isinstance(t.get("indicator"), str) else "", "department": did,
+                     "department_zh": names.at[did, "name_zh"] if known else "",
+                     "department_en": names.at[did, "name_en"] if known else ""})
+    return pd.DataFrame(rows, columns=["target", "action", "kind", "indicator", "department", "department_zh",
+                                       "department_en"])

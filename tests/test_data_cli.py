@@ -20,7 +20,8 @@ SHIPPED_MILESTONES = paths.MILESTONES
 
 @pytest.fixture
 def project(project):
-    """A temporary project: the real indicators of core.yaml and observed.yaml, tiny test targets, shipped data."""
+    """A temporary project: the real indicators of core.yaml and observed.yaml, tiny test targets, the shipped
+    observations and an empty milestones file."""
     registry = project.data / "registry"
     shutil.rmtree(registry / "targets")
     (registry / "targets").mkdir()
@@ -28,6 +29,9 @@ def project(project):
         if path.name not in ("core.yaml", "observed.yaml"):
             path.unlink()
     shutil.copy(CORPUS / "registry_targets.yaml", registry / "targets" / "action-01.yaml")
+    # the shipped milestones name the real targets, which the tiny registry lacks
+    header = SHIPPED_MILESTONES.read_text(encoding="utf-8").splitlines()[0]
+    (project.data / "milestones.csv").write_text(header + "\n", encoding="utf-8")
     return project.data
 
 
@@ -42,7 +46,7 @@ def leftovers(data: Path) -> list[str]:
 def test_check_clean_file_exits_0_and_lists_changes(project, capsys):
     assert main(["data", "check", str(CORPUS / "good_utf8.csv")]) == 0
     out, err = capsys.readouterr()
-    assert "103 figures shipped" in out
+    assert "105 figures shipped" in out
     assert "Would add 3 figures" in out
     assert "Would override 1 figure" in out and "rural_income" in out and "21036" in out
     assert "converted from 1180000 人 to 118 万人" in out
@@ -102,19 +106,19 @@ def test_gaps_csv_worksheet_has_bom_and_loads_back(project, tmp_path):
     assert report.added == [] and report.problems == []
 
 
-def test_gaps_xlsx_worksheet_filled_in_loads_back(project, tmp_path):
+def test_gaps_xlsx_request_filled_in_loads_back(project, tmp_path):
     out = tmp_path / "gaps.xlsx"
-    assert main(["data", "gaps", "--format", "xlsx", "-o", str(out)]) == 0
+    assert main(["data", "gaps", "--format", "xlsx", "-o", str(out), "--to", "2025"]) == 0
     book = openpyxl.load_workbook(out)
-    sheet = book.active
-    head = [c.value for c in sheet[1]]
-    row = next(r for r in range(2, sheet.max_row + 1)
-               if sheet.cell(r, 1).value == "urbanisation_rate" and sheet.cell(r, head.index("year") + 1).value == 2025)
-    sheet.cell(row, head.index("value") + 1).value = 54.5
-    sheet.cell(row, head.index("source_title") + 1).value = "测试用例：2025年统计公报（非真实数据）"
+    sheet = book["统计局"]  # urbanisation_rate is the statistics bureau's
+    head = [c.value for c in sheet[3]]
+    row = next(r for r in range(4, sheet.max_row + 1) if sheet.cell(r, 1).value == "urbanisation_rate")
+    sheet.cell(row, head.index("2025年") + 1).value = 54.5
+    sheet.cell(row, head.index("资料来源") + 1).value = "测试用例：2025年统计公报（非真实数据）"
     book.save(out)
     report = observations.observation_report(out, registry=load_registry())
-    assert [(c.key, c.year, c.value, c.row) for c in report.added] == [("urbanisation_rate", 2025, 54.5, row)]
+    assert [(c.key, c.year, c.value, c.row, c.sheet) for c in report.added] == [
+        ("urbanisation_rate", 2025, 54.5, row, "统计局")]
 
 
 def test_gaps_xlsx_needs_output_file(project, capsys):

@@ -44,6 +44,14 @@ def shipped(reg):
     return load_observations(registry=reg)
 
 
+@pytest.fixture(scope="module")
+def no_milestones(tmp_path_factory):
+    """An empty milestones file: the shipped one names the real targets, which the tiny test registry lacks."""
+    path = tmp_path_factory.mktemp("milestones") / "milestones.csv"
+    path.write_text("target,year,state,source_title,source_link,source_date,quote,note\n", encoding="utf-8")
+    return path
+
+
 def _series(df: pd.DataFrame, indicator: str) -> dict[int, float]:
     rows = df[df["indicator"] == indicator]
     return dict(zip(rows["year"], rows["value"], strict=True))
@@ -59,7 +67,7 @@ def _problems(name: str, reg) -> list:
 
 
 def test_every_shipped_observation_has_a_source_and_known_indicator(shipped, reg):
-    assert len(shipped) == 103  # every row of the reference file, none dropped
+    assert len(shipped) == 105  # every row of the first reference file, none dropped, and two zone stocks
     assert (shipped["source_title"].str.len() > 0).all()
     assert shipped["source_link"].str.startswith("http").all()
     assert set(shipped["indicator"]) <= set(reg.indicators["id"])
@@ -71,7 +79,7 @@ def test_every_shipped_observation_has_a_source_and_known_indicator(shipped, reg
 
 def test_shipped_data_loads_with_the_full_registry():
     df = load_observations()
-    assert len(df[df["file"] == "data/observations.csv"]) == 103
+    assert len(df[df["file"] == "data/observations.csv"]) == 105
 
 
 def test_shipped_levels_growth_and_shares_are_kept_apart(shipped, reg):
@@ -99,11 +107,11 @@ def test_disagreeing_hukou_figures_are_both_kept(shipped):
 def test_secondary_sources_are_flagged(shipped):
     secondary = shipped[shipped["flags"].str.contains("secondary")]
     assert sorted(zip(secondary["indicator"], secondary["year"], strict=True)) == [
-        ("gdp", 2019), ("resident_population", 2020)]
+        ("gdp", 2019), ("resident_population", 2020), ("zone_high_tech_enterprises", 2025), ("zone_tech_smes", 2025)]
 
 
-def test_shipped_milestones_file_is_valid(reg):
-    df = load_milestones(registry=reg)
+def test_shipped_milestones_file_is_valid():
+    df = load_milestones()
     assert list(df.columns[:3]) == ["target", "year", "state"]
 
 
@@ -239,12 +247,12 @@ def test_good_rows_of_a_broken_file_still_count_when_not_strict(reg):
     assert len(report.problems) == 1
 
 
-def test_input_files_are_never_written(reg):
+def test_input_files_are_never_written(reg, no_milestones):
     files = sorted(CORPUS.glob("*.csv")) + sorted(CORPUS.glob("*.xlsx"))
     before = {f: hashlib.sha256(f.read_bytes()).hexdigest() for f in files}
     for f in files:
         observation_report(f, registry=reg, strict=False)
-        milestone_report(f, registry=reg, strict=False)
+        milestone_report(f, registry=reg, strict=False, shipped=no_milestones)
     assert {f: hashlib.sha256(f.read_bytes()).hexdigest() for f in files} == before
 
 
@@ -274,14 +282,14 @@ def _problems_at(path: Path, reg) -> list:
 # ---------------------------------------------------------------- milestones
 
 
-def test_milestone_states_load_with_chinese_state_names(reg):
-    df = load_milestones(CORPUS / "milestones_good.csv", registry=reg)
+def test_milestone_states_load_with_chinese_state_names(reg, no_milestones):
+    df = milestone_report(CORPUS / "milestones_good.csv", registry=reg, shipped=no_milestones).frame
     assert df[["target", "year", "state"]].values.tolist() == [["t_airport", 2024, "in_progress"]]
 
 
-def test_milestone_problems_name_row_and_column(reg):
+def test_milestone_problems_name_row_and_column(reg, no_milestones):
     with pytest.raises(ObservationError) as exc:
-        load_milestones(CORPUS / "milestones_bad.csv", registry=reg)
+        milestone_report(CORPUS / "milestones_bad.csv", registry=reg, shipped=no_milestones)
     got = {(p.row, p.column, p.message.split(";")[0]) for p in exc.value.problems}
     assert got == {
         (2, "目标", "unknown target 'no_such_target'"),
@@ -290,11 +298,11 @@ def test_milestone_problems_name_row_and_column(reg):
     }
 
 
-def test_each_loader_skips_the_other_kind_of_file(reg, shipped):
+def test_each_loader_skips_the_other_kind_of_file(reg, shipped, no_milestones):
     report = observation_report(CORPUS / "milestones_good.csv", registry=reg)
     assert len(report.skipped) == 1 and report.skipped[0].endswith("milestones_good.csv")
     assert len(report.frame) == len(shipped)
-    assert milestone_report(CORPUS / "good_utf8.csv", registry=reg).frame.empty
+    assert milestone_report(CORPUS / "good_utf8.csv", registry=reg, shipped=no_milestones).frame.empty
 
 
 # ---------------------------------------------------------------- data gaps
