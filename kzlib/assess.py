@@ -2,10 +2,10 @@
 
 The default method, "auto", follows the indicator's `measure`:
 
-- amounts, counts and indices (GDP, value added, output, revenue, numbers of firms) grow on a compound path: the
+- amounts and counts (GDP, value added, output, revenue, incomes, numbers of firms) grow on a compound path: the
   growth ratio of Statistics Canada's Open SDG (`sdg-build`, sdg/ProgressMeasure.py), R = d * CAGR_observed /
   |CAGR_required|, paces in percent a year;
-- shares, rates, ratios and per-capita densities (城镇化率, 森林覆盖率, 每千人口…, 收入比) move on a linear path:
+- shares, rates, ratios, scores and per-capita densities (城镇化率, 森林覆盖率, 每千人口…, 收入比) move on a linear path:
   R = 任务进度 / 时间进度 (share of the distance covered / share of the time elapsed), paces in 百分点 a year (or the
   indicator's own unit a year). Compounding a share misjudges it: a per-1000 density from 1.8 (2020) to 2.57
   (2022) against 4.5 in 2025 has a growth ratio near 1 but covered 28.5 % of the task in 40 % of the time.

@@ -26,7 +26,7 @@ SIGN = {"up": 1, "down": -1}
 GROWTH_KINDS = ("growth", "change", "multiple")
 FLOOR_KINDS = ("maintain", "flow")
 METHODS = ("auto", "growth_ratio", "linear")
-LINEAR_MEASURES = ("share", "rate", "ratio", "density")  # move along a line, paces in points
+LINEAR_MEASURES = ("share", "rate", "ratio", "density", "index")  # move along a line: paces in points or units
 TOLERANCE = 1e-9  # relative slack when a value is compared with a target computed in floating point
 
 

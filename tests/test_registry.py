@@ -191,3 +191,20 @@ def test_cli_targets_csv_filters_one_action(registry, capsys):
     assert (forest["comparator"], float(forest["value"]), forest["unit"], forest["quote"]) == (
         ">=", 57.0, "%", "全区森林覆盖率提升至57%以上")
     assert forest["target_year"] == str(settings.PLAN_END) and forest["direction"] == "up"
+
+
+def test_a_ratio_target_has_a_ratio_unit_and_a_comparison_names_its_reference(registry):
+    targets = registry.targets
+    ratios = targets[targets["kind"] == "ratio"]
+    assert not ratios.empty and set(ratios["unit"]) <= {"倍"}, ratios[["id", "unit"]]
+    compare = targets[targets["kind"] == "compare"]
+    assert not compare.empty
+    assert compare["reference"].notna().all() and compare["reference"].isin(registry.indicators["id"]).all()
+    # 每万人口发明专利拥有量达到2件: a level in 件, not a ratio
+    assert registry.target("a4_patents_per_10k")[["kind", "unit"]].tolist() == ["level", "件"]
+
+
+def test_per_capita_densities_and_shares_are_measured_on_a_line(registry):
+    info = registry.indicators.set_index("id")["measure"]
+    assert info["invention_patents_per_10k"] == "density" and info["childcare_places_per_1000"] == "density"
+    assert info["urbanisation_rate"] == "share" and info["gdp"] == "amount"
