@@ -451,9 +451,9 @@ def behind(table: pd.DataFrame, n: int = 10) -> pd.DataFrame:
     """The `n` targets most at risk, each counted once (repeats left out): unlikely to be met first (probability
     below settings.RISK_PROBABILITY), then by status (moving away, lagging, needs acceleration, at risk), then the
     lowest ratio (targets without one last)."""
-    rows = table[[is_risk(r) for r in table.to_dict("records")]].copy()
+    rows = table[pd.Series([is_risk(r) for r in table.to_dict("records")], index=table.index, dtype=bool)].copy()
     if "repeat_of" in rows:
-        rows = rows[rows["repeat_of"].map(missing)]
+        rows = rows[rows["repeat_of"].map(missing).astype(bool)]
     chance = pd.to_numeric(rows.get("probability", pd.Series(np.nan, index=rows.index)), errors="coerce")
     rows["_unlikely"] = ~(chance < settings.RISK_PROBABILITY)
     rows["_rank"] = rows["status"].map(lambda s: RISK_STATUSES.index(s) if s in RISK_STATUSES else len(RISK_STATUSES))
@@ -466,4 +466,4 @@ def counted(table: pd.DataFrame) -> pd.DataFrame:
     """The rows that count in totals: every target once (a target the plan repeats counts where it first stands)."""
     if "repeat_of" not in table:
         return table
-    return table[table["repeat_of"].map(missing)]
+    return table[table["repeat_of"].map(missing).astype(bool)]

@@ -11,15 +11,17 @@ import base64
 import datetime as dt
 import html
 import io
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from PIL import Image
 
-from kzlib import assess, charts, context, labels, observations, registry, settings, style, text
+from kzlib import assess, charts, context, labels, paths, registry, settings, style, text
 from kzlib.context import Context
 from kzlib.registry import NUMERIC_KINDS
 
@@ -164,39 +166,98 @@ def load(lang: str, scenario: str = "trend", data: Sequence[str] = (), as_of: in
     return Brief(context.load(data, scenario, as_of, action=action), lang, action)
 
 
-# ---------------------------------------------------------------- pieces of a brief
+# ---------------------------------------------------------------- which targets have figures
+
+
+JUDGED = ("achieved", "on_track", "at_risk", "needs_acceleration", "lagging", "moving_away", "insufficient_data",
+          "in_progress", "not_started")
+
+
+def has_figures(row: Mapping[str, Any]) -> bool:
+    """Whether a target rests on at least one figure or milestone record (it gets a chart, a row, a judgement)."""
+    return row.get("status") in JUDGED
+
+
+def with_figures(b: Brief) -> pd.DataFrame:
+    """The brief's targets that rest on figures or records."""
+    rows = b.rows
+    return rows[rows["status"].isin(JUDGED)].reset_index(drop=True)
+
+
+def without_figures(b: Brief) -> pd.DataFrame:
+    """The brief's targets without any figure, milestones without a record, and unquantified ones."""
+    rows = b.rows
+    return rows[~rows["status"].isin(JUDGED)].reset_index(drop=True)
+
+
+def repeat_note(row: Mapping[str, Any], b: Brief) -> str:
+    """同见行动1 / also in action 1: where a target the plan repeats first stands ('' for the others)."""
+    first = row.get("repeat_of")
+    if text.missing(first):
+        return ""
+    try:
+        action = int(b.registry.target(str(first))["action"])
+    except KeyError:
+        return ""
+    return labels.label("brief.repeat", b.lang, action=labels.label("plan.action", b.lang, n=action))
+
+
+def departments(b: Brief) -> dict[str, str]:
+    """Target id -> the department to ask for its figures, in the brief's language."""
+    table_ = registry.departments_of(b.registry)
+    return dict(zip(table_["target"], table_[f"department_{b.lang}"], strict=True))
+
+
+# ---------------------------------------------------------------- the header
+
+
+def page_style(b: Brief, title: str) -> str:
+    """The printed page: A4, a running head naming the plan and the brief, page n of N at the foot."""
+    head = labels.label("brief.running_head", b.lang, plan=labels.label("plan.short", b.lang), brief=title)
+    page = labels.label("brief.page", b.lang)
+    quoted = json.dumps(head, ensure_ascii=False)
+    return (f"<style>@page {{ @top-left {{ content: {quoted}; }} "
+            f"@bottom-right {{ content: {page}; }} }}</style>")
 
 
 def header(b: Brief) -> Html:
-    """Kicker, title and the plan's goals sentence of the action (or the overview's title)."""
+    """Kicker, title, the plan's goals sentence of the action, and a line on the data and the scenario."""
     w = b.words
+    kicker = f'<p class="kz-kicker">{esc(labels.label("plan.title", b.lang))}</p>'
     if b.action is None:
         title = w["overview_title"]
-        out = Html(f'<p class="kz-kicker">{esc(labels.label("plan.title", b.lang))}</p><h1>{esc(title)}</h1>')
+        body = f"<h1>{esc(title)}</h1>"
     else:
         act = b.registry.action(b.action)
         title = labels.action_title(b.action, act[f"title_{b.lang}"], b.lang)
-        out = Html(f'<p class="kz-kicker">{esc(labels.label("plan.title", b.lang))}</p><h1>{esc(title)}</h1>'
-                   f'<div class="kz-goals"><b>{esc(w["goals"])}</b><br>{esc(act[f"goals_{b.lang}"])}</div>')
+        body = (f"<h1>{esc(title)}</h1>"
+                f'<div class="kz-goals"><b>{esc(w["goals"])}</b> {esc(act[f"goals_{b.lang}"])}</div>')
+    out = Html(page_style(b, title) + kicker + body + vintage_line(b))
     out.metadata = {"kzlib": {"title": title}}
     return out
 
 
 def data_year(b: Brief) -> int | None:
-    """The latest year with an observation of the indicators the brief's targets use."""
+    """The latest year with a figure of the indicators the brief's targets use, or a record of its milestones."""
     obs = b.observations[b.observations["indicator"].isin(indicators_of(b))]
-    return None if obs.empty else int(obs["year"].max())
+    mine = set(b.rows["id"]) | set(b.rows["repeat_of"].dropna())
+    mil = b.milestones[b.milestones["target"].isin(mine)]
+    years = [*obs["year"], *mil["year"]]
+    return int(max(years)) if years else None
 
 
-def vintage(b: Brief) -> Html:
-    """One line: how recent the data are, the scenario, and when the brief was rendered."""
+def vintage_line(b: Brief) -> str:
+    """One line: how recent the data are, the scenario, and when the brief was made."""
     w = b.words
     year = data_year(b)
     parts = [w["vintage"].format(year=year) if year is not None else w["no_vintage"]]
     if b.as_of is not None:
         parts.append(w["as_of"].format(year=b.as_of))
     parts += [w["scenario"].format(label=b.scenario_label), w["rendered"].format(date=b.rendered)]
-    return Html(f'<p class="kz-vintage">{" · ".join(esc(p) for p in parts)}</p>')
+    return f'<p class="kz-vintage">{" · ".join(esc(p) for p in parts)}</p>'
+
+
+# ---------------------------------------------------------------- the lead: page one
 
 
 def status_counts(rows: pd.DataFrame) -> dict[str, int]:
@@ -206,27 +267,264 @@ def status_counts(rows: pd.DataFrame) -> dict[str, int]:
 
 
 def status_summary(b: Brief) -> Html:
-    """The number of targets and one coloured chip per status."""
-    rows = b.rows
-    lead = b.words["summary" if b.action is not None else "summary_all"].format(n=len(rows))
+    """The number of targets and one coloured chip per status (each target counted once)."""
+    rows = assess.counted(b.rows)
+    lead_ = b.words["summary" if b.action is not None else "summary_all"].format(n=len(rows))
     chips = "".join(chip(s, b.lang, n) for s, n in status_counts(rows).items())
-    return Html(f'<p class="kz-summary">{esc(lead)}{chips}</p>')
+    return Html(f'<p class="kz-summary">{esc(lead_)}{chips}</p>')
 
 
-def _cell_name(row: Mapping[str, Any], lang: str, words: Mapping[str, str]) -> str:
+def _in_sentence(word: str, lang: str) -> str:
+    """A status word as it reads inside an English sentence (lower case); Chinese as it is."""
+    return word if lang == "zh" else word.lower()
+
+
+def headline(b: Brief) -> str:
+    """共N项目标，已有判断X项：已完成a项、达到序时进度b项…；数据不足c项，暂无数据d项 (each target counted once)."""
+    rows = assess.counted(b.rows)
+    counts = status_counts(rows)
+    judged = [s for s in counts if s in JUDGED and s != "insufficient_data"]
+    rest = [s for s in counts if s not in judged]
+    item = labels.label("brief.count_item", b.lang, status="{status}", n="{n}")
+
+    def listed(statuses: list[str]) -> str:
+        return labels.label("brief.list_sep", b.lang).join(
+            item.format(status=_in_sentence(text.status_label(s, b.lang), b.lang), n=counts[s]) for s in statuses)
+
+    key = "brief.headline_action" if b.action is not None else "brief.headline_plan"
+    key += "" if judged else "_none"
+    line = labels.label(key, b.lang, n=len(rows), judged=sum(counts[s] for s in judged))
+    if judged:
+        line += labels.label("brief.headline_judged", b.lang, items=listed(judged))
+    if rest:
+        line += labels.label("brief.headline_rest", b.lang, items=listed(rest))
+    return line + labels.label("brief.stop", b.lang)
+
+
+def risk_items(b: Brief, n: int = settings.LEAD_RISKS) -> list[str]:
+    """The n targets most at risk (kzlib.assess.behind), each with its one-line reason."""
+    out = []
+    for row in assess.behind(b.rows, n).to_dict("records"):
+        where = "" if b.action is not None else labels.label("plan.action", b.lang, n=int(row["action"])) + " "
+        name = esc(where + text.name_of(row, b.lang))
+        out.append(f"<li>{chip(row['status'], b.lang)} <b>{name}</b>{esc(labels.label('brief.colon', b.lang))}"
+                   f"{esc(text.risk_reason(row, b.lang))}</li>")
+    return out
+
+
+def previous(b: Brief) -> Brief | None:
+    """The same brief assessed on the data known a year earlier (as_of = the latest data year − 1)."""
+    year = b.as_of if b.as_of is not None else data_year(b)
+    if year is None:
+        return None
+    ctx = b.context
+    earlier = context.load(ctx.data, ctx.scenario.name if ctx.scenario is not None else None, year - 1,
+                           ctx.method, action=ctx.action)
+    return Brief(earlier, b.lang, b.action, b.label, b.rendered)
+
+
+def changes(b: Brief, before: Brief) -> pd.DataFrame:
+    """Per target counted once: its status a year ago and now, and whether it improved, worsened or is new."""
+    now = assess.counted(b.rows).set_index("id")["status"]
+    then = assess.counted(before.rows).set_index("id")["status"].reindex(now.index)
+    rank = {s: i for i, s in enumerate(settings.STATUSES)}
+    rows = []
+    for tid, status in now.items():
+        was = then.get(tid)
+        if was == status or text.missing(was):
+            continue
+        if (was not in JUDGED or was == "insufficient_data") and status in JUDGED:
+            change = "new"
+        elif status not in JUDGED:
+            continue
+        else:
+            change = "better" if rank[status] < rank[was] else "worse"
+        rows.append({"id": tid, "before": was, "after": status, "change": change})
+    return pd.DataFrame(rows, columns=["id", "before", "after", "change"])
+
+
+def since_last_year(b: Brief) -> str:
+    """与上年相比: which targets improved, which worsened, which new figures arrived."""
+    before = previous(b)
+    if before is None:
+        return ""
+    year = (b.as_of if b.as_of is not None else data_year(b)) - 1
+    names = b.rows.set_index("id")
+    moved = changes(b, before)
+    parts = []
+    for kind in ("better", "worse", "new"):
+        rows = moved[moved["change"] == kind]
+        if rows.empty:
+            continue
+        items = labels.label("brief.list_sep", b.lang).join(
+            labels.label("brief.change_item", b.lang, name=text.name_of(names.loc[r["id"]], b.lang),
+                         before=text.status_label(r["before"], b.lang), after=text.status_label(r["after"], b.lang))
+            for r in rows.to_dict("records"))
+        parts.append(labels.label(f"brief.change_{kind}", b.lang, items=items))
+    fresh = b.observations[(b.observations["year"] > year) & b.observations["indicator"].isin(indicators_of(b))]
+    fresh = fresh[fresh["file"] != "derived"]
+    if not fresh.empty:
+        info = b.registry.indicators.set_index("id")[f"name_{b.lang}"]
+        items = labels.label("brief.list_sep", b.lang).join(
+            f"{info.get(i, i)}{labels.label('brief.year_in', b.lang, year=int(g['year'].max()))}"
+            for i, g in fresh.groupby("indicator", sort=False))
+        parts.append(labels.label("brief.change_figures", b.lang, items=items))
+    lead = labels.label("brief.change_lead", b.lang, year=year)
+    if not parts:
+        return lead + labels.label("brief.change_none", b.lang)
+    return lead + labels.label("brief.clause_sep", b.lang).join(parts) + labels.label("brief.stop", b.lang)
+
+
+QUALITY_FLAGS = ("preliminary", "estimated", "flash", "secondary", "inferred_year", "zone_scope", "partial_year",
+                 "speech_rounded", "average_period")
+
+
+def flags_of(value: object) -> list[str]:
+    """The quality flags of a figure, in QUALITY_FLAGS order."""
+    have = set(str(value or "").split(";"))
+    return [f for f in QUALITY_FLAGS if f in have]
+
+
+def latest_flags(b: Brief, row: Mapping[str, Any]) -> list[str]:
+    """The quality flags of the figure a judgement rests on (its indicator in its latest year)."""
+    obs = b.observations
+    hit = obs[(obs["indicator"] == row.get("indicator")) & (obs["year"] == row.get("latest_year"))]
+    return flags_of(hit["flags"].iloc[-1]) if len(hit) else []
+
+
+def data_vintage(b: Brief) -> str:
+    """判断所依据的数据: the latest year of the figures judgements rest on, and the quality flags that matter."""
+    rows = assess.counted(with_figures(b))
+    if rows.empty:
+        return labels.label("brief.vintage_none", b.lang)
+    numeric = rows[rows["kind"] != "milestone"]
+    years = rows["latest_year"].dropna().astype(int).value_counts().sort_index(ascending=False)
+    sep = labels.label("brief.list_sep", b.lang)
+    by_year = sep.join(labels.label("brief.vintage_year", b.lang, year=int(y), n=int(n)) for y, n in years.items())
+    flagged: dict[str, int] = {}
+    for row in numeric.to_dict("records"):
+        for f in latest_flags(b, row):
+            flagged[f] = flagged.get(f, 0) + 1
+    line = labels.label("brief.vintage_lead", b.lang, years=by_year)
+    if flagged:
+        line += labels.label("brief.vintage_flags", b.lang, items=sep.join(
+            labels.label("brief.count_item", b.lang, status=labels.label(f"flag.{f}", b.lang), n=n)
+            for f, n in flagged.items()))
+    return line + labels.label("brief.stop", b.lang)
+
+
+def missing_by_department(b: Brief) -> str:
+    """尚无数据的N项目标需向以下部门收集：统计局3项…（见附表1）."""
+    rows = assess.counted(without_figures(b))
+    rows = rows[rows["status"] != "not_assessable"]
+    if rows.empty:
+        return labels.label("brief.missing_none", b.lang)
+    who = departments(b)
+    counts = pd.Series([who.get(t) or labels.label("brief.no_department", b.lang) for t in rows["id"]]).value_counts()
+    items = labels.label("brief.list_sep", b.lang).join(
+        labels.label("brief.count_item", b.lang, status=d, n=int(n)) for d, n in counts.items())
+    return labels.label("brief.missing", b.lang, n=len(rows), items=items)
+
+
+def trial_figures(b: Brief) -> str:
+    """When --data files were given: the figures they add that are not yet in data/, and the judgements they
+    changed (against the same brief on the shipped data alone)."""
+    ctx = b.context
+    if not ctx.data:
+        return ""
+    from kzlib import briefdata
+
+    mine = set(indicators_of(b)) | set(b.rows["id"])
+    extra = briefdata.extra_changes(*ctx.data, registry=ctx.registry)
+    extra = extra[extra["key"].isin(mine)]
+    files = labels.label("brief.list_sep", b.lang).join(dict.fromkeys(paths.shown(f) for f in ctx.data))
+    shipped = context.load((), ctx.scenario.name if ctx.scenario is not None else None, ctx.as_of, ctx.method,
+                           action=ctx.action)
+    moved = changes(b, Brief(shipped, b.lang, b.action))
+    names = b.rows.set_index("id")
+    changed = labels.label("brief.list_sep", b.lang).join(
+        labels.label("brief.change_item", b.lang, name=text.name_of(names.loc[r["id"]], b.lang),
+                     before=text.status_label(r["before"], b.lang), after=text.status_label(r["after"], b.lang))
+        for r in moved.to_dict("records"))
+    line = labels.label("brief.trial", b.lang, files=files, n=len(extra))
+    line += labels.label("brief.trial_changed", b.lang, items=changed) if changed else \
+        labels.label("brief.trial_unchanged", b.lang)
+    return line
+
+
+def scenario_note(b: Brief) -> str:
+    """The scenario the projections follow, when it is not the trend."""
+    scen = b.context.scenario
+    if scen is None or scen.name == "trend":
+        return ""
+    note = getattr(scen, f"note_{b.lang}") or ""
+    return labels.label("brief.scenario_note", b.lang, label=b.scenario_label, note=note)
+
+
+def lead(b: Brief) -> Html:
+    """Page one: the headline, the targets most at risk, the change since last year, the data and who holds what
+    is missing."""
+    w = b.words
+    parts = [f'<section class="kz-lead"><h2>{esc(w["lead"])}</h2>']
+    trial = trial_figures(b)
+    if trial:
+        parts.append(f'<p class="kz-trial">{esc(trial)}</p>')
+    parts.append(f'<p class="kz-headline">{esc(headline(b))}</p>')
+    risks = risk_items(b, settings.LEAD_RISKS)
+    parts.append(f"<h3>{esc(w['risks'])}</h3>")
+    parts.append(f'<ol class="kz-risks">{"".join(risks)}</ol>' if risks else f"<p>{esc(w['no_risks'])}</p>")
+    for heading, line in ((w["since"], since_last_year(b)), (w["data"], data_vintage(b)),
+                          (w["missing_heading"], missing_by_department(b)), (w["scenario_heading"], scenario_note(b))):
+        if line:
+            parts.append(f"<h3>{esc(heading)}</h3><p>{esc(line)}</p>")
+    parts.append("</section>")
+    return Html("".join(parts))
+
+
+# ---------------------------------------------------------------- the economist's own words
+
+
+def commentary_file(b: Brief) -> Path:
+    """data/commentary/<lang>/action-NN.md (overview.md for the overview)."""
+    name = "overview.md" if b.action is None else f"action-{int(b.action):02d}.md"
+    return paths.COMMENTARY / b.lang / name
+
+
+def markdown(source: str) -> str:
+    """Markdown as HTML, with any raw HTML in it shown as text and unsafe links dropped."""
+    import mistune
+
+    return mistune.create_markdown(escape=True, hard_wrap=False, plugins=["table", "strikethrough"])(source)
+
+
+def commentary(b: Brief) -> Html:
+    """分析意见和建议: the economist's analysis and recommendations from the commentary file, if there is one."""
+    path = commentary_file(b)
+    if not path.is_file():
+        return Html("")
+    body = markdown(path.read_text(encoding="utf-8"))
+    return Html(f'<section class="kz-commentary"><h2>{esc(b.words["commentary"])}</h2>{body}</section>')
+
+
+# ---------------------------------------------------------------- the targets with figures
+
+
+def _cell_name(row: Mapping[str, Any], lang: str, words: Mapping[str, str], note: str = "") -> str:
     name = esc(text.name_of(row, lang))
-    if row.get("firmness") == "aspiration":
-        name += f' <span class="kz-note">（{esc(words["aspiration"])}）</span>' if lang == "zh" \
-            else f' <span class="kz-note">({esc(words["aspiration"])})</span>'
+    extra = [words["aspiration"]] if row.get("firmness") == "aspiration" else []
+    extra += [note] if note else []
+    for e in extra:
+        name += f' <span class="kz-note">{esc(labels.label("brief.aside", lang, text=e))}</span>'
     return name
 
 
-def _latest(row: Mapping[str, Any], lang: str) -> str:
+def _latest(row: Mapping[str, Any], lang: str, flags: Sequence[str] = ()) -> str:
     if text.missing(row.get("latest_value")):
         return "—"
     year = row.get("latest_year")
-    when = "" if text.missing(year) else (f"（{int(year)}）" if lang == "zh" else f" ({int(year)})")
-    return esc(text.value_text(row, row.get("latest_value"), lang) + when)
+    when = "" if text.missing(year) else labels.label("brief.in_year", lang, year=int(year))
+    marks = "".join(f'<span class="kz-flag">{esc(labels.label("flag." + f, lang))}</span>' for f in flags)
+    return esc(text.value_text(row, row.get("latest_value"), lang) + when) + marks
 
 
 def _goal(row: Mapping[str, Any], lang: str) -> str:
@@ -234,18 +532,20 @@ def _goal(row: Mapping[str, Any], lang: str) -> str:
     if not goal:
         return "—"
     year = row.get("target_year")
-    return esc(goal + ("" if text.missing(year) else (f"（{int(year)}年）" if lang == "zh" else f" ({int(year)})")))
+    return esc(goal + ("" if text.missing(year) else labels.label("brief.by_year", lang, year=int(year))))
 
 
-def status_rows(rows: pd.DataFrame, lang: str, scenario: bool = False) -> list[list[str]]:
-    """Cells (HTML) of the status table: name, status, latest, goal, gap, growth needed, probability; with
+def status_rows(rows: pd.DataFrame, lang: str, scenario: bool = False, b: Brief | None = None) -> list[list[str]]:
+    """Cells (HTML) of the status table: name, status, latest, goal, gap, pace needed, probability; with
     `scenario`, also the assumed growth, the value in the target year, the status and the year met under it."""
     words = labels.words("brief", lang)
     out = []
     for row in rows.to_dict("records"):
+        note = repeat_note(row, b) if b is not None else ""
+        flags = latest_flags(b, row) if b is not None else []
         cells = [
-            _cell_name(row, lang, words), chip(row["status"], lang), _latest(row, lang), _goal(row, lang),
-            esc(text.diff_text(row, row.get("gap"), lang)),
+            _cell_name(row, lang, words, note), chip(row["status"], lang), _latest(row, lang, flags),
+            _goal(row, lang), esc(text.diff_text(row, row.get("gap"), lang)),
             esc(text.pace_phrase(row, "required", lang)),
             esc(text.format_percent(row.get("probability"), lang, 0)),
         ]
@@ -253,7 +553,7 @@ def status_rows(rows: pd.DataFrame, lang: str, scenario: bool = False) -> list[l
             value, status, met = row.get("scenario_value"), row.get("scenario_status"), row.get("scenario_year_met")
             cells += [
                 esc(text.format_percent(row.get("scenario_growth"), lang)),
-                esc("—" if text.missing(value) else text.value_text(row, value, lang)),
+                esc("—" if text.missing(value) else text.value_text(row, value, lang, sig=3)),
                 "" if text.missing(status) else chip(str(status), lang),
                 esc("—" if text.missing(met) else int(met)),
             ]
@@ -265,54 +565,58 @@ STATUS_COLUMNS = ("col_target", "col_status", "col_latest", "col_goal", "col_gap
 SCENARIO_COLUMNS = ("col_growth", "col_value", "col_scenario_status", "col_year_met")
 
 
-def status_grid(b: Brief, scenario: bool = False) -> str:
-    """The status table of the brief's targets that are not milestones (with the scenario's columns)."""
+def status_grid(b: Brief, scenario: bool = False, rows: pd.DataFrame | None = None) -> str:
+    """The status table of the brief's numeric targets with figures (all of them with `scenario`)."""
     w = b.words
-    rows = b.rows[b.rows["kind"] != "milestone"]
+    rows = (b.rows if scenario else with_figures(b)) if rows is None else rows
+    rows = rows[rows["kind"] != "milestone"]
     head = [w[c] for c in STATUS_COLUMNS + (SCENARIO_COLUMNS if scenario else ())]
     numeric = (2, 3, 4, 5, 6) + ((7, 8, 10) if scenario else ())
-    return table(head, status_rows(rows, b.lang, scenario), numeric=numeric)
+    return table(head, status_rows(rows, b.lang, scenario, b), numeric=numeric)
 
 
 def status_table(b: Brief) -> Html:
-    """The targets that are not milestones, with status, latest value, goal, gap, growth needed and chance."""
+    """目标进度: the targets with figures (not milestones) with status, latest figure, goal, gap, pace and chance."""
+    rows = with_figures(b)
+    if rows[rows["kind"] != "milestone"].empty:
+        return Html("")
     return Html(f"<h2>{esc(b.words['status_table'])}</h2>" + status_grid(b))
 
 
 def chart_rows(b: Brief) -> pd.DataFrame:
-    """The brief's targets that get a trajectory chart: numeric kinds with an indicator."""
-    rows = b.rows
-    return rows[rows["kind"].isin(NUMERIC_KINDS) & rows["indicator"].map(lambda v: not text.missing(v))]
+    """The targets that get a trajectory chart: numeric kinds with an indicator and at least one figure."""
+    rows = with_figures(b)
+    keep = rows["kind"].isin(NUMERIC_KINDS) & rows["indicator"].map(lambda v: not text.missing(v))
+    return rows[keep & rows["latest_value"].notna()].reset_index(drop=True)
 
 
-def chart(b: Brief, row: Mapping[str, Any]) -> Any:
+def chart(b: Brief, row: Mapping[str, Any], look: charts.Look = charts.HALF) -> Any:
     """One target's trajectory chart as every view draws it (briefs, explorer, `kz charts`)."""
-    return charts.target_chart(row, b.observations, b.paths, b.registry, b.scenario_label, b.lang)
+    return charts.target_chart(row, b.observations, b.paths, b.registry, b.scenario_label, b.lang, look)
 
 
 def trajectories(b: Brief) -> Html:
-    """One trajectory chart per numeric target (kzlib.charts.trajectory), each under its name."""
-    w = b.words
-    parts = [f"<h2>{esc(w['charts'])}</h2>"]
+    """目标走势: one chart per target with figures, two to a row."""
     rows = chart_rows(b)
-    for row in rows.to_dict("records"):
-        parts.append(png(chart(b, row), text.name_of(row, b.lang)))
     if rows.empty:
-        parts.append(f"<p>{esc(w['no_charts'])}</p>")
-    return Html("".join(parts))
+        return Html("")
+    images = [f'<figure class="kz-chart">{png(chart(b, row), text.name_of(row, b.lang))}</figure>'
+              for row in rows.to_dict("records")]
+    return Html(f"<h2>{esc(b.words['charts'])}</h2><div class=\"kz-charts\">{''.join(images)}</div>")
 
 
 def milestone_rows(b: Brief) -> list[list[str]]:
-    """Cells of the milestones table: name, state, year of the state, source."""
+    """Cells of the milestones table (milestones with a record): name, status, state year, source."""
     w = b.words
     latest = b.milestones.sort_values("year").groupby("target").tail(1).set_index("target")
     out = []
-    for row in b.rows[b.rows["kind"] == "milestone"].to_dict("records"):
-        seen = latest.loc[row["id"]] if row["id"] in latest.index else None
-        state = None if seen is None else seen["state"]
+    for row in with_figures(b).to_dict("records"):
+        if row["kind"] != "milestone":
+            continue
+        own = row["id"] if row["id"] in latest.index else row.get("repeat_of")
+        seen = latest.loc[own] if own in latest.index else None
         out.append([
-            _cell_name(row, b.lang, w), chip(row["status"], b.lang),
-            esc(w["no_state"] if state is None else labels.label(f"milestone.{state}", b.lang)),
+            _cell_name(row, b.lang, w, repeat_note(row, b)), chip(row["status"], b.lang),
             "" if seen is None else esc(int(seen["year"])),
             "" if seen is None else link(seen["source_title"], seen["source_link"]),
         ])
@@ -320,21 +624,26 @@ def milestone_rows(b: Brief) -> list[list[str]]:
 
 
 def milestones(b: Brief) -> Html:
-    """The milestones of the action with their state and its source."""
+    """里程碑: the milestones with a recorded state, with its year and source."""
     w = b.words
     rows = milestone_rows(b)
-    body = table([w["col_target"], w["col_status"], w["col_state"], w["col_year"], w["col_source"]], rows) \
-        if rows else f"<p>{esc(w['no_milestones'])}</p>"
-    return Html(f"<h2>{esc(w['milestones'])}</h2>{body}")
+    if not rows:
+        return Html("")
+    return Html(f"<h2>{esc(w['milestones'])}</h2>" + table([w["col_target"], w["col_state"], w["col_year"],
+                                                              w["col_source"]], rows))
 
 
-def judgement_list(b: Brief, outlook: bool = False) -> str:
+def judgement_list(b: Brief, outlook: bool = False, rows: pd.DataFrame | None = None) -> str:
     """A chip and a short judgement per target (kzlib.text.judgement); with `outlook`, the scenario's outcome."""
     parts = []
     sources = b.registry.indicators.set_index("id")[f"source_{b.lang}"].to_dict()
-    for row in b.rows.to_dict("records"):
+    rows = b.rows if rows is None else rows
+    for row in rows.to_dict("records"):
         hint = sources.get(row.get("indicator"))
         sentence = text.judgement(row, b.lang, None if text.missing(hint) else str(hint))
+        note = repeat_note(row, b)
+        if note:
+            sentence += labels.label("brief.aside", b.lang, text=note)
         if outlook:
             more = text.scenario_outlook(row, b.lang, b.scenario_label)
             sentence += more if b.lang == "zh" or not more else " " + more
@@ -343,76 +652,85 @@ def judgement_list(b: Brief, outlook: bool = False) -> str:
 
 
 def judgements(b: Brief) -> Html:
-    """A short judgement per target (kzlib.text.judgement)."""
-    return Html(f"<h2>{esc(b.words['judgements'])}</h2>" + judgement_list(b))
+    """逐项研判: a short judgement per target with figures or records."""
+    rows = with_figures(b)
+    if rows.empty:
+        return Html("")
+    return Html(f"<h2>{esc(b.words['judgements'])}</h2>" + judgement_list(b, rows=rows))
+
+
+# ---------------------------------------------------------------- the appendix
 
 
 def indicators_of(b: Brief) -> list[str]:
-    """The indicators the brief's targets use, with the inputs of derived indicators."""
+    """The indicators the brief's targets use (compared series included), with the inputs of derived ones."""
     info = b.registry.indicators.set_index("id")
     out: list[str] = []
-    for iid in b.rows["indicator"].dropna().unique():
+    for iid in [*b.rows["indicator"].dropna(), *b.rows["reference"].dropna()]:
         inputs = info.loc[iid, "derived_from"] if iid in info.index else None
         out += [iid, *(inputs if isinstance(inputs, list) else [])]
     return list(dict.fromkeys(out))
 
 
-def last_data_year(b: Brief) -> int:
-    """The latest year whose figures could be published by now (or the as-of year)."""
-    return int(b.as_of) if b.as_of is not None else dt.date.fromisoformat(b.rendered).year - 1
+def related_rows(b: Brief, target: str) -> list[str]:
+    """Related evidence beside a target: figure, year, scope and source (never judged on)."""
+    rel = b.context.related
+    if rel is None or rel.empty:
+        return []
+    out = []
+    for r in rel[rel["target"] == target].to_dict("records"):
+        value = text.format_number(r["value"], b.lang, r["unit"] if b.lang == "zh" else None)
+        unit = "" if b.lang == "zh" else f" {r['unit']}"
+        scope = r.get(f"scope_{b.lang}") or ""
+        out.append(labels.label("brief.related_item", b.lang, value=value + unit, year=int(r["year"]), scope=scope))
+    return out
 
 
-def gap_rows(b: Brief) -> list[list[str]]:
-    """Cells of the data-gaps table: indicator, years held, years missing, likely source."""
-    table_ = observations.gaps(b.registry, b.observations, range(settings.GAP_FIRST_YEAR, last_data_year(b) + 1))
-    table_ = table_[table_["indicator"].isin(indicators_of(b))]
-    table_ = table_[table_["missing"].str.strip() != ""]
-    return [[esc(r[f"name_{b.lang}"]), esc(r["have"]), esc(r["missing"]), esc(r["likely_source"])]
-            for r in table_.to_dict("records")]
-
-
-def data_gaps(b: Brief) -> Html:
-    """What to collect: missing years of each indicator used, milestones without a state, unquantified targets."""
-    w = b.words
-    parts = [f"<h2>{esc(w['gaps'])}</h2>"]
-    rows = gap_rows(b)
-    if rows:
-        parts.append(table([w["col_indicator"], w["col_have"], w["col_missing"], w["col_where"]], rows))
-    notes = []
-    for row in b.rows.to_dict("records"):
-        name = text.name_of(row, b.lang)
-        if row["kind"] == "milestone" and text.missing(row.get("milestone_state")):
-            notes.append(w["gap_milestone"].format(name=name))
-        elif row["kind"] == "benchmark":
-            notes.append(w["gap_benchmark"].format(name=name))
-    if notes:
-        parts.append('<ul class="kz-list">' + "".join(f"<li>{esc(n)}</li>" for n in notes) + "</ul>")
-    if not rows and not notes:
-        parts.append(f"<p>{esc(w['no_gaps'])}</p>")
-    return Html("".join(parts))
+def missing_rows(b: Brief) -> list[list[str]]:
+    """附表1 cells: each target without figures once — name, goal, the plan's clause, the department to ask,
+    and any related evidence."""
+    who = departments(b)
+    out = []
+    for row in assess.counted(without_figures(b)).to_dict("records"):
+        note = text.status_label(row["status"], b.lang) if row["status"] == "not_assessable" else ""
+        related = related_rows(b, row["id"])
+        extra = "".join(f'<br><span class="kz-note">{esc(r)}</span>' for r in related)
+        out.append([_cell_name(row, b.lang, b.words, note) + extra, _goal(row, b.lang),
+                    f'<span class="kz-quote">{esc(b.registry.target(row["id"])["quote"])}</span>',
+                    esc(who.get(row["id"]) or "")])
+    return out
 
 
 def source_rows(b: Brief) -> list[tuple[str, str, str, str]]:
-    """Each source of a figure shown: (title, link, what it gave, notes), observations first, then milestones."""
+    """Each source of a figure shown: (title, link, what it gave, notes), observations, milestones, related."""
     names = b.registry.indicators.set_index("id")[f"name_{b.lang}"].to_dict()
     obs = b.observations[b.observations["indicator"].isin(indicators_of(b))]
     obs = obs[obs["file"] != "derived"]
     out = []
     for (title, url), group in obs.groupby(["source_title", "source_link"], sort=True, dropna=False):
-        used = "; ".join(f"{names.get(i, i)} {_years(g['year'])}" for i, g in group.groupby("indicator"))
-        out.append((title, url, used, _notes(group)))
+        used = labels.label("brief.list_sep", b.lang).join(
+            f"{names.get(i, i)} {_years(g['year'])}" for i, g in group.groupby("indicator"))
+        out.append((title, url, used, _notes(group, b.lang)))
     mil = b.milestones
     if b.action is not None:
-        mil = mil[mil["target"].isin(set(b.rows["id"]))]
+        mine = set(b.rows["id"]) | set(b.rows["repeat_of"].dropna())
+        mil = mil[mil["target"].isin(mine)]
     target_names = b.registry.targets.set_index("id")[f"name_{b.lang}"].to_dict()
     for (title, url), group in mil.groupby(["source_title", "source_link"], sort=True, dropna=False):
-        used = "; ".join(f"{target_names.get(t, t)} {_years(g['year'])}" for t, g in group.groupby("target"))
-        out.append((title, url, used, _notes(group)))
+        used = labels.label("brief.list_sep", b.lang).join(
+            f"{target_names.get(t, t)} {_years(g['year'])}" for t, g in group.groupby("target"))
+        out.append((title, url, used, _notes(group, b.lang)))
     return out
 
 
-def _notes(group: pd.DataFrame) -> str:
-    return "; ".join(dict.fromkeys(str(n).strip() for n in group["note"] if not text.missing(n)))
+def _notes(group: pd.DataFrame, lang: str) -> str:
+    """What the reader should know of these figures: the quality flags in the brief's language, and in English
+    briefs the notes of the data (written in English)."""
+    flags = dict.fromkeys(f for v in group.get("flags", pd.Series(dtype=str)) for f in flags_of(v))
+    words = [labels.label(f"flag.{f}", lang) for f in flags]
+    if lang == "en":
+        words += [str(n).strip() for n in group["note"] if not text.missing(n)]
+    return labels.label("brief.list_sep", lang).join(dict.fromkeys(words))
 
 
 def _years(years: pd.Series) -> str:
@@ -421,15 +739,33 @@ def _years(years: pd.Series) -> str:
         else ", ".join(map(str, ys))
 
 
-def sources(b: Brief) -> Html:
-    """The sources of every figure shown, with links, and the plan the targets are quoted from."""
+def appendix(b: Brief) -> Html:
+    """附表: the targets without figures (with the department to ask), the sources, the method."""
     w = b.words
+    parts = [f'<section class="kz-appendix"><h2>{esc(w["appendix"])}</h2>']
+    rows = missing_rows(b)
+    if rows:
+        parts.append(f"<h3>{esc(w['appendix_missing'])}</h3>")
+        parts.append(table([w["col_target"], w["col_goal"], w["col_clause"], w["col_department"]], rows))
     items = [f"<li>{esc(w['plan_source'].format(title=labels.label('plan.title', 'zh')))}</li>"]
     for title, url, used, notes in source_rows(b):
-        extra = f"<br>{esc(w['col_notes'])}: {esc(notes)}" if notes else ""
-        items.append(f'<li>{link(title, url)}<br><span class="kz-note">{esc(w["col_used"])}: {esc(used)}{extra}'
-                     "</span></li>")
-    return Html(f"<h2>{esc(w['sources'])}</h2><ul class=\"kz-list\">{''.join(items)}</ul>")
+        extra = f"{esc(labels.label('brief.list_sep', b.lang))}{esc(notes)}" if notes else ""
+        items.append(f'<li>{link(title, url)}<br><span class="kz-note">{esc(w["col_used"])}'
+                     f'{esc(labels.label("brief.colon", b.lang))}{esc(used)}{extra}</span></li>')
+    parts.append(f"<h3>{esc(w['sources'])}</h3><ul class=\"kz-list kz-sources\">{''.join(items)}</ul>")
+    parts.append(f"<h3>{esc(w['method'])}</h3><p class=\"kz-note\">{esc(w['method_text'])}</p>")
+    parts.append(f'<p class="kz-note kz-stamp">{esc(environment_stamp())}</p></section>')
+    return Html("".join(parts))
+
+
+def environment_stamp() -> str:
+    """The kzlib version (and, where the environment was installed from the lock, the lock's hash)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"kzlib {version('kzlib')}"
+    except PackageNotFoundError:
+        return "kzlib"
 
 
 # ---------------------------------------------------------------- the overview
@@ -441,35 +777,64 @@ def action_link(n: int, title: str, lang: str) -> str:
 
 
 def action_counts(b: Brief) -> Html:
-    """Per action: a link to its brief and how many targets have each status."""
+    """Per action: a link to its brief and how many of its targets have each status (each target counted once)."""
     w = b.words
-    present = [s for s in settings.STATUSES if s in set(b.assessment["status"])]
+    counted = assess.counted(b.assessment)
+    present = [s for s in settings.STATUSES if s in set(counted["status"])]
     head = [w["col_action"], *(text.status_label(s, b.lang) for s in present), w["col_total"]]
     rows = []
     for act in b.registry.actions.to_dict("records"):
-        mine = b.assessment[b.assessment["action"] == act["action"]]
+        mine = counted[counted["action"] == act["action"]]
         counts = status_counts(mine)
-        cells = [chip(s, b.lang, counts[s]) if s in counts else "" for s in present]
+        cells = [esc(counts[s]) if s in counts else "" for s in present]
         rows.append([action_link(act["action"], act[f"title_{b.lang}"], b.lang), *cells, esc(len(mine))])
     numeric = tuple(range(1, len(head)))
-    return Html(f"<h2>{esc(w['matrix'])}</h2>" + table(head, rows, numeric=numeric))
+    chips = "".join(chip(s, b.lang) for s in present)
+    return Html(f"<h2>{esc(w['matrix'])}</h2><p class=\"kz-legend\">{chips}</p>" + table(head, rows, numeric=numeric))
 
 
 def status_matrix(b: Brief) -> Html:
-    """The status matrix chart of all actions (kzlib.charts.status_matrix)."""
-    return figure(charts.status_matrix(b.assessment, b.registry, b.lang), b.words["matrix"])
+    """The status matrix chart of all actions (kzlib.charts.status_matrix), each target counted once."""
+    return figure(charts.status_matrix(assess.counted(b.assessment), b.registry, b.lang), b.words["matrix"])
 
 
 def furthest_behind(b: Brief, n: int = 10) -> Html:
-    """The targets furthest behind as a table linking to their action's brief, then the chart."""
+    """The targets most at risk as a table linking to their action's brief, then the chart."""
     w = b.words
     rows = assess.behind(b.assessment, n)
     if rows.empty:
         return Html(f"<h2>{esc(w['behind'])}</h2><p>{esc(w['none_behind'])}</p>")
     titles = b.registry.actions.set_index("action")[f"title_{b.lang}"].to_dict()
     cells = [[action_link(r["action"], titles[r["action"]], b.lang), *row]
-             for r, row in zip(rows.to_dict("records"), status_rows(rows, b.lang), strict=True)]
+             for r, row in zip(rows.to_dict("records"), status_rows(rows, b.lang, b=b), strict=True)]
     head = [w[c] for c in ("col_action", "col_target", "col_status", "col_latest", "col_goal", "col_gap",
                            "col_needed", "col_probability")]
-    chart = png(charts.furthest_behind(b.assessment, b.lang, n=n), w["behind"])
-    return Html(f"<h2>{esc(w['behind'])}</h2>" + table(head, cells, numeric=(3, 4, 5, 6, 7)) + chart)
+    chart_ = png(charts.furthest_behind(b.assessment, b.lang, n=n), w["behind"])
+    return Html(f"<h2>{esc(w['behind'])}</h2>" + table(head, cells, numeric=(3, 4, 5, 6, 7)) + chart_)
+
+
+def department_rows(b: Brief) -> list[list[str]]:
+    """附表 of the overview: per department, the targets without figures to ask it for."""
+    who = departments(b)
+    rows = assess.counted(without_figures(b))
+    rows = rows[rows["status"] != "not_assessable"]
+    out = []
+    by = pd.DataFrame({"department": [who.get(t) or labels.label("brief.no_department", b.lang) for t in rows["id"]],
+                       "name": [text.name_of(r, b.lang) for r in rows.to_dict("records")]})
+    for dept, group in by.groupby("department", sort=False):
+        names = labels.label("brief.list_sep", b.lang).join(group["name"])
+        out.append([esc(dept), esc(len(group)), esc(names)])
+    return sorted(out, key=lambda r: -int(r[1]))
+
+
+def overview_appendix(b: Brief) -> Html:
+    """附表 of the overview: who holds the missing figures, the sources, the method."""
+    w = b.words
+    parts = [f'<section class="kz-appendix"><h2>{esc(w["appendix"])}</h2>']
+    rows = department_rows(b)
+    if rows:
+        parts.append(f"<h3>{esc(w['appendix_departments'])}</h3>")
+        parts.append(table([w["col_department"], w["col_count"], w["col_targets"]], rows, numeric=(1,)))
+    parts.append(f"<h3>{esc(w['method'])}</h3><p class=\"kz-note\">{esc(w['method_text'])}</p>")
+    parts.append(f'<p class="kz-note kz-stamp">{esc(environment_stamp())}</p></section>')
+    return Html("".join(parts))

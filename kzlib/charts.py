@@ -82,10 +82,28 @@ def use_style(lang: str = "zh") -> None:
     mpl.rcParams.update(house_rc(lang))
 
 
-def _figure(height: float = settings.FIGURE_HEIGHT, fixed: bool = False) -> Figure:
+def _figure(height: float = settings.FIGURE_HEIGHT, fixed: bool = False,
+            width: float = settings.FIGURE_WIDTH) -> Figure:
     # A bare Figure, not pyplot's: nothing is kept alive after the caller drops it, nothing shows twice.
-    return Figure(figsize=(settings.FIGURE_WIDTH, height), dpi=settings.FIGURE_DPI,
-                  layout=None if fixed else "constrained")
+    return Figure(figsize=(width, height), dpi=settings.FIGURE_DPI, layout=None if fixed else "constrained")
+
+
+@dataclass(frozen=True)
+class Look:
+    """Sizes of one trajectory chart: the full width of a page (kz charts, Word) or half of it (the briefs)."""
+
+    width: float
+    height: float
+    title: float  # font sizes in points
+    text: float
+    small: float
+    wrap_zh: int  # display columns of a wrapped title
+    wrap_en: int
+    legend_columns: int
+
+
+FULL = Look(settings.FIGURE_WIDTH, settings.FIGURE_HEIGHT, 11, 8.5, 7.5, 62, 70, 4)
+HALF = Look(settings.HALF_WIDTH, settings.HALF_HEIGHT, 9.5, 7.5, 6.8, 30, 40, 2)
 
 
 def _fixed_layout(fig: Figure, title_lines: int) -> None:
@@ -126,10 +144,10 @@ def _wrap(s: str, limit: int) -> str:
     return "\n".join([*lines, line])
 
 
-def _status_tag(ax: Axes, status: str, lang: str, x: float = 1.0, y: float = 1.02) -> Any:
+def _status_tag(ax: Axes, status: str, lang: str, x: float = 1.0, y: float = 1.02, fontsize: float = 9) -> Any:
     colour = style.status_colour(status)
     return ax.annotate(text.status_label(status, lang), (x, y), xycoords="axes fraction", xytext=(-4, 2),
-                textcoords="offset points", ha="right", va="bottom", fontsize=9, color=style.ink_on(colour),
+                textcoords="offset points", ha="right", va="bottom", fontsize=fontsize, color=style.ink_on(colour),
                 bbox={"boxstyle": "round,pad=0.3", "facecolor": colour, "edgecolor": "none"})
 
 
@@ -201,7 +219,7 @@ def _required_path(t0: int, x0: float, target_year: int, target: float,
     return years, x0 + (target - x0) * share
 
 
-def _draw_target(ax: Axes, row: Mapping[str, Any], lang: str, x_left: float) -> list[Any]:
+def _draw_target(ax: Axes, row: Mapping[str, Any], lang: str, x_left: float, fontsize: float = 8.5) -> list[Any]:
     """The target at its year: marker with comparator text, a range band, or a floor/ceiling line."""
     words = labels.words("chart", lang)
     kind, status = row.get("kind"), str(row.get("status") or "no_data")
@@ -219,17 +237,17 @@ def _draw_target(ax: Axes, row: Mapping[str, Any], lang: str, x_left: float) -> 
             f"{text.format_number(value, lang)}{text.SPAN_DASH[lang]}{text.format_number(high, lang)}")
     if kind == "range" and high is not None:
         ax.fill_between([x_left, target_year + 0.3], value, high, color=colour, alpha=0.18, lw=0, zorder=1)
-        ax.text(target_year + 0.3, high, mark, ha="right", va="bottom", fontsize=8.5, color=colour)
+        ax.text(target_year + 0.3, high, mark, ha="right", va="bottom", fontsize=fontsize, color=colour)
         return [Patch(facecolor=colour, alpha=0.3, label=f"{words['range']} {goal}")]
     if kind in ("maintain", "flow"):
         label = words["ceiling"] if row.get("direction") == "down" else words["floor"]
         ax.hlines(value, max(x_left, settings.PLAN_START - 0.5), target_year + 0.3, color=colour, lw=1.6, zorder=2)
-        ax.text(target_year + 0.3, value, mark, ha="right", va="bottom", fontsize=8.5, color=colour)
+        ax.text(target_year + 0.3, value, mark, ha="right", va="bottom", fontsize=fontsize, color=colour)
         return [Line2D([], [], color=colour, lw=1.6, label=f"{label} {goal}")]
     ax.plot([target_year], [value], marker="D", ms=8, color=colour, mec="white", mew=1, zorder=5, ls="none")
     rising = _get(row, "base_value") is None or float(value) >= float(_get(row, "base_value"))
     ax.annotate(mark, (target_year, value), xytext=(-8, 6 if rising else -6), textcoords="offset points",
-                ha="right", va="bottom" if rising else "top", fontsize=8.5, color=colour)
+                ha="right", va="bottom" if rising else "top", fontsize=fontsize, color=colour)
     year_text = f"{target_year}年" if lang == "zh" else str(target_year)
     return [Line2D([], [], marker="D", ms=7, color=colour, ls="none", label=f"{words['target']}（{year_text}）"
                    if lang == "zh" else f"{words['target']} ({year_text})")]
@@ -266,11 +284,12 @@ def parts(fig: Figure) -> Parts:
 
 def trajectory(target: Mapping[str, Any], observations: pd.DataFrame | None, path: pd.DataFrame | None = None,
                lang: str = "zh", scenario_label: str | None = None,
-               indicator_row: Mapping[str, Any] | None = None) -> Figure:
+               indicator_row: Mapping[str, Any] | None = None, look: Look = FULL) -> Figure:
     """One numeric target over time: observations, required path, projection fan, the target and its status.
 
     `scenario_label` names the scenario of `path` in the legend (Scenario.label_zh / label_en);
-    `indicator_row` (Registry.indicator(id)) gives the axis unit where the target's unit is a rate.
+    `indicator_row` (Registry.indicator(id)) gives the axis unit where the target's unit is a rate; `look` is
+    FULL (a page wide) or HALF (two to a row, as the briefs print them).
     """
     use_style(lang)
     words, row = labels.words("chart", lang), target
@@ -284,7 +303,7 @@ def trajectory(target: Mapping[str, Any], observations: pd.DataFrame | None, pat
         obs = obs[obs["year"] >= int(base_year) - HISTORY_YEARS]
 
     fixed = len(obs) == 0  # the compact no-data panel has a fixed layout (drawn for most targets; fast)
-    fig = _figure(settings.NO_DATA_HEIGHT if fixed else settings.FIGURE_HEIGHT, fixed)
+    fig = _figure(min(settings.NO_DATA_HEIGHT, look.height) if fixed else look.height, fixed, look.width)
     fig.kz_parts = parts = Parts()
     ax = fig.add_subplot()
     first_year = int(obs["year"].min()) if len(obs) else settings.DEFAULT_BASE_YEAR
@@ -341,8 +360,8 @@ def trajectory(target: Mapping[str, Any], observations: pd.DataFrame | None, pat
         last = obs.iloc[-1]
         ax.annotate(text.format_number(last["value"], lang), (last["year"], last["value"]),
                     xytext=(0, -10 if below else 10), textcoords="offset points", ha="center",
-                    va="top" if below else "bottom", fontsize=8, color=INK, zorder=8)
-    handles += _draw_target(ax, row, lang, x_left)
+                    va="top" if below else "bottom", fontsize=look.small + 0.5, color=INK, zorder=8)
+    handles += _draw_target(ax, row, lang, x_left, look.small + 1)
     broken = [y for y in text.broken_years(row) if y in set(obs["year"])]
     if broken:
         hit = obs[obs["year"].isin(broken)]
@@ -358,15 +377,19 @@ def trajectory(target: Mapping[str, Any], observations: pd.DataFrame | None, pat
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{int(round(v))}"))
     ax.grid(axis="x", visible=False)
     _number_axis(ax.yaxis, lang)
-    ax.set_ylabel(unit)
+    ax.tick_params(labelsize=look.small + 0.5)
+    # the unit stands upright above the axis (个, 岁 turned on their side read as arrows)
+    ax.annotate(unit, (0, 1), xycoords="axes fraction", xytext=(-3, 3), textcoords="offset points", ha="right",
+                va="bottom", fontsize=look.small + 0.5, color=MUTED)
     _y_limits(ax, obs, target_value, _get(row, "value_high"), unit)
     if len(obs) == 0 and target_value is None:
         ax.set_yticks([])  # nothing to measure: no made-up scale
     ax.text(settings.PLAN_START - 0.45, 1.0, f" {words['plan_period']}", transform=ax.get_xaxis_transform(),
-            ha="left", va="top", fontsize=7.5, color=MUTED)
+            ha="left", va="top", fontsize=look.small, color=MUTED)
 
-    name = _wrap(text.name_of(row, lang), 62 if lang == "zh" else 70)
-    ax.set_title(name, loc="left", y=1.0, pad=20, fontsize=11, color=INK)  # y given: no costly auto-placement
+    name = _wrap(text.name_of(row, lang), look.wrap_zh if lang == "zh" else look.wrap_en)
+    # y given: no costly auto-placement; the pad leaves a line for the target below the title
+    ax.set_title(name, loc="left", y=1.0, pad=2.7 * look.text + 6, fontsize=look.title, color=INK)
     goal = text.target_text(row, lang)
     every_year = row.get("kind") in ("maintain", "flow")
     line = words["every_year" if every_year else "target_line"]
@@ -375,28 +398,28 @@ def trajectory(target: Mapping[str, Any], observations: pd.DataFrame | None, pat
         sub.append(words["base_line"].format(year=int(base_year)))
     if len(obs) == 1:
         sub.append(words["one_obs"].format(year=int(obs["year"].iloc[0])))
-    ax.text(0, 1.02, ("；" if lang == "zh" else "; ").join(sub), transform=ax.transAxes, fontsize=8.5,
-            color=MUTED, va="bottom")
-    parts.status_tag = _status_tag(ax, status, lang)
-    ncols = min(len(handles), 4 if lang == "zh" else 3)
+    subtitle = _wrap(("；" if lang == "zh" else "; ").join(sub), look.wrap_zh + 6 if lang == "zh" else look.wrap_en + 8)
+    ax.annotate(subtitle, (0, 1), xycoords="axes fraction", xytext=(0, 1.1 * look.text + 4), textcoords="offset points",
+                fontsize=look.text, color=MUTED, va="bottom")
+    parts.status_tag = _status_tag(ax, status, lang, fontsize=look.text)
+    ncols = min(len(handles), look.legend_columns if lang == "zh" else max(1, look.legend_columns - 1))
+    legend = {"ncols": ncols, "fontsize": look.small + 0.5, "handlelength": 2.0, "columnspacing": 1.0}
     if fixed:
         _fixed_layout(fig, name.count("\n") + 1)
         if handles:
-            fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.0), ncols=ncols, fontsize=8,
-                       handlelength=2.2, columnspacing=1.2, frameon=False)
+            fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.0), frameon=False, **legend)
     elif handles:
-        fig.legend(handles=handles, loc="outside lower center", ncols=ncols, fontsize=8, handlelength=2.2,
-                   columnspacing=1.2)
+        fig.legend(handles=handles, loc="outside lower center", **legend)
     return fig
 
 
 def target_chart(row: Mapping[str, Any], observations: pd.DataFrame | None, path: pd.DataFrame | None,
-                 registry: Any, scenario_label: str | None, lang: str) -> Figure:
+                 registry: Any, scenario_label: str | None, lang: str, look: Look = FULL) -> Figure:
     """A target's trajectory with its indicator's axis unit and the scenario named: the one way views draw it."""
     indicator = _get(row, "indicator")
     known = registry is not None and indicator is not None and indicator in set(registry.indicators["id"])
     return trajectory(row, observations, path, lang, scenario_label or None,
-                      registry.indicator(indicator) if known else None)
+                      registry.indicator(indicator) if known else None, look)
 
 
 def _draw_observed_line(ax: Axes, obs: pd.DataFrame) -> bool:

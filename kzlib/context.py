@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kzlib import assess, observations, paths, registry, scenarios
+from kzlib import assess, observations, paths, registry, related, scenarios
 from kzlib.errors import KzError, ObservationError, Problem
 from kzlib.registry import Registry
 from kzlib.scenarios import Scenario
@@ -39,6 +39,7 @@ class Context:
     method: str = "auto"
     action: int | None = None
     overrides: Mapping[str, float] | None = None
+    related: pd.DataFrame | None = None  # figures shown beside a target, never judged on (kzlib.related)
 
     def rows(self, action: int | None = None) -> pd.DataFrame:
         """The assessment rows of one action (all rows when None)."""
@@ -159,10 +160,13 @@ def load(data: Sequence[str | Path] = (), scenario: str | Scenario | None = "tre
             raise scenarios.unknown(scenario, known)
         scenario = known[scenario]
     obs, mil = _figures(reg, data)
+    beside = related.load_related(registry=reg, observations=obs)
     if as_of is not None:
         obs = obs[obs["year"] <= as_of].reset_index(drop=True)
         mil = mil[mil["year"] <= as_of].reset_index(drop=True)
-    ctx = _assessed(Context(reg, obs, mil, scenario, pd.DataFrame(), pd.DataFrame(), as_of, data, method, action))
+        beside = beside[beside["year"] <= as_of].reset_index(drop=True)
+    ctx = _assessed(Context(reg, obs, mil, scenario, pd.DataFrame(), pd.DataFrame(), as_of, data, method, action,
+                            related=beside))
     if key is not None:
         _LOADS[key] = ctx
         while len(_LOADS) > CACHE_SIZE:

@@ -27,6 +27,7 @@ LAYOUT = {
     "RELATED": "data/related.csv",  # figures shown beside a target, never judged on
     "SCENARIOS": "data/scenarios.yaml",
     "USER_SCENARIOS": "data/scenarios.user.yaml",  # saved from the scenario explorer
+    "COMMENTARY": "data/commentary",  # the economists' own words: <lang>/action-NN.md, <lang>/overview.md
     "NOTEBOOKS": "notebooks",
     "OUTPUTS": "outputs",
 }

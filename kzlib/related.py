@@ -93,11 +93,12 @@ def load_related(registry: Registry | None = None, observations: pd.DataFrame | 
 
     Two sources: data/related.csv (figures whose scope or definition differs from their target's: a zone figure
     for a district target, a proxy, a partial count, a period statement) and the observations of indicators
-    that data/registry/related.yaml links to a target (`observations`, or the shipped ones). Columns:
+    that data/registry/related.yaml links to a target (`observations`, or the shipped ones); a project without
+    these files has no related evidence. Columns:
     RELATED_COLUMNS, one row per target, indicator and year. Raises ObservationError naming every problem."""
     reg = registry if registry is not None else load_registry()
     path = Path(related) if related is not None else paths.RELATED
-    tables = tables_of(path, display_path(path))
+    tables = tables_of(path, display_path(path)) if related is not None or path.exists() else []  # none: no evidence
     if isinstance(tables, Problem):
         raise ObservationError([tables])
     problems: list[Problem] = []

@@ -11,6 +11,7 @@ YEAR_RANGE = (2000, 2035)
 # Growth-ratio thresholds (Eurostat / Open SDG ProgressMeasure).
 ON_TRACK = 0.95
 NEEDS_ACCELERATION = 0.60
+LEAD_RISKS = 5  # targets most at risk named on the first page of a brief
 RISK_PROBABILITY = 0.10  # below this chance of meeting it, a target is a risk whatever its class
 SAME_PACE_POINTS = 0.5  # 同步: two growth rates within this many percentage points keep pace
 MIN_CHANGES_FOR_PROBABILITY = 4
@@ -53,6 +54,8 @@ FONT_FAMILY = {"zh": "Noto Sans CJK SC", "en": "Noto Sans CJK SC"}
 FONT_FALLBACK = "DejaVu Sans"
 FIGURE_WIDTH = 7.0  # inches
 FIGURE_HEIGHT = 4.0
+HALF_WIDTH = 3.55  # two charts to a row on A4 (the briefs)
+HALF_HEIGHT = 2.9
 NO_DATA_HEIGHT = 2.6  # a target with no observation yet: a compact panel
 FIGURE_DPI = 120
 EXPORT_DPI = 200  # kz charts: sharp when a chart is printed at full width from Word

@@ -539,3 +539,30 @@ def judgement(row: Mapping[str, Any], lang: str, source: str | None = None) -> s
     if _get(row, "base_year") is None or _get(row, "target_value") is None:
         return _no_data(row, lang, source)
     return _progress(row, lang)
+
+
+def risk_reason(row: Mapping[str, Any], lang: str) -> str:
+    """Why a target is a risk, in one line: latest figure and gap, the pace needed against the pace so far, the
+    chance of meeting it (a floor: the year the trend breaks it)."""
+    _lang(lang)
+    year, value = _get(row, "latest_year"), _get(row, "latest_value")
+    if year is None or value is None:
+        return judgement(row, lang)
+    parts = [labels.label("risk.latest", lang, value=value_text(row, value, lang), year=int(year))]
+    gap = _get(row, "gap")
+    if gap is not None and _get(row, "target_value") is not None and row.get("kind") != "compare":
+        parts.append(labels.label("risk.gap", lang, gap=diff_text(row, abs(float(gap)), lang,
+                                                                  sig=3 if row.get("kind") in RELATIVE_KINDS else None)))
+    if _get(row, "break_year") is not None:
+        parts.append(labels.label("risk.breaks", lang, year=int(_get(row, "break_year"))))
+    need, seen = _get(row, "required_pace"), _get(row, "observed_pace")
+    if need is not None:
+        pace = labels.label("risk.need", lang, need=pace_phrase(row, "required", lang))
+        if seen is not None:
+            pace += labels.label("risk.seen", lang, seen=pace_phrase(row, "observed", lang))
+        parts.append(pace)
+    chance = _get(row, "probability")
+    if chance is not None:
+        parts.append(labels.label("risk.chance", lang, p=format_percent(chance, lang, 0) if chance >= 0.005
+                                  else labels.label("risk.below_one", lang)))
+    return labels.label("judge.comma", lang).join(parts)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -92,9 +93,8 @@ def test_html_displays_as_html_with_metadata():
 # ---------------------------------------------------------------- a whole brief from the real data
 
 
-@pytest.fixture(scope="module")
-def action_one(tmp_path_factory) -> brief.Brief:
-    folder = tmp_path_factory.mktemp("brief")
+def note_file(folder: Path) -> Path:
+    """The first shipped figure again, with a note that carries <script>."""
     with paths.OBSERVATIONS.open(encoding="utf-8") as f:
         reader = csv.DictReader(f)
         row, header = next(reader), reader.fieldnames
@@ -104,7 +104,16 @@ def action_one(tmp_path_factory) -> brief.Brief:
         writer = csv.DictWriter(f, fieldnames=header)
         writer.writeheader()
         writer.writerow(row)
-    return brief.load("zh", data=[str(extra)], action=1)
+    return extra
+
+
+@pytest.fixture(scope="module")
+def action_one(tmp_path_factory) -> brief.Brief:
+    return brief.load("zh", data=[str(note_file(tmp_path_factory.mktemp("brief")))], action=1)
+
+
+def text_of(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
 def test_header_carries_title_and_goals(action_one):
@@ -112,23 +121,62 @@ def test_header_carries_title_and_goals(action_one):
     goals = action_one.registry.action(1)["goals_zh"]
     assert brief.esc(goals) in head
     assert head.metadata["kzlib"]["title"].startswith("行动1：")
+    assert "@page" in head and "counter(page)" in head  # the printed page says what it is, not the browser's path
 
 
-def test_sources_list_every_source_escaped(action_one):
-    html = brief.sources(action_one)
+def test_lead_names_the_risks_and_counts_each_target_once(action_one):
+    lead = brief.lead(action_one)
+    risks = assess.behind(action_one.rows, 5)
+    assert len(risks) > 0
+    for row in risks.to_dict("records"):
+        assert brief.esc(row["name_zh"]) in lead
+    counted = assess.counted(action_one.rows)
+    assert f"本行动共{len(counted)}项目标" in lead
+    judged = counted["status"].isin([s for s in brief.JUDGED if s != "insufficient_data"]).sum()
+    assert f"已有判断{judged}项" in lead
+    assert "与上年相比" in lead and "缺数情况" in lead
+
+
+def test_trial_figures_say_so_on_the_first_screen(action_one):
+    lead = brief.lead(action_one)
+    assert "试算数据" in lead and "note.csv" in lead  # the extra file, not yet merged into data/
+    shipped = brief.load("zh", action=1)
+    assert "试算数据" not in brief.lead(shipped)
+
+
+def test_targets_without_figures_get_no_chart_but_one_appendix_row(action_one):
+    charts_html = brief.trajectories(action_one)
+    assert charts_html.count("<img ") == len(brief.chart_rows(action_one)) > 0
+    assert "暂无数据" not in text_of(charts_html)
+    appendix = brief.appendix(action_one)
+    for row in brief.without_figures(action_one).to_dict("records"):
+        assert text_of(appendix).count(row["name_zh"]) >= 1
+        assert row["name_zh"] not in text_of(brief.judgements(action_one))
+
+
+def test_sources_in_the_appendix_are_escaped_and_english_notes_stay_in_english_briefs(tmp_path):
+    en = brief.load("en", data=[str(note_file(tmp_path))], action=1)
+    html = brief.appendix(en)
     assert "&lt;script&gt;alert(&#x27;note&#x27;)&lt;/script&gt;" in html and "<script" not in html
-    used = action_one.observations[action_one.observations["indicator"].isin(brief.indicators_of(action_one))]
-    used = used[used["file"] != "derived"]
-    for title in used["source_title"].unique():
+    used = en.observations[en.observations["indicator"].isin(brief.indicators_of(en))]
+    for title in used[used["file"] != "derived"]["source_title"].unique():
         assert brief.esc(title) in html
+    zh = brief.load("zh", data=[str(note_file(tmp_path))], action=1)
+    assert "alert" not in brief.appendix(zh)  # the English note is not shown in a Chinese brief
 
 
-def test_one_chart_per_numeric_target(action_one):
-    html = brief.trajectories(action_one)
-    assert html.count("<img ") == len(brief.chart_rows(action_one)) > 0
+def test_commentary_appears_escaped_and_only_when_written(project):
+    b = brief.load("zh", action=1)
+    assert brief.commentary(b) == ""
+    project.write("data/commentary/zh/action-01.md",
+                  "**城镇化**进度滞后，建议加快。\n\n<script>alert(1)</script>\n\n[链接](javascript:alert(2))\n")
+    html = brief.commentary(brief.load("zh", action=1))
+    assert "分析意见和建议" in html and "<strong>城镇化</strong>" in html
+    assert "<script" not in html and "&lt;script&gt;" in html
+    assert "javascript:" not in html.replace("&lt;", "")
 
 
 def test_status_summary_counts_add_up(action_one):
     html = brief.status_summary(action_one)
-    assert f"本行动共{len(action_one.rows)}个目标" in html
+    assert f"本行动共{len(assess.counted(action_one.rows))}个目标" in html
     assert sum(brief.status_counts(action_one.rows).values()) == len(action_one.rows)

@@ -31,6 +31,14 @@ def test_furthest_behind_table_and_chart_list_the_same_targets(overview):
         assert name.startswith(brief.esc(text.name_of(row, "zh")))
 
 
+def words_of(fig) -> list[str]:
+    """Every text a figure shows (title, subtitle, unit, marks, tag, legend), in drawing order."""
+    ax = fig.axes[0]
+    found = [ax.get_title(loc="left"), *(t.get_text() for t in ax.texts)]
+    found += [t.get_text() for legend in fig.legends for t in legend.get_texts()]
+    return [t for t in found if t]
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_brief_chart_and_kz_charts_draw_a_target_alike(lang, tmp_path):
     ctx = context.load(action=1)
@@ -39,11 +47,15 @@ def test_brief_chart_and_kz_charts_draw_a_target_alike(lang, tmp_path):
     written = charts.write_charts(ctx.assessment, ctx.observations, ctx.paths, tmp_path, (lang,), [1],
                                   registry=ctx.registry, scenario_labels={lang: b.scenario_label})
     from_cli = next(p for p in written if p.stem == row["id"])
+    full = brief.chart(b, row, charts.FULL)
+    assert b.scenario_label in " ".join(words_of(full))  # the scenario is named in both languages
+    unit = b.registry.indicator("gdp")["unit" if lang == "zh" else "unit_en"]
+    assert unit in words_of(full)  # the unit stands above the axis
+    # the brief's half-width chart says exactly what the page-wide one says
+    joint = " " if lang == "en" else ""  # a wrapped title breaks at a space in English, anywhere in Chinese
+    assert sorted(w.replace("\n", joint) for w in words_of(brief.chart(b, row))) == \
+        sorted(w.replace("\n", joint) for w in words_of(full))
     buffer = io.BytesIO()
-    fig = brief.chart(b, row)
-    assert fig.axes[0].get_ylabel()  # the unit is on the axis in both languages
-    legend = " ".join(t.get_text() for t in fig.legends[0].get_texts())
-    assert b.scenario_label in legend
-    fig.savefig(buffer, format="png", dpi=settings.EXPORT_DPI)
+    full.savefig(buffer, format="png", dpi=settings.EXPORT_DPI)
     pixels = [np.asarray(Image.open(f).convert("RGB")) for f in (from_cli, io.BytesIO(buffer.getvalue()))]
     assert pixels[0].shape == pixels[1].shape and (pixels[0] == pixels[1]).all()

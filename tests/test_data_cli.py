@@ -32,6 +32,8 @@ def project(project):
     # the shipped milestones name the real targets, which the tiny registry lacks
     header = SHIPPED_MILESTONES.read_text(encoding="utf-8").splitlines()[0]
     (project.data / "milestones.csv").write_text(header + "\n", encoding="utf-8")
+    for name in ("related.csv", "registry/related.yaml"):  # they speak of the real targets
+        (project.data / name).unlink()
     return project.data
 
 
