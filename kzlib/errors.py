@@ -54,3 +54,7 @@ class ObservationError(DataError):
 
 class ScenarioError(DataError):
     """Problems in scenario files or growth overrides."""
+
+
+class LockError(DataError):
+    """Problems in requirements.lock or its agreement with pyproject.toml."""

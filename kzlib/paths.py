@@ -12,3 +12,5 @@ SCENARIOS = DATA / "scenarios.yaml"
 USER_SCENARIOS = DATA / "scenarios.user.yaml"  # saved from the scenario explorer
 NOTEBOOKS = ROOT / "notebooks"
 OUTPUTS = ROOT / "outputs"
+PYPROJECT = ROOT / "pyproject.toml"
+LOCK = ROOT / "requirements.lock"  # every distribution pinned, with hashes (kzlib.lock)
