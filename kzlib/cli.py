@@ -170,6 +170,12 @@ def _cmd_charts(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_doctor(args: argparse.Namespace) -> int:
+    from kzlib import doctor
+
+    return doctor.run()
+
+
 ASSESS_CSV_COLUMNS = [
     "id", "action", "status", "ratio", "base_year", "base_value", "latest_year", "latest_value", "target_value",
     "gap", "required_growth", "probability",
@@ -269,6 +275,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", help="write to FILE instead of standard output")
     add_data_argument(p)
     p.set_defaults(func=_cmd_assess)
+
+    p = sub.add_parser("doctor", help="check this environment against requirements.lock and say what to fix",
+                       description="Print the versions that matter (Python, kzlib, pandas, matplotlib, papermill, "
+                                   "nbconvert, the CJK font), whether every distribution is installed as "
+                                   "requirements.lock pins it, and whether Chromium is there for the print check; "
+                                   "exit 1 when something is off.")
+    p.set_defaults(func=_cmd_doctor)
     return parser
 
 
