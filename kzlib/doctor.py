@@ -123,9 +123,12 @@ def check_kzlib() -> Finding:
 
 def check_kernel() -> Finding:
     """Whether the Jupyter kernel the briefs run in starts this environment's Python."""
-    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
-
     from kzlib.render import KERNEL_NAME
+
+    try:
+        from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+    except ImportError as exc:  # a broken environment is what the doctor is for: report it, do not crash
+        return Finding("kernel", f"jupyter_client cannot be imported ({exc})", "off", install_advice())
 
     advice = (f"register this environment's kernel: `{sys.executable} -m ipykernel install --sys-prefix "
               f"--name {KERNEL_NAME}` (make setup does it)")
