@@ -31,7 +31,8 @@ GOAL_RATIO, GOAL_NOOP_S, GOAL_KB = 0.20, 1.0, 400
 def run(cmd: list[str], env: dict[str, str] | None = None) -> float:
     """Run a command, fail loudly if it fails, return its wall time in seconds."""
     start = time.perf_counter()
-    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env={**os.environ, **(env or {})})
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, encoding="utf-8",
+                          env={**os.environ, **(env or {})})
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
         sys.exit(f"failed ({done.returncode}): {' '.join(cmd)}\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")

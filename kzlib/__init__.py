@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # names for type checkers and linters; at run time they come from __getattr__
+    from kzlib.registry import Registry, load_registry
+
 __all__ = ["Registry", "load_registry"]
 
 

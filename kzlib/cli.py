@@ -200,6 +200,12 @@ def _cmd_charts(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_doctor(args: argparse.Namespace) -> int:
+    from kzlib import doctor
+
+    return doctor.run()
+
+
 ASSESS_CSV_COLUMNS = [
     "id", "action", "status", "ratio", "base_year", "base_value", "latest_year", "latest_value", "target_value",
     "gap", "required_growth", "probability",
@@ -347,6 +353,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="reuse the indicators of this folder when their name_zh is a target's subject "
                         "(default: data/registry/indicators); 'none' proposes every indicator anew")
     p.set_defaults(func=_cmd_plan_draft)
+    p = sub.add_parser("doctor", help="check this environment against requirements.lock and say what to fix",
+                       description="Print the versions that matter (Python, kzlib, pandas, matplotlib, papermill, "
+                                   "nbconvert, the CJK font), whether every distribution is installed as "
+                                   "requirements.lock pins it, and whether Chromium is there for the print check; "
+                                   "exit 1 when something is off.")
+    p.set_defaults(func=_cmd_doctor)
     return parser
 
 

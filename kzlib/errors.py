@@ -65,3 +65,7 @@ class DocumentError(DataError):
 
 class PlanTextError(DataError):
     """Problems reading a plan's text (kz plan draft)."""
+
+
+class LockError(DataError):
+    """Problems in requirements.lock or its agreement with pyproject.toml."""

@@ -29,6 +29,8 @@ LAYOUT = {
     "USER_SCENARIOS": "data/scenarios.user.yaml",  # saved from the scenario explorer
     "COMMENTARY": "data/commentary",  # the economists' own words: <lang>/action-NN.md, <lang>/overview.md
     "NOTEBOOKS": "notebooks",
+    "PYPROJECT": "pyproject.toml",
+    "LOCK": "requirements.lock",  # every distribution the Quick start installs, pinned with hashes
     "OUTPUTS": "outputs",
 }
 

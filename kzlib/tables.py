@@ -31,6 +31,26 @@ def _cell(value: object, limit: int) -> str:
     return text
 
 
+def fit_encoding(text: str, encoding: str) -> str:
+    """The text as the encoding can carry it: a character it lacks becomes its compatibility form when that
+    fits (km² on a GBK console: km2), else "?"; a console that cannot show a character must not crash kz."""
+    try:
+        text.encode(encoding)
+        return text
+    except UnicodeEncodeError:
+        pass
+    fitted = []
+    for char in text:
+        for candidate in (char, unicodedata.normalize("NFKC", char), "?"):
+            try:
+                candidate.encode(encoding)
+            except UnicodeEncodeError:
+                continue
+            fitted.append(candidate)
+            break
+    return "".join(fitted)
+
+
 def terminal_table(df: pd.DataFrame, limit: int = 40) -> str:
     """The frame as a plain-text table whose Chinese columns line up."""
     cells = [[_cell(v, limit) for v in row] for row in df.itertuples(index=False)]
@@ -60,6 +80,6 @@ def write_table(df: pd.DataFrame, fmt: str, out: str | Path | None = None, strea
     else:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     if out is None:
-        stream.write(text)
+        stream.write(fit_encoding(text, getattr(stream, "encoding", None) or "utf-8"))
     else:
         Path(out).write_text(text, encoding="utf-8")

@@ -193,7 +193,8 @@ def test_noop_cli_imports_nothing_heavy(rendered):
     heavy = ("pandas.core.frame", "matplotlib.pyplot", "papermill", "nbconvert", "jupyter_client", "kzlib.assess")
     code = (f"import sys, types; from kzlib import cli; rc = cli.main({args!r}); "  # lazy modules do not count
             f"heavy = [m for m in {heavy!r} if type(sys.modules.get(m)) is types.ModuleType]; print('RESULT', rc, heavy)")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, encoding="utf-8",
+                          check=True)
     assert "RESULT 0 []" in done.stdout
     assert "rendered 0, skipped-unchanged 1" in done.stdout
 
@@ -343,7 +344,7 @@ def test_write_atomic_leaves_no_partial_file(tmp_path):
 
     with pytest.raises(UnicodeEncodeError):
         render.write_atomic(target, "new \ud800")  # cannot be encoded: fails after the temp file exists
-    assert target.read_text() == "old"
+    assert target.read_text(encoding="utf-8") == "old"
     assert [p.name for p in target.parent.iterdir()] == ["page.html"]
 
 
