@@ -754,18 +754,17 @@ def appendix(b: Brief) -> Html:
                      f'{esc(labels.label("brief.colon", b.lang))}{esc(used)}{extra}</span></li>')
     parts.append(f"<h3>{esc(w['sources'])}</h3><ul class=\"kz-list kz-sources\">{''.join(items)}</ul>")
     parts.append(f"<h3>{esc(w['method'])}</h3><p class=\"kz-note\">{esc(w['method_text'])}</p>")
-    parts.append(f'<p class="kz-note kz-stamp">{esc(environment_stamp())}</p></section>')
+    parts.append(f'<p class="kz-note kz-stamp">{esc(environment_stamp(b.lang))}</p></section>')
     return Html("".join(parts))
 
 
-def environment_stamp() -> str:
-    """The kzlib version (and, where the environment was installed from the lock, the lock's hash)."""
-    from importlib.metadata import PackageNotFoundError, version
+def environment_stamp(lang: str) -> str:
+    """The kzlib version and the lock's hash (kzlib.doctor), so two briefs tell whether the environment changed."""
+    from kzlib import doctor
 
-    try:
-        return f"kzlib {version('kzlib')}"
-    except PackageNotFoundError:
-        return "kzlib"
+    version, lock, env = doctor.stamp_parts()
+    return labels.label("brief.stamp", lang, version=version, lock=lock or "—") + (
+        labels.label("brief.stamp_env", lang, env=env) if env else "")
 
 
 # ---------------------------------------------------------------- the overview
@@ -836,5 +835,5 @@ def overview_appendix(b: Brief) -> Html:
         parts.append(f"<h3>{esc(w['appendix_departments'])}</h3>")
         parts.append(table([w["col_department"], w["col_count"], w["col_targets"]], rows, numeric=(1,)))
     parts.append(f"<h3>{esc(w['method'])}</h3><p class=\"kz-note\">{esc(w['method_text'])}</p>")
-    parts.append(f'<p class="kz-note kz-stamp">{esc(environment_stamp())}</p></section>')
+    parts.append(f'<p class="kz-note kz-stamp">{esc(environment_stamp(b.lang))}</p></section>')
     return Html("".join(parts))

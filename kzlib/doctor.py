@@ -74,22 +74,30 @@ def _kzlib_version() -> str | None:
         return None
 
 
-def environment_stamp(lock_file: Path = paths.LOCK, versions: dict[str, str] | None = None) -> str:
-    """kzlib's version and a short hash of the lock as installed: 'kzlib 0.1.0, lock f403d4c8d3'; where the
-    installed distributions differ from the lock, ', env <hash of what is installed>' follows."""
-    head = f"kzlib {_kzlib_version() or 'not installed'}"
+def stamp_parts(lock_file: Path = paths.LOCK, versions: dict[str, str] | None = None) -> tuple[str, str, str]:
+    """kzlib's version, a short hash of the lock ('' without a readable lock) and, where the installed
+    distributions differ from the lock, a short hash of what is installed ('' otherwise)."""
+    version = _kzlib_version() or "-"
     if not lock_file.exists():
-        return f"{head}, no lock"
-    stamp = f"{head}, lock {lock.digest(lock_file)}"
+        return version, "", ""
+    digest = lock.digest(lock_file)
     try:
         pins = lock.read(lock_file)
     except KzError:
-        return f"{stamp}, lock unreadable"
+        return version, digest, ""
     versions = installed() if versions is None else versions
     if not drift(pins, versions):
-        return stamp
+        return version, digest, ""
     seen = "\n".join(sorted(f"{p.name}=={versions.get(p.name, '-')}" for p in pins if p.applies()))
-    return f"{stamp}, env {hashlib.sha256(seen.encode()).hexdigest()[:10]}"
+    return version, digest, hashlib.sha256(seen.encode()).hexdigest()[:10]
+
+
+def environment_stamp(lock_file: Path = paths.LOCK, versions: dict[str, str] | None = None) -> str:
+    """kzlib's version and a short hash of the lock as installed: 'kzlib 0.1.0, lock f403d4c8d3'; where the
+    installed distributions differ from the lock, ', env <hash of what is installed>' follows."""
+    version, digest, env = stamp_parts(lock_file, versions)
+    stamp = f"kzlib {version}" + (f", lock {digest}" if digest else ", no lock")
+    return stamp + (f", env {env}" if env else "")
 
 
 def install_advice() -> str:

@@ -132,6 +132,8 @@ TEXT: dict[str, dict[str, str]] = {
     "brief.trial_unchanged": {"zh": "，未改变任何判断。", "en": "; they change no judgement."},
     "brief.scenario_note": {"zh": "情景预测按“{label}”计算。{note}", "en": "Projections follow the scenario \u201c{label}\u201d. {note}"},
     "brief.related_item": {"zh": "相关参考：{value}（{year}年，{scope}）", "en": "Related: {value} ({year}; {scope})"},
+    "brief.stamp": {"zh": "生成环境：kzlib {version}，依赖版本清单 {lock}", "en": "Made with kzlib {version}, lock {lock}"},
+    "brief.stamp_env": {"zh": "（已安装版本与清单不一致 {env}）", "en": " (installed versions differ from it: {env})"},
     "brief.running_head": {"zh": "{plan} · {brief}", "en": "{plan} · {brief}"},
     "brief.page": {"zh": "\"第\" counter(page) \"页，共\" counter(pages) \"页\"", "en": "\"Page \" counter(page) \" of \" counter(pages)"},
     # flag: the quality of a figure, beside it
