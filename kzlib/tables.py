@@ -9,6 +9,9 @@ from typing import TextIO
 
 import pandas as pd
 
+from kzlib import files
+from kzlib.cells import neutralised
+
 FORMATS = ("table", "csv", "json", "xlsx")
 
 
@@ -42,17 +45,24 @@ def terminal_table(df: pd.DataFrame, limit: int = 40) -> str:
     return "\n".join(lines)
 
 
+def spreadsheet_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """The frame with every text cell that a spreadsheet would run as a formula (=, +, -, @ …) neutralised."""
+    text = [c for c in df.columns if df[c].dtype == object]
+    return df.assign(**{c: df[c].map(neutralised) for c in text}) if text else df
+
+
 def write_table(df: pd.DataFrame, fmt: str, out: str | Path | None = None, stream: TextIO | None = None) -> None:
-    """Write the frame as table, csv, json or xlsx to a file or standard output."""
+    """Write the frame as table, csv, json or xlsx to a file (atomically) or standard output."""
     stream = stream or sys.stdout
     df = df.round(10)  # binary noise such as 313.09000000000003 is not a figure anyone published
     if fmt == "xlsx":
         if out is None:
             raise ValueError("xlsx needs an output file (-o FILE)")
-        df.to_excel(out, index=False)
+        with files.replacing(out) as tmp:
+            spreadsheet_safe(df).to_excel(tmp, index=False)
         return
     if fmt == "csv":
-        text = df.to_csv(index=False)
+        text = spreadsheet_safe(df).to_csv(index=False)
     elif fmt == "json":
         text = df.to_json(orient="records", force_ascii=False, indent=1) + "\n"
     elif fmt == "table":
@@ -62,4 +72,4 @@ def write_table(df: pd.DataFrame, fmt: str, out: str | Path | None = None, strea
     if out is None:
         stream.write(text)
     else:
-        Path(out).write_text(text, encoding="utf-8")
+        files.write_atomic(out, text)

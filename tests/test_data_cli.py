@@ -59,7 +59,7 @@ def test_check_broken_file_exits_2_with_located_problems(project, capsys):
     out, err = capsys.readouterr()
     assert "Rejected: 4 problems" in out
     assert "unknown_indicator.csv, row 3, column 指标: unknown indicator 'gpd'; did you mean gdp?" in err
-    assert "bad_year.csv, row 2, column 年份: year 2040 is outside 2000-2035" in err
+    assert "bad_year.csv, row 2, column 年份: year 2040 has not come yet" in err
     assert "Traceback" not in err
 
 
