@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kzlib import settings
+from kzlib import files, settings
 from kzlib.cells import as_text
 from kzlib.departments import load_departments
 from kzlib.registry import Registry, indicator_departments
@@ -257,5 +257,6 @@ def write_request(path: str | Path, reg: Registry, observations: pd.DataFrame, y
     todo = {name: (len(frame), _department_sheet(book.create_sheet(name), frame, words, held, year_heads))
             for name, frame in request_sheets(reg, observations, years, lang).items()}
     _instructions(book.active, words, years, todo, today or dt.date.today())
-    book.save(path)
+    with files.replacing(path) as tmp:
+        book.save(tmp)
     return {name: cells for name, (_, cells) in todo.items()}

@@ -30,7 +30,6 @@ ENV_LOCK_TIMEOUT = "KZ_LOCK_TIMEOUT"
 LOCK_TIMEOUT = 600.0  # seconds a writer waits for another before giving up
 LOCK_POLL = 0.1
 TEMP_PREFIX = ".kz-"
-_TEMP = re.compile(r"^\.kz-(\d+)-")
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)
 
@@ -179,12 +178,15 @@ def _remove(path: Path) -> bool:
     return True
 
 
-def clean_leftovers(folder: str | Path, legacy: tuple[str, ...] = (), older_than: float | None = None) -> list[Path]:
-    """Remove temporary files and folders of writers that are no longer running from `folder` (not below it).
+def clean_leftovers(folder: str | Path, legacy: tuple[str, ...] = (), older_than: float | None = None,
+                    prefix: str = TEMP_PREFIX) -> list[Path]:
+    """Remove temporary files and folders of writers that are no longer running from `folder` (not below it):
+    names `<prefix><pid>-…` whose process has ended.
 
     `legacy` globs name leftovers without a process id (older kzlib versions); they are removed only when
     older than `older_than` seconds, or always when it is None (callers that hold the folder's lock)."""
     folder = Path(folder)
+    pattern = re.compile(rf"^{re.escape(prefix)}(\d+)-")
     removed: list[Path] = []
     try:
         entries = list(folder.iterdir())
@@ -192,7 +194,7 @@ def clean_leftovers(folder: str | Path, legacy: tuple[str, ...] = (), older_than
         return removed
     now = time.time()
     for entry in entries:
-        m = _TEMP.match(entry.name)
+        m = pattern.match(entry.name)
         stale = m is not None and int(m.group(1)) != os.getpid() and not alive(int(m.group(1)))
         if m is None and any(entry.match(g) for g in legacy):
             try:

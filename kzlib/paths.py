@@ -25,6 +25,7 @@ LAYOUT = {
     "OBSERVATIONS": "data/observations.csv",
     "MILESTONES": "data/milestones.csv",
     "RELATED": "data/related.csv",  # figures shown beside a target, never judged on
+    "COMMENTARY": "data/commentary",  # <lang>/action-NN.md and <lang>/overview.md: the briefs' written commentary
     "SCENARIOS": "data/scenarios.yaml",
     "USER_SCENARIOS": "data/scenarios.user.yaml",  # saved from the scenario explorer
     "NOTEBOOKS": "notebooks",

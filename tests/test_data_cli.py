@@ -9,9 +9,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from kzlib import load_registry, observations, paths
+from kzlib import files, load_registry, observations, paths
 from kzlib.cli import add_data_argument, main
-from kzlib.errors import ObservationError
+from kzlib.errors import ObservationError, WriteError
 
 CORPUS = Path(__file__).parent / "data" / "obs"
 SHIPPED = paths.OBSERVATIONS
@@ -159,8 +159,8 @@ def test_add_is_atomic_when_the_final_rename_fails(project, monkeypatch):
     def fail(*_args):
         raise OSError("disk full")
 
-    monkeypatch.setattr(observations.os, "replace", fail)
-    with pytest.raises(OSError, match="disk full"):
+    monkeypatch.setattr(files.os, "replace", fail)
+    with pytest.raises(WriteError, match="observations.csv: disk full; the previous file is unchanged"):
         observations.merge_file(CORPUS / "good_utf8.csv")
     assert (project / "observations.csv").read_bytes() == before
     assert leftovers(project) == []

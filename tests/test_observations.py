@@ -188,7 +188,7 @@ def test_later_file_overrides_and_the_override_is_reported(reg):
 def test_figure_far_from_its_neighbour_year_is_pointed_out(reg):
     report = observation_report(CORPUS / "magnitude.csv", registry=reg)
     # 7600 against the 2024 figure 721.44: 7600 / 721.44 = 10.5, shown as 11 times.
-    (note,) = [n for n in report.notes if "check the unit" in n.message]
+    (note,) = [n for n in report.jumps if "check the unit" in n.message]
     assert (note.row, note.column) == (2, "value")
     assert "gdp 2025 = 7600 is 11 times above the 2024 figure (721.44)" in note.message
 
