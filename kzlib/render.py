@@ -572,9 +572,15 @@ def _note(brief: Brief, secs: float | None, exc: BaseException | None, done: int
 
 
 def _execute(engine: Engine, brief: Brief, pool: kernels.KernelPool, zygote: forkkernels.Zygote | None):
-    """Run a brief in a kernel of the pool; if the kernel died with the kernel helper, once more in a kernel
-    of the restarted helper."""
-    km = pool.take()
+    """Run a brief in a kernel of the pool; if its kernel died with the kernel helper (while starting or
+    running), once more in a kernel of the restarted helper (which fails with the helper's reason if it cannot
+    be restarted)."""
+    try:
+        km = pool.take()
+    except kernels.KernelError:
+        if zygote is None:
+            raise
+        return _execute_once(engine, brief, pool, pool.start_now())
     try:
         return engine.execute(brief, km)
     except RenderError:
@@ -583,7 +589,10 @@ def _execute(engine: Engine, brief: Brief, pool: kernels.KernelPool, zygote: for
             raise
     finally:
         pool.release_later(km)
-    km = pool.start_now()
+    return _execute_once(engine, brief, pool, pool.start_now())
+
+
+def _execute_once(engine: Engine, brief: Brief, pool: kernels.KernelPool, km):
     try:
         return engine.execute(brief, km)
     finally:
