@@ -72,13 +72,18 @@ def _file_bytes(path: Path) -> bytes:
         return b"absent\0"
 
 
+def file_digest(path: Path) -> str:
+    """A digest of a file's content, or of its absence."""
+    return hashlib.sha256(_file_bytes(path)).hexdigest()
+
+
 def action_digest(ctx, action: int, lang: str, related: pd.DataFrame | None = None) -> str:
     """A stable digest of everything one action's brief is made of, and nothing else: its actions.yaml entry,
-    its targets and every target on the same indicators (the scenario's paths), the indicators they name with
-    their inputs, the rows of data_digest, the departments, its commentary file and the scenario."""
+    its targets and every target on the same indicators (the scenario's paths), the indicators they name (as
+    measure or reference) with their inputs, the rows of data_digest, the departments, its commentary file and the scenario."""
     reg: Registry = ctx.registry
     own = reg.targets[reg.targets["action"] == int(action)]
-    named = own["indicator"].dropna().tolist()
+    named = [i for c in ("indicator", "reference") if c in own for i in own[c].dropna()]
     sharing = reg.targets[(reg.targets["action"] == int(action)) | reg.targets["indicator"].isin(named)]
     indicators = reg.indicators[reg.indicators["id"].isin(inputs_of(reg, named))]
     h = hashlib.sha256()

@@ -13,7 +13,7 @@ import yaml
 from kzlib import files, paths, units
 from kzlib.errors import DocumentError, Problem, RegistryError
 from kzlib.registry import Registry
-from kzlib.tables import spreadsheet_safe
+from kzlib.tables import spreadsheet_safe, xlsx_bytes
 
 DRAFT_COLUMNS = ["indicator", "year", "value", "unit", "source_title", "source_link", "source_date", "flags",
                  "quote", "note"]
@@ -776,8 +776,7 @@ def write_draft(result: Draft, out: str | Path) -> tuple[Path, Path]:
     for frame, path in ((obs, out), (result.unmapped, side)):
         frame = spreadsheet_safe(frame)
         if suffix == ".xlsx":
-            with files.replacing(path) as tmp:
-                frame.to_excel(tmp, index=False)
+            files.write_atomic(path, xlsx_bytes(frame))
         else:
             text = frame.assign(value=frame["value"].map(lambda v: "" if pd.isna(v) else _plain(round(v, 10))))
             files.write_atomic(path, text.to_csv(index=False), encoding="utf-8-sig")

@@ -405,7 +405,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command in ("data", "render"):
             files.clean_leftovers(paths.DATA)
-        return args.func(args)
+        code = args.func(args)
+        sys.stdout.flush()  # a closed pipe shows here, not after main has returned
+        return code
     except KeyboardInterrupt:
         print(f"kz {name}: interrupted", file=sys.stderr, flush=True)
         return INTERRUPTED

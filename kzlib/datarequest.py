@@ -9,6 +9,7 @@ clause beside them. It is the wide layout `kzlib.sheets` reads, so the filled wo
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -257,6 +258,7 @@ def write_request(path: str | Path, reg: Registry, observations: pd.DataFrame, y
     todo = {name: (len(frame), _department_sheet(book.create_sheet(name), frame, words, held, year_heads))
             for name, frame in request_sheets(reg, observations, years, lang).items()}
     _instructions(book.active, words, years, todo, today or dt.date.today())
-    with files.replacing(path) as tmp:
-        book.save(tmp)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    files.write_atomic(path, buffer.getvalue())
     return {name: cells for name, (_, cells) in todo.items()}

@@ -34,6 +34,7 @@ CELL_TIMEOUT = 600
 MANIFEST_VERSION = 2
 LOCK_NAME = ".kz-render.lock"  # one kz render at a time on an outputs folder
 LEGACY_TEMPS = (".*.tmp",)  # temporary files of renders before kzlib.files
+COMMENTARY = "commentary"  # data/commentary/: each brief reads its own file only
 POLL = 0.2  # seconds between looks at the workers, so that Ctrl-C is seen at once
 
 
@@ -150,10 +151,10 @@ def code_digest(source: Path | None = None) -> str:
     return h.hexdigest()
 
 
-def data_tree_digest(data: Sequence[Path], data_dir: Path | None = None) -> str:
-    """Digest of every file under data/ (commentary included) and of each extra data file."""
+def data_tree_digest(data: Sequence[Path], data_dir: Path | None = None, skip: tuple[str, ...] = ()) -> str:
+    """Digest of every file under data/ (but folders named in `skip`) and of each extra data file."""
     h = hashlib.sha256()
-    _hash_tree(h, data_dir or paths.DATA)
+    _hash_tree(h, data_dir or paths.DATA, ("__pycache__", *skip))
     for path in data:
         h.update(str(path).encode() + b"\0" + Path(path).read_bytes() + b"\0")
     return h.hexdigest()
@@ -177,9 +178,10 @@ def brief_digest(brief: Brief, shared: str) -> str:
 
 
 def brief_keys(briefs: Sequence[Brief], ctx, code: str, tree: str) -> dict[str, str]:
-    """Each brief's cache key from exactly the inputs it uses: an action brief's own rows of data and registry,
-    its commentary, the scenario (kzlib.briefdata.action_digest); the overview's whole data tree (`tree`);
-    and for both the notebook, the parameters and the code (`code`)."""
+    """Each brief's cache key from exactly the inputs it uses: for an action brief its own rows of data (with
+    the file each comes from, so the `data` parameter itself is left out) and of the registry, its commentary
+    and the scenario (kzlib.briefdata.action_digest); for the overview the whole data tree (`tree`) and every
+    parameter; for both the notebook and the code (`code`)."""
     from kzlib import briefdata, related
 
     links = related.load_related(ctx.registry, ctx.observations) if any("action" in b.params() for b in briefs) \
@@ -187,7 +189,11 @@ def brief_keys(briefs: Sequence[Brief], ctx, code: str, tree: str) -> dict[str, 
     keys = {}
     for b in briefs:
         params = b.params()
-        inputs = tree if "action" not in params else briefdata.action_digest(ctx, params["action"], b.lang, links)
+        if "action" in params:
+            inputs = briefdata.action_digest(ctx, params["action"], b.lang, links)
+            b = Brief(b.name, b.lang, b.notebook, tuple((k, v) for k, v in b.parameters if k != "data"))
+        else:
+            inputs = _combine(tree, briefdata.file_digest(briefdata.commentary_file(b.lang, b.name)))
         keys[b.key] = brief_digest(b, _combine(code, inputs))
     return keys
 
@@ -410,8 +416,8 @@ def _render_locked(briefs: list[Brief], out: Path, notebooks: Path, jobs: int, f
                    progress: Callable[[str], None], inputs: tuple) -> None:
     """Which briefs may be stale (quick digest), then the work; under the outputs lock."""
     data, scenario, as_of, _ = inputs
-    code, tree = code_digest(), data_tree_digest(data)
-    quick = _combine(tree, code)
+    code, tree = code_digest(), data_tree_digest(data, skip=(COMMENTARY,))
+    quick = _combine(data_tree_digest(data), code)
     manifest = Manifest(out)
     maybe = [b for b in briefs if force or not manifest.fresh_quick(b.key, brief_digest(b, quick), [b.html(out)])]
     report.unchanged += [b.key for b in briefs if b not in maybe]
@@ -491,8 +497,8 @@ def _write_status(table, targets: list[Path]) -> None:
 def _run(todo: list[Brief], keys: dict[str, str], quick: str, out: Path, notebooks: Path, jobs: int,
          manifest: Manifest, report: Report, progress: Callable[[str], None],
          zygote: forkkernels.Zygote | None) -> None:
-    """Render the briefs with `jobs` daemon workers; Ctrl-C kills every kernel at once and raises
-    KeyboardInterrupt without waiting for the workers."""
+    """Render the briefs with `jobs` daemon workers; Ctrl-C (or any error here) kills every kernel at once and
+    is raised without waiting for the workers."""
     workers = max(1, min(jobs, len(todo)))
     pool = kernels.KernelPool(len(todo), ahead=workers, cwd=notebooks, preload=PRELOAD, zygote=zygote)
     waiting: queue.Queue = queue.Queue()
@@ -534,7 +540,7 @@ def _run(todo: list[Brief], keys: dict[str, str], quick: str, out: Path, noteboo
             brief, secs, exc = _next(results)
             report.pending.remove(brief.key)
             _note(brief, secs, exc, done, len(todo), out, report, progress)
-    except KeyboardInterrupt:
+    except BaseException:  # Ctrl-C, or the progress line cannot be written: stop every kernel now
         signal_safe = threading.current_thread() is threading.main_thread()
         previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if signal_safe else None
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sys
 import unicodedata
 from pathlib import Path
@@ -45,10 +46,23 @@ def terminal_table(df: pd.DataFrame, limit: int = 40) -> str:
     return "\n".join(lines)
 
 
+def _safe_cell(value: object) -> object:
+    value = neutralised(value)
+    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+
+
 def spreadsheet_safe(df: pd.DataFrame) -> pd.DataFrame:
-    """The frame with every text cell that a spreadsheet would run as a formula (=, +, -, @ …) neutralised."""
-    text = [c for c in df.columns if df[c].dtype == object]
-    return df.assign(**{c: df[c].map(neutralised) for c in text}) if text else df
+    """The frame with every text cell that a spreadsheet would run as a formula (=, +, -, @ …) neutralised, and
+    line breaks written as \n (a lone carriage return would end a CSV row)."""
+    text = [c for c in df.columns if df[c].dtype == object or pd.api.types.is_string_dtype(df[c])]
+    return df.assign(**{c: df[c].map(_safe_cell) for c in text}) if text else df
+
+
+def xlsx_bytes(df: pd.DataFrame) -> bytes:
+    """The frame as an .xlsx workbook in memory (written to disk in one piece by kzlib.files)."""
+    buffer = io.BytesIO()
+    df.to_excel(buffer, index=False, engine="openpyxl")
+    return buffer.getvalue()
 
 
 def write_table(df: pd.DataFrame, fmt: str, out: str | Path | None = None, stream: TextIO | None = None) -> None:
@@ -58,8 +72,7 @@ def write_table(df: pd.DataFrame, fmt: str, out: str | Path | None = None, strea
     if fmt == "xlsx":
         if out is None:
             raise ValueError("xlsx needs an output file (-o FILE)")
-        with files.replacing(out) as tmp:
-            spreadsheet_safe(df).to_excel(tmp, index=False)
+        files.write_atomic(out, xlsx_bytes(spreadsheet_safe(df)))
         return
     if fmt == "csv":
         text = spreadsheet_safe(df).to_csv(index=False)
