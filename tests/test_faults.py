@@ -309,6 +309,8 @@ def test_a_folder_given_as_a_file_is_called_so(tmp_path, capsys):
     (tmp_path / "figures.csv").mkdir()
     assert cli.main(["data", "check", str(tmp_path / "figures.csv")]) == 2
     assert "is a folder, not a file" in capsys.readouterr().err
+    assert cli.main(["data", "draft", str(tmp_path / "figures.csv")]) == 2
+    assert "is a folder, not a file" in capsys.readouterr().err
     assert cli.main(["assess", "--format", "csv", "-o", str(tmp_path)]) == 1
     assert "is a folder; give a file name" in capsys.readouterr().err
 
