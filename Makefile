@@ -45,6 +45,7 @@ lab: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/assess_speed.py
 	$(BIN)/python bench/render_speed.py
+	$(BIN)/python bench/interrupt_latency.py
 	$(BIN)/python bench/explore_speed.py
 	$(BIN)/python bench/observations_speed.py
 	$(BIN)/python bench/draft_speed.py

@@ -485,9 +485,10 @@ def lead(b: Brief) -> Html:
 
 
 def commentary_file(b: Brief) -> Path:
-    """data/commentary/<lang>/action-NN.md (overview.md for the overview)."""
-    name = "overview.md" if b.action is None else f"action-{int(b.action):02d}.md"
-    return paths.COMMENTARY / b.lang / name
+    """data/commentary/<lang>/action-NN.md (overview.md for the overview): kzlib.briefdata.commentary_file."""
+    from kzlib import briefdata
+
+    return briefdata.commentary_file(b.lang, "overview" if b.action is None else f"action-{int(b.action):02d}")
 
 
 def markdown(source: str) -> str:

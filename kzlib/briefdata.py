@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from kzlib import paths
 from kzlib.observations import milestone_report, observation_report
 from kzlib.registry import Registry, load_registry
 
@@ -55,4 +56,41 @@ def data_digest(observations: pd.DataFrame, milestones: pd.DataFrame, indicators
         rows = rows.sort_values([key, "year", *(["indicator"] if name == "related" else [])], kind="stable")
         h.update(f"{name}\n".encode())
         h.update(rows.to_csv(index=False, float_format="%.17g").encode())
+    return h.hexdigest()
+
+
+def commentary_file(lang: str, name: str) -> Path:
+    """Where a brief's commentary is written: data/commentary/<lang>/<name>.md (name: action-03, overview)."""
+    return paths.COMMENTARY / lang / f"{name}.md"
+
+
+def _file_bytes(path: Path) -> bytes:
+    """A file's content, or a mark saying it is absent (its appearance is a change too)."""
+    try:
+        return b"present\0" + path.read_bytes()
+    except FileNotFoundError:
+        return b"absent\0"
+
+
+def file_digest(path: Path) -> str:
+    """A digest of a file's content, or of its absence."""
+    return hashlib.sha256(_file_bytes(path)).hexdigest()
+
+
+def action_digest(ctx, action: int, lang: str, related: pd.DataFrame | None = None) -> str:
+    """A stable digest of everything one action's brief is made of, and nothing else: its actions.yaml entry,
+    its targets and every target on the same indicators (the scenario's paths), the indicators they name (as
+    measure or reference) with their inputs, the rows of data_digest, the departments, its commentary file and the scenario."""
+    reg: Registry = ctx.registry
+    own = reg.targets[reg.targets["action"] == int(action)]
+    named = [i for c in ("indicator", "reference") if c in own for i in own[c].dropna()]
+    sharing = reg.targets[(reg.targets["action"] == int(action)) | reg.targets["indicator"].isin(named)]
+    indicators = reg.indicators[reg.indicators["id"].isin(inputs_of(reg, named))]
+    h = hashlib.sha256()
+    for part in (reg.actions[reg.actions["action"] == int(action)], sharing, indicators):
+        h.update(part.to_csv(index=False).encode() + b"\0")
+    h.update(data_digest(ctx.observations, ctx.milestones, named, own["id"], related, reg).encode())
+    h.update(_file_bytes(paths.DEPARTMENTS))
+    h.update(_file_bytes(commentary_file(lang, f"action-{int(action):02d}")))
+    h.update(repr(ctx.scenario).encode())
     return h.hexdigest()

@@ -10,9 +10,10 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from kzlib import paths, units
+from kzlib import files, paths, units
 from kzlib.errors import DocumentError, Problem, RegistryError
 from kzlib.registry import Registry
+from kzlib.tables import spreadsheet_safe, xlsx_bytes
 
 DRAFT_COLUMNS = ["indicator", "year", "value", "unit", "source_title", "source_link", "source_date", "flags",
                  "quote", "note"]
@@ -773,9 +774,10 @@ def write_draft(result: Draft, out: str | Path) -> tuple[Path, Path]:
     side = unmapped_path(out)
     obs = result.observations.copy()
     for frame, path in ((obs, out), (result.unmapped, side)):
+        frame = spreadsheet_safe(frame)
         if suffix == ".xlsx":
-            frame.to_excel(path, index=False)
+            files.write_atomic(path, xlsx_bytes(frame))
         else:
             text = frame.assign(value=frame["value"].map(lambda v: "" if pd.isna(v) else _plain(round(v, 10))))
-            path.write_text(text.to_csv(index=False), encoding="utf-8-sig")
+            files.write_atomic(path, text.to_csv(index=False), encoding="utf-8-sig")
     return out, side

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 
 from kzlib import settings
 from kzlib.sheets import blank
@@ -16,6 +17,10 @@ INPUT_FLAGS = (
     "average_period", "speech_rounded", "converted", "derived",
 )
 COMPUTED_FLAGS = ("overridden",)
+# A text cell starting with one of these is run as a formula by a spreadsheet (CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+ZERO_WIDTH = {"\u200b": "zero-width space", "\u200c": "zero-width non-joiner", "\u200d": "zero-width joiner",
+              "\u2060": "word joiner", "\ufeff": "zero-width no-break space (BOM)", "\u00ad": "soft hyphen"}
 
 _NUM = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?(?:[eE][+-]?\d+)?|[+-]?\.\d+"
 _NUMBER = re.compile(_NUM)
@@ -72,9 +77,9 @@ def parse_number(value: object) -> float:
     return number
 
 
-def parse_year(value: object) -> int:
-    """A cell as a calendar year within settings.YEAR_RANGE; raises ValueError saying what is wrong."""
-    lo, hi = settings.YEAR_RANGE
+def parse_year(value: object, today: dt.date | None = None) -> int:
+    """A cell as a calendar year inside the plan's data window (settings.DATA_FIRST_YEAR up to this year);
+    raises ValueError saying what is wrong."""
     if isinstance(value, dt.date | dt.datetime):
         raise ValueError(f"'{value}' is a date (Excel formatted the cell as a date); format the column as "
                          "Number and enter the year, e.g. 2024")
@@ -89,9 +94,12 @@ def parse_year(value: object) -> int:
         number = float(text)
     if not number.is_integer():
         raise ValueError(f"'{value}' is not a whole year; expected a year such as 2024")
-    year = int(number)
-    if not lo <= year <= hi:
-        raise ValueError(f"year {year} is outside {lo}-{hi}")
+    year, this_year = int(number), (today or dt.date.today()).year
+    if year > this_year:
+        raise ValueError(f"year {year} has not come yet (this is {this_year}); a figure belongs to a year that has "
+                         "begun")
+    if year < settings.DATA_FIRST_YEAR:
+        raise ValueError(f"year {year} is before {settings.DATA_FIRST_YEAR}, where the plan's data window starts")
     return year
 
 
@@ -127,6 +135,46 @@ def parse_flags(value: object) -> list[str]:
         raise ValueError(f"unknown flag{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}; "
                          f"expected any of {', '.join(INPUT_FLAGS)} separated by ';'")
     return list(dict.fromkeys(flags))
+
+
+def formula_like(value: object) -> bool:
+    """Whether a cell is text that a spreadsheet would run as a formula: it starts with = + - @ (or a tab or
+    carriage return) and is not a plain number such as -0.2."""
+    if not isinstance(value, str) or not value.startswith(FORMULA_START):
+        return False
+    return not _NUMBER.fullmatch(_plain(value).removesuffix("%"))
+
+
+def neutralised(value: object) -> object:
+    """A cell as it may be written to a CSV or workbook: formula-like text gets a leading apostrophe."""
+    return "'" + value if formula_like(value) else value
+
+
+def hidden_character(text: str) -> str | None:
+    """What invisible character a text holds (a zero-width space, a control character), or None."""
+    for i, c in enumerate(text, 1):
+        if c in ZERO_WIDTH:
+            return f"a {ZERO_WIDTH[c]} (U+{ord(c):04X}) at character {i}"
+        if unicodedata.category(c) == "Cc" and c not in "\t\n\r":
+            return f"a control character (U+{ord(c):04X}) at character {i}"
+    return None
+
+
+def text_problem(value: object, limit: int) -> str | None:
+    """Why a text cell cannot be taken as it is (a formula, hidden characters, too long), or None."""
+    if not isinstance(value, str):
+        return None
+    if len(value) > limit:
+        return (f"the cell is {len(value):,} characters long; at most {limit:,} are read (a title, quote or note, "
+                "not a whole document)")
+    hidden = hidden_character(value)
+    if hidden:
+        return f"the cell holds {hidden}, invisible in Excel; retype the cell"
+    if formula_like(value):
+        first = {"\t": "a tab", "\r": "a carriage return"}.get(value[0], f"'{value[0]}'")
+        return (f"the cell starts with {first}, which a spreadsheet runs as a formula; remove the leading "
+                "character")
+    return None
 
 
 def as_text(value: object) -> str:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import os
 import sys
 from pathlib import Path
 from types import ModuleType
 
-from kzlib import settings
-from kzlib.errors import KzError, ObservationError
+from kzlib import files, paths, settings
+from kzlib.errors import SHOWN_PROBLEMS, KzError, ObservationError, more_line
 
 
 def _lazy(name: str) -> ModuleType:
@@ -29,6 +30,9 @@ pd = _lazy("pandas")
 observations = _lazy("kzlib.observations")
 context = _lazy("kzlib.context")
 tables = _lazy("kzlib.tables")
+
+LISTINGS = ("targets", "assess", "data gaps")  # commands whose output may be cut short by a closed pipe (| head)
+INTERRUPTED = 130
 
 TARGET_CSV_COLUMNS = [
     "id", "action", "item", "indicator", "kind", "comparator", "value", "value_high", "unit", "target_year",
@@ -60,6 +64,22 @@ def add_data_argument(parser: argparse.ArgumentParser) -> None:
         help="extra observations or milestones (.csv or .xlsx); repeatable; a later file overrides the shipped "
              "data and earlier files for the same indicator (or target) and year",
     )
+    add_jumps_argument(parser)
+
+
+def add_jumps_argument(parser: argparse.ArgumentParser) -> None:
+    """Add `--accept-jumps`: take new figures far off their neighbour year (refused by default as unit slips)."""
+    parser.add_argument("--accept-jumps", action="store_true",
+                        help="take new figures that are many times above or below the neighbouring year's figure "
+                             "(refused by default: usually a unit slip)")
+
+
+def _refuse_jumps(args: argparse.Namespace, reg) -> None:
+    """Raise ObservationError when a --data figure is far off its neighbour year, unless --accept-jumps."""
+    if args.data and not args.accept_jumps:
+        jumps = observations.observation_report(*args.data, registry=reg, strict=False).jumps
+        if jumps:
+            raise ObservationError(jumps)
 
 
 def _changes_table(changes: list[observations.Change], overridden: bool, key: str) -> str:
@@ -85,7 +105,7 @@ def _print_report(report: observations.Report, files: list[str], what: str, verb
         print(_changes_table(report.overridden, True, key))
     if report.notes:
         print("\nNotes:")
-        print("\n".join(f"  - {n}" for n in report.notes))
+        print("\n".join([*(f"  - {n}" for n in report.notes[:SHOWN_PROBLEMS]), *more_line(report.notes[SHOWN_PROBLEMS:])]))
 
 
 def _cmd_data_check(args: argparse.Namespace) -> int:
@@ -98,7 +118,7 @@ def _cmd_data_check(args: argparse.Namespace) -> int:
     if milestone_files:
         print()
         _print_report(mil, milestone_files, "milestone state", ("Would add", "Would override"))
-    problems = list(dict.fromkeys(obs.problems + mil.problems))
+    problems = list(dict.fromkeys(obs.problems + mil.problems + ([] if args.accept_jumps else obs.jumps)))
     if problems:
         print(f"\nRejected: {len(problems)} problem{'s' if len(problems) != 1 else ''} (listed on standard error); "
               "fix them and check again.")
@@ -112,6 +132,7 @@ def _cmd_data_gaps(args: argparse.Namespace) -> int:
 
     ctx = context.load(args.data, None)
     reg, obs = ctx.registry, ctx.observations
+    _refuse_jumps(args, reg)
     end = args.end if args.end is not None else (
         datarequest.last_year() if args.format == "xlsx" else settings.PLAN_END)
     years = range(args.start, end + 1)
@@ -129,14 +150,14 @@ def _cmd_data_gaps(args: argparse.Namespace) -> int:
     sheet = observations.gap_worksheet(reg, obs, years)
     if args.format == "csv" and args.output is not None:
         # With a BOM, so that Excel shows the Chinese names when the statistician opens the file.
-        Path(args.output).write_text(sheet.to_csv(index=False), encoding="utf-8-sig")
+        files.write_atomic(args.output, tables.spreadsheet_safe(sheet).to_csv(index=False), encoding="utf-8-sig")
     else:
         tables.write_table(sheet, args.format, args.output)
     return 0
 
 
 def _cmd_data_add(args: argparse.Namespace) -> int:
-    report = observations.merge_file(args.file)
+    report = observations.merge_file(args.file, accept_jumps=args.accept_jumps)
     what = "milestone state" if "target" in report.frame.columns else "figure"
     print(f"Merged {args.file} into {report.files[0]}.")
     _print_report(report, report.files[1:], what, ("Added", "Replaced"))
@@ -177,8 +198,13 @@ def _cmd_render(args: argparse.Namespace) -> int:
     from kzlib import render
 
     langs = settings.LANGS if args.lang == "both" else (args.lang,)
-    report = render.render(args.action or None, langs, scenario=args.scenario, data=args.data,
-                           as_of=args.as_of, jobs=args.jobs, out=args.out, force=args.force)
+    try:
+        report = render.render(args.action or None, langs, scenario=args.scenario, data=args.data,
+                               as_of=args.as_of, jobs=args.jobs, out=args.out, force=args.force,
+                               accept_jumps=args.accept_jumps)
+    except render.Interrupted as exc:
+        print(f"kz render: interrupted; {exc.report.interrupted_summary()}", file=sys.stderr, flush=True)
+        return INTERRUPTED
     print(report.summary() + (f" -> {Path(args.out or render.paths.OUTPUTS) / 'html' / 'index.html'}"))
     for key, message in report.failed:
         print(f"kz render: FAILED {message}" if message.startswith(key) else f"kz render: FAILED {key}: {message}",
@@ -191,11 +217,13 @@ def _cmd_charts(args: argparse.Namespace) -> int:
 
     ctx = context.load(args.data, args.scenario, args.as_of)
     context.check_action(ctx.registry, args.action)
+    _refuse_jumps(args, ctx.registry)
     langs = settings.LANGS if args.lang == "both" else (args.lang,)
-    written = charts.write_charts(ctx.assessment, ctx.observations, ctx.paths, args.output, langs,
-                                  [args.action] if args.action else None, args.format, registry=ctx.registry,
-                                  scenario_labels={"zh": ctx.scenario.label_zh, "en": ctx.scenario.label_en},
-                                  dpi=args.dpi)
+    with files.staged_folder(args.output) as stage:  # every chart appears whole, or not at all
+        written = charts.write_charts(ctx.assessment, ctx.observations, ctx.paths, stage, langs,
+                                      [args.action] if args.action else None, args.format, registry=ctx.registry,
+                                      scenario_labels={"zh": ctx.scenario.label_zh, "en": ctx.scenario.label_en},
+                                      dpi=args.dpi)
     print(f"{len(written)} chart{'s' if len(written) != 1 else ''} written to {args.output}/")
     return 0
 
@@ -217,7 +245,9 @@ ASSESS_TABLE_COLUMNS = [
 
 
 def _cmd_assess(args: argparse.Namespace) -> int:
-    df = context.load(args.data, args.scenario, args.as_of, args.method, action=args.action).assessment.copy()
+    ctx = context.load(args.data, args.scenario, args.as_of, args.method, action=args.action)
+    _refuse_jumps(args, ctx.registry)
+    df = ctx.assessment.copy()
     if args.format != "json":
         df["broken_years"] = df["broken_years"].map(lambda ys: ";".join(map(str, ys)))
     if args.format == "table":
@@ -261,6 +291,7 @@ def build_parser() -> argparse.ArgumentParser:
         dest="data_command", required=True)
     p = data.add_parser("check", help="validate observation or milestone files and say what they would change")
     p.add_argument("files", nargs="+", metavar="FILE", help=".csv or .xlsx file(s), in order of precedence")
+    add_jumps_argument(p)
     p.set_defaults(func=_cmd_data_check)
     p = data.add_parser("gaps", help="which years of each target's indicator lack a figure; a data request to send",
                         description="As a table: one line per indicator with the years it has and lacks and the "
@@ -280,6 +311,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_data_gaps)
     p = data.add_parser("add", help="merge a checked file into data/observations.csv (or data/milestones.csv)")
     p.add_argument("file", metavar="FILE")
+    add_jumps_argument(p)
     p.set_defaults(func=_cmd_data_add)
     p = data.add_parser("draft", help="draft a year's figures from a statistical bulletin (text, HTML, .docx, PDF)",
                         description="Read a 统计公报 and write one draft observation per figure whose wording is "
@@ -362,18 +394,46 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run `kz` with the given arguments; return the exit code."""
-    args = build_parser().parse_args(argv)
+def _name(args: argparse.Namespace) -> str:
+    """The subcommand as typed: `data add`, `render`."""
+    sub = getattr(args, f"{args.command}_command", None)
+    return f"{args.command} {sub}" if sub else args.command
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at /dev/null, so that the closed pipe is not written to again at exit."""
     try:
-        return args.func(args)
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run `kz` with the given arguments; return the exit code: 0 only when everything asked for was done,
+    1 when something failed, 2 for problems in the data, 130 when interrupted."""
+    args = build_parser().parse_args(argv)
+    name = _name(args)
+    try:
+        if args.command in ("data", "render"):
+            files.clean_leftovers(paths.DATA)
+        code = args.func(args)
+        sys.stdout.flush()  # a closed pipe shows here, not after main has returned
+        return code
+    except KeyboardInterrupt:
+        print(f"kz {name}: interrupted", file=sys.stderr, flush=True)
+        return INTERRUPTED
     except KzError as exc:
-        print(f"kz {args.command}: {exc}", file=sys.stderr)
-        return 2
+        print(f"kz {name}: {exc}", file=sys.stderr)
+        return exc.exit_code
     except BrokenPipeError:
-        return 0
+        _quiet_stdout()
+        if name in LISTINGS and getattr(args, "output", None) is None:
+            return 0  # the reader stopped reading (kz targets | head): nothing failed
+        print(f"kz {name}: standard output was closed before the command finished", file=sys.stderr)
+        return 1
     except OSError as exc:  # a file the user named cannot be read or written
-        print(f"kz {args.command}: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        print(f"kz {name}: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
         return 1
 
 

@@ -9,12 +9,13 @@ clause beside them. It is the wide layout `kzlib.sheets` reads, so the filled wo
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
 
-from kzlib import settings
+from kzlib import files, settings
 from kzlib.cells import as_text
 from kzlib.departments import load_departments
 from kzlib.registry import Registry, indicator_departments
@@ -257,5 +258,7 @@ def write_request(path: str | Path, reg: Registry, observations: pd.DataFrame, y
     todo = {name: (len(frame), _department_sheet(book.create_sheet(name), frame, words, held, year_heads))
             for name, frame in request_sheets(reg, observations, years, lang).items()}
     _instructions(book.active, words, years, todo, today or dt.date.today())
-    book.save(path)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    files.write_atomic(path, buffer.getvalue())
     return {name: cells for name, (_, cells) in todo.items()}

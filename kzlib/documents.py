@@ -266,6 +266,8 @@ def read_document(path: str | Path, file: str | None = None) -> Document:
     """The text of a bulletin file; raises DocumentError naming the file and saying what to do."""
     path = Path(path)
     file = file or str(path)
+    if path.is_dir():
+        raise _refuse(file, "is a folder, not a file; name the bulletin file in it")
     if not path.is_file():
         raise _refuse(file, "file not found")
     data = path.read_bytes()

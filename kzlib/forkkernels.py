@@ -19,7 +19,9 @@ import sys
 import threading
 import time
 
-from kzlib import settings
+from kzlib import files, settings
+
+RESTARTS = 1  # a helper that dies is started again once; if it dies again, no more kernels are forked
 
 
 class ZygoteError(Exception):
@@ -29,6 +31,7 @@ class ZygoteError(Exception):
 def zygote_main(preload: str) -> None:
     """Kernel zygote: import `preload` once, then fork one fresh kernel per request read from stdin."""
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # kernels are reaped at once; the renderer polls their pid
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C to the process group: the renderer decides
     try:
         exec(preload, {})  # noqa: S102 - a fixed import line from this module
     except Exception:  # noqa: BLE001, S110 - the notebook's own import will show the real error
@@ -56,38 +59,92 @@ def zygote_main(preload: str) -> None:
 
 
 class Zygote:
-    """A process that has imported kzlib and ipykernel once and forks a fresh kernel for each brief."""
+    """A process that has imported kzlib and ipykernel once and forks a fresh kernel for each brief.
+
+    If the helper dies (an out-of-memory kill), the next fork starts it again, once; `generation` counts the
+    helpers started, so a kernel forked by a dead one can be told apart. A second death is final: every later
+    fork raises ZygoteError with that reason."""
 
     def __init__(self, preload: str):
         from jupyter_client.kernelspec import KernelSpecManager
 
         argv = KernelSpecManager().get_kernel_spec(settings.KERNEL_NAME).argv
-        python = argv[: argv.index("-m")] if "-m" in argv else [sys.executable]
-        env = dict(os.environ, MPLBACKEND="module://matplotlib_inline.backend_inline",
-                   PYDEVD_DISABLE_FILE_VALIDATION="1")
-        code = f"from kzlib.forkkernels import zygote_main; zygote_main({preload!r})"
-        self._proc = subprocess.Popen([*python, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                      env=env, text=True)
+        self._python = argv[: argv.index("-m")] if "-m" in argv else [sys.executable]
+        self._env = dict(os.environ, MPLBACKEND="module://matplotlib_inline.backend_inline",
+                         PYDEVD_DISABLE_FILE_VALIDATION="1")
+        self._code = f"from kzlib.forkkernels import zygote_main; zygote_main({preload!r})"
         self._lock = threading.Lock()
+        self.generation = 0
+        self.failure: str | None = None
+        self._proc = self._spawn()
 
-    def fork(self, argv: list[str], cwd: str, env: dict) -> int:
-        """Start a kernel with these arguments; its process id."""
-        with self._lock:
-            self._proc.stdin.write(json.dumps({"argv": argv, "cwd": cwd, "env": env}) + "\n")
+    def _spawn(self) -> subprocess.Popen:
+        self.generation += 1
+        return subprocess.Popen([*self._python, "-c", self._code], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                env=self._env, text=True)
+
+    @property
+    def pid(self) -> int:
+        """The helper's process id."""
+        return self._proc.pid
+
+    def running(self) -> bool:
+        """Whether the current helper process is alive."""
+        return self._proc.poll() is None
+
+    def _ask(self, request: str) -> int | None:
+        try:
+            self._proc.stdin.write(request)
             self._proc.stdin.flush()
             line = self._proc.stdout.readline()
-        if not line.strip():
-            raise ZygoteError("the kernel helper process stopped")
-        return int(line)
+        except (BrokenPipeError, OSError, ValueError):
+            return None
+        return int(line) if line.strip() else None
+
+    def fork(self, argv: list[str], cwd: str, env: dict) -> tuple[int, int]:
+        """Start a kernel with these arguments: its process id and the generation of the helper that forked it.
+        Restarts a dead helper once."""
+        request = json.dumps({"argv": argv, "cwd": cwd, "env": env}) + "\n"
+        with self._lock:
+            if self.failure:
+                raise ZygoteError(self.failure)
+            pid = self._ask(request)
+            while pid is None:
+                code = self._proc.wait()
+                if self.generation > RESTARTS:
+                    how = f"killed by signal {-code}" if code < 0 else f"exit code {code}"
+                    self.failure = f"the kernel helper process stopped again ({how}) after a restart"
+                    raise ZygoteError(self.failure)
+                self._discard()
+                self._proc = self._spawn()
+                pid = self._ask(request)
+            return pid, self.generation
+
+    def _discard(self) -> None:
+        for stream in (self._proc.stdin, self._proc.stdout):
+            try:
+                stream.close()
+            except (BrokenPipeError, OSError):
+                pass
 
     def close(self) -> None:
-        """Stop the zygote (kernels it forked stop when they notice)."""
-        self._proc.stdin.close()
+        """Stop the zygote (kernels it forked stop when they notice); never raises for a helper already dead."""
+        try:
+            self._proc.stdin.close()
+        except (BrokenPipeError, OSError):
+            pass
         try:
             self._proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
             self._proc.kill()
-        self._proc.stdout.close()
+            self._proc.wait()
+        self._discard()
+
+    def kill(self) -> None:
+        """Stop the zygote at once (an interrupted render)."""
+        self._proc.kill()
+        self._proc.wait()
+        self._discard()
 
 
 class ForkedProcess:
@@ -100,12 +157,9 @@ class ForkedProcess:
         self.returncode: int | None = None
 
     def poll(self) -> int | None:
-        """None while the kernel runs, else its (assumed) exit code."""
-        if self.returncode is None:
-            try:
-                os.kill(self.pid, 0)
-            except ProcessLookupError:
-                self.returncode = 0
+        """None while the kernel runs, else its (assumed) exit code (a zombie counts as ended)."""
+        if self.returncode is None and not files.alive(self.pid):
+            self.returncode = 0
         return self.returncode
 
     def wait(self, timeout: float | None = None) -> int | None:
@@ -137,7 +191,7 @@ def provisioner(zygote: Zygote, km):
         async def launch_kernel(self, cmd: list[str], **kw):
             argv = cmd[cmd.index("ipykernel_launcher") + 1:]
             self.cwd = kw.get("cwd") or os.getcwd()
-            self.pid = zygote.fork(argv, str(self.cwd), dict(kw.get("env") or {}))
+            self.pid, km.kz_generation = zygote.fork(argv, str(self.cwd), dict(kw.get("env") or {}))
             self.process, self.pgid = ForkedProcess(self.pid), None
             return self.connection_info
 

@@ -11,16 +11,19 @@ from __future__ import annotations
 import os
 import queue
 import shutil
+import signal
 import tempfile
 import threading
 from pathlib import Path
 
-from kzlib import forkkernels, settings
+from kzlib import files, forkkernels, settings
 
 START_TIMEOUT = 120
 KERNEL_ARGUMENTS = ["--HistoryManager.enabled=False"]
 ENV_KERNELS = "KZ_KERNELS"
 KINDS = ("fork", "fresh")
+FOLDER_PREFIX = "kz-kernels-"  # + pid: connection files and sockets of one run's kernels
+OLD_FOLDER_AGE = 24 * 3600  # folders of older versions (no pid in the name) are removed after a day
 
 
 class KernelError(Exception):
@@ -47,8 +50,13 @@ class KernelPool:
         self._ready: queue.Queue = queue.Queue()
         self._slots = threading.Semaphore(ahead)
         self._remaining = count
+        self._extra = count  # numbers of kernels started on demand (a brief run again)
         self._lock = threading.Lock()
-        self._dir = Path(tempfile.mkdtemp(prefix="kz-kernels-"))
+        self._live: set = set()
+        self._killed = False
+        self._stopping: list[threading.Thread] = []
+        clean_folders()
+        self._dir = Path(tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-"))
         self._cwd = cwd
         self._preload = preload
         self._zygote = zygote
@@ -90,6 +98,13 @@ class KernelPool:
         if self._zygote is not None:
             km.provisioner = forkkernels.provisioner(self._zygote, km)
         await km.start_kernel(cwd=str(self._cwd), env=self._env, extra_arguments=KERNEL_ARGUMENTS)
+        with self._lock:
+            killed = self._killed
+            if not killed:
+                self._live.add(km)
+        if killed:  # started while the render was being interrupted
+            _kill(km)
+            raise KernelError("the render was interrupted")
         kc = km.client()
         kc.start_channels()
         try:
@@ -109,13 +124,52 @@ class KernelPool:
             raise KernelError(f"kernel failed to start: {item}")
         return item
 
+    def start_now(self):
+        """A kernel started now, in this thread (for a brief run again after its kernel died with the helper)."""
+        import asyncio
+
+        with self._lock:
+            self._extra += 1
+            n = self._extra
+        loop = asyncio.new_event_loop()
+        try:
+            return loop.run_until_complete(self._start(n))
+        except Exception as exc:  # noqa: BLE001 - the brief fails with the reason
+            raise KernelError(f"kernel failed to start: {exc}") from None
+        finally:
+            loop.close()
+
+    def release_later(self, km) -> None:
+        """Shut down a kernel that has served its brief, in the background (close() waits for it)."""
+        with self._lock:
+            self._live.discard(km)
+        stopping = threading.Thread(target=shutdown, args=(km,), daemon=True)
+        self._stopping.append(stopping)
+        stopping.start()
+
+    def kill_all(self) -> None:
+        """Kill every kernel at once, and the zygote (an interrupted render): no waiting for anything."""
+        with self._lock:
+            self._remaining = 0
+            self._killed = True
+            live, self._live = list(self._live), set()
+        for km in live:
+            _kill(km)
+        while not self._ready.empty():
+            item = self._ready.get()
+            if not isinstance(item, Exception):
+                _kill(item)
+        if self._zygote is not None:
+            self._zygote.kill()
+        shutil.rmtree(self._dir, ignore_errors=True)
+
     def close(self) -> None:
         """Stop the starters, any kernel not taken and the zygote; remove the connection files."""
         with self._lock:
             self._remaining = 0
         for _ in self._threads:
             self._slots.release()
-        for t in self._threads:
+        for t in self._threads + self._stopping:
             t.join()
         while not self._ready.empty():
             item = self._ready.get()
@@ -124,6 +178,22 @@ class KernelPool:
         if self._zygote is not None:
             self._zygote.close()
         shutil.rmtree(self._dir, ignore_errors=True)
+
+
+def _kill(km) -> None:
+    """SIGKILL a kernel's process, without a word to it."""
+    pid = getattr(getattr(km, "provisioner", None), "pid", None)
+    if pid:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+
+
+def clean_folders() -> list[Path]:
+    """Remove the kernel folders that killed runs left in the temporary folder."""
+    return files.clean_leftovers(Path(tempfile.gettempdir()), prefix=FOLDER_PREFIX,
+                                 legacy=(f"{FOLDER_PREFIX}*",), older_than=OLD_FOLDER_AGE)
 
 
 def shutdown(km) -> None:

@@ -20,7 +20,7 @@ from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 
 from kzlib import paths
-from kzlib.errors import KzError, LockError, Problem
+from kzlib.errors import KzError, Problem, RequirementsLockError
 
 REFRESH_COMMAND = "make lock"  # what the lock's header tells a reader to run
 
@@ -115,7 +115,7 @@ def parse(text: str, file: str = "requirements.lock") -> list[Pin]:
         pins.append({"name": canonicalize_name(req.name), "version": pinned[0], "marker": req.marker,
                      "hashes": hashes, "via": [], "line": number})
     if problems:
-        raise LockError(problems)
+        raise RequirementsLockError(problems)
     return [Pin(**{**p, "via": tuple(dict.fromkeys(p["via"]))}) for p in pins]
 
 
@@ -195,7 +195,7 @@ def check(lock: Path = paths.LOCK, pyproject: Path = paths.PYPROJECT) -> list[Pr
     """Problems with the lock file as it stands next to pyproject.toml (empty when they agree)."""
     try:
         pins = read(lock)
-    except LockError as exc:
+    except RequirementsLockError as exc:
         return exc.problems
     return disagreements(pins, wanted(pyproject), str(lock))
 
@@ -230,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.check:
             problems = check()
             if problems:
-                raise LockError(problems)
+                raise RequirementsLockError(problems)
             print(f"{paths.LOCK.name} agrees with {paths.PYPROJECT.name}.")
             return 0
         pins = refresh()

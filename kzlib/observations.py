@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from kzlib import paths
+from kzlib import files, paths
 from kzlib.cells import (
     COMPUTED_FLAGS,
     INPUT_FLAGS,
@@ -30,9 +28,11 @@ from kzlib.cells import (
 from kzlib.datarequest import GAP_WORKSHEET_COLUMNS, gap_worksheet, gaps
 from kzlib.errors import ObservationError, Problem
 from kzlib.names import indicator_names, target_names
-from kzlib.records import Context, milestone, observation
+from kzlib.records import Context, milestone, observation, plausible
 from kzlib.registry import Registry, load_registry
 from kzlib.sheets import Record, Table, blank, decode_csv_bytes, display_path, tables_of
+from kzlib.shipped import check as check_shipped
+from kzlib.shipped import record as record_written
 from kzlib.terms import load_terms
 
 __all__ = [
@@ -55,7 +55,7 @@ SHIPPED_OBSERVATION_COLUMNS = [
     "indicator", "year", "value", "unit", "source_title", "source_link", "source_date", "flags", "quote", "note",
 ]
 SHIPPED_MILESTONE_COLUMNS = ["target", "year", "state", "source_title", "source_link", "source_date", "quote", "note"]
-JUMP_FACTOR = 5  # a new figure this many times off its neighbour year is pointed out (likely a unit slip)
+LEFTOVERS = (".observations-*.csv", ".milestones-*.csv", ".scenarios.user.yaml.tmp", ".scenarios.yaml.tmp")
 
 
 @dataclass(frozen=True)
@@ -88,6 +88,7 @@ class Report:
     notes: list[Problem] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     unchanged: list[Change] = field(default_factory=list)  # rows repeating a held one in full
+    jumps: list[Problem] = field(default_factory=list)  # new figures far off their neighbour year (--accept-jumps)
 
 
 @dataclass
@@ -309,7 +310,7 @@ def _stack(files: Iterable[Path], kind: _Kind, reg: Registry, strict: bool) -> t
                                                     "and note): kept as they were"))
     report.notes = _unique(report.notes)
     if kind.key == "indicator":
-        report.notes += _jumps(merged, [(c.key, c.year) for c in report.added + report.overridden])
+        report.jumps = _jumps(merged, [(c.key, c.year) for c in report.added + report.overridden])
     if strict and report.problems:
         raise ObservationError(_unique(report.problems))
     return merged, report
@@ -331,7 +332,9 @@ def _same(new: dict, old: dict, key: str) -> bool:
 
 
 def _jumps(merged: dict[tuple, dict], keys: list[tuple[str, int]]) -> list[Problem]:
-    """Notes on new figures at least JUMP_FACTOR times off the nearest other year: often a unit slip."""
+    """Problems for new figures at least the jump factor (kzlib/data/plausible.yaml) times off the nearest other
+    year of their indicator: often a unit slip. Commands refuse them unless given --accept-jumps."""
+    factor = plausible()["jump_factor"]
     notes = []
     for iid, year in dict.fromkeys(keys):
         new = merged[(iid, year)]
@@ -340,10 +343,11 @@ def _jumps(merged: dict[tuple, dict], keys: list[tuple[str, int]]) -> list[Probl
             continue
         near = merged[(iid, min(others)[1])]
         a, b = new["value"], near["value"]
-        if a > 0 and b > 0 and max(a, b) / min(a, b) >= JUMP_FACTOR:
+        if a > 0 and b > 0 and max(a, b) / min(a, b) >= factor:
             notes.append(Problem(new["file"], f"{iid} {year} = {as_text(a)} is {max(a, b) / min(a, b):.0f} times "
                                               f"{'above' if a > b else 'below'} the {near['year']} figure "
-                                              f"({as_text(b)}); check the unit", row=new["row"], column="value",
+                                              f"({as_text(b)}); check the unit (if the figure is right, run again "
+                                              "with --accept-jumps)", row=new["row"], column="value",
                                  sheet=new.get("sheet")))
     return notes
 
@@ -399,8 +403,9 @@ def observation_report(*extra: str | Path, registry: Registry | None = None, str
                        shipped: str | Path | None = None) -> Report:
     """Load the shipped observations then each extra file; the report lists additions and overrides."""
     reg = registry if registry is not None else load_registry()
-    files = [Path(shipped) if shipped is not None else paths.OBSERVATIONS, *map(Path, extra)]
-    merged, report = _stack(files, OBSERVATIONS, reg, strict)
+    stack = [Path(shipped) if shipped is not None else paths.OBSERVATIONS, *map(Path, extra)]
+    check_shipped(stack[0])
+    merged, report = _stack(stack, OBSERVATIONS, reg, strict)
     derived, problems = _derive(merged, reg)
     if problems:
         raise ObservationError(problems)
@@ -417,8 +422,9 @@ def milestone_report(*extra: str | Path, registry: Registry | None = None, stric
                      shipped: str | Path | None = None) -> Report:
     """Load the shipped milestone states then each extra file; the report lists additions and overrides."""
     reg = registry if registry is not None else load_registry()
-    files = [Path(shipped) if shipped is not None else paths.MILESTONES, *map(Path, extra)]
-    merged, report = _stack(files, MILESTONES, reg, strict)
+    stack = [Path(shipped) if shipped is not None else paths.MILESTONES, *map(Path, extra)]
+    check_shipped(stack[0])
+    merged, report = _stack(stack, MILESTONES, reg, strict)
     report.frame = _frame(list(merged.values()), MILESTONES)
     return report
 
@@ -472,23 +478,36 @@ def _merged_rows(path: Path, kind: _Kind, reg: Registry, target: Path, report: R
     return rows
 
 
-def merge_file(path: str | Path, registry: Registry | None = None, shipped: str | Path | None = None) -> Report:
-    """Merge a checked file into the shipped CSV atomically (temp file + os.replace); return what changed.
+def merge_file(path: str | Path, registry: Registry | None = None, shipped: str | Path | None = None,
+               accept_jumps: bool = False) -> Report:
+    """Merge a checked file into the shipped CSV atomically, holding the data folder's lock; return what changed.
 
     A workbook holding both figures and milestone states is merged into both files (`shipped` then names the
-    observations file); the report is the figures', with a note saying what went into data/milestones.csv."""
+    observations file); the report is the figures', with a note saying what went into data/milestones.csv.
+    A figure far off its neighbour year is refused unless `accept_jumps`. The rows written are recorded
+    (kzlib.shipped) so that a file later cut short is caught."""
     reg = registry if registry is not None else load_registry()
     kinds = _kinds_in(path) or [OBSERVATIONS]
-    plans = []
-    for kind in kinds:
-        default = paths.OBSERVATIONS if kind is OBSERVATIONS else paths.MILESTONES
-        target = Path(shipped) if shipped is not None and kind is kinds[0] else default
-        loader = observation_report if kind is OBSERVATIONS else milestone_report
-        plans.append((kind, target, loader(path, registry=reg, shipped=target)))
-    written = [(kind, target, _merged_rows(Path(path), kind, reg, target, report), report)
-               for kind, target, report in plans]
+    targets = [Path(shipped) if shipped is not None and kind is kinds[0] else
+               (paths.OBSERVATIONS if kind is OBSERVATIONS else paths.MILESTONES) for kind in kinds]
+    with files.locked(targets[0].parent, f"kz data add {display_path(path)}"):
+        for folder in dict.fromkeys(t.parent for t in targets):
+            files.clean_leftovers(folder, LEFTOVERS)
+        return _merge(Path(path), list(zip(kinds, targets, strict=True)), reg, accept_jumps)
+
+
+def _merge(path: Path, plans: list[tuple[_Kind, Path]], reg: Registry, accept_jumps: bool) -> Report:
+    """merge_file's work, under the lock: read the shipped files afresh, check, write each, record it."""
+    reports = [(observation_report if kind is OBSERVATIONS else milestone_report)(path, registry=reg, shipped=target)
+               for kind, target in plans]
+    jumps = [p for r in reports for p in r.jumps]
+    if jumps and not accept_jumps:
+        raise ObservationError(jumps)
+    written = [(kind, target, _merged_rows(path, kind, reg, target, report), report)
+               for (kind, target), report in zip(plans, reports, strict=True)]
     for kind, target, rows, _ in written:
         _write_atomically(target, rows, kind, reg)
+        record_written(target)
     main = written[0][3]
     for kind, target, _, report in written[1:]:
         main.notes.append(Problem(display_path(path), f"also merged {len(report.added)} added and "
@@ -498,21 +517,14 @@ def merge_file(path: str | Path, registry: Registry | None = None, shipped: str 
 
 
 def _write_atomically(target: Path, rows: list[dict[str, str]], kind: _Kind, reg: Registry) -> None:
-    """Write rows to a temp file beside the target, validate it, then os.replace it over the target."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".csv", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+    """Write rows beside the target, validate the written file, then rename it over the target."""
+    with files.replacing(target) as tmp:
+        with tmp.open("w", encoding="utf-8", newline="") as fh:
             writer = csv.DictWriter(fh, fieldnames=kind.shipped_columns, lineterminator="\n")
             writer.writeheader()
             writer.writerows({c: r.get(c, "") for c in kind.shipped_columns} for r in rows)
-            fh.flush()
-            os.fsync(fh.fileno())
-        layer = _validate_file(Path(tmp), display_path(target), kind, reg)
+        layer = _validate_file(tmp, display_path(target), kind, reg)
         if layer is None or layer.problems or len(layer.records) != len(rows):
             problems = layer.problems if layer is not None and layer.problems else [
                 Problem(display_path(target), "the merged file would not keep every row; nothing was changed")]
             raise ObservationError(problems)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -25,9 +25,9 @@ LAYOUT = {
     "OBSERVATIONS": "data/observations.csv",
     "MILESTONES": "data/milestones.csv",
     "RELATED": "data/related.csv",  # figures shown beside a target, never judged on
+    "COMMENTARY": "data/commentary",  # <lang>/action-NN.md and <lang>/overview.md: the briefs' written commentary
     "SCENARIOS": "data/scenarios.yaml",
     "USER_SCENARIOS": "data/scenarios.user.yaml",  # saved from the scenario explorer
-    "COMMENTARY": "data/commentary",  # the economists' own words: <lang>/action-NN.md, <lang>/overview.md
     "NOTEBOOKS": "notebooks",
     "PYPROJECT": "pyproject.toml",
     "LOCK": "requirements.lock",  # every distribution the Quick start installs, pinned with hashes

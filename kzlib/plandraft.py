@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from kzlib import paths
+from kzlib import files, paths
 from kzlib.errors import KzError, PlanTextError, Problem, RegistryError
 from kzlib.registry import SAFE_LOADER
 
@@ -1612,10 +1612,7 @@ def write_pack(draft: Draft, plan_text: str, out: str | Path, force: bool = Fals
             old.unlink()
     written = []
     for rel, content in pack_files(draft, plan_text).items():
-        path = out / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content.encode("utf-8"))
-        written.append(path)
+        written.append(files.write_atomic(out / rel, content))
     return written
 
 

@@ -3,15 +3,27 @@ milestone state (target, year, state, source). Problems go to the table's list, 
 
 from __future__ import annotations
 
+import functools
+import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from kzlib import settings, units
-from kzlib.cells import as_text, parse_date, parse_flags, parse_year, split_quantity
+import yaml
+
+from kzlib import paths, settings, units
+from kzlib.cells import as_text, parse_date, parse_flags, parse_year, split_quantity, text_problem
 from kzlib.errors import Problem
 from kzlib.names import Names
-from kzlib.sheets import Percent, Record, Table, blank
+from kzlib.sheets import Formula, Percent, Record, Table, blank
 from kzlib.terms import Terms
+
+PLAUSIBLE = paths.PACKAGE_DATA / "plausible.yaml"
+
+
+@functools.cache
+def plausible() -> dict:
+    """Bounds per measure, the jump factor and the longest cell read (kzlib/data/plausible.yaml)."""
+    return yaml.safe_load(PLAUSIBLE.read_text(encoding="utf-8"))
 
 
 def _unit_of(raw: object, value: float, info: dict) -> tuple[float, str | None]:
@@ -32,13 +44,35 @@ def _unit_of(raw: object, value: float, info: dict) -> tuple[float, str | None]:
 
 def _check_range(value: float, info: dict) -> str | None:
     measure = info.get("measure")
+    if not math.isfinite(value):
+        return f"{value} is not a finite number"
+    bounds = plausible()["measures"].get(measure)
     if measure == "share" and not 0 <= value <= 100:
         return f"{as_text(value)} is not a share; a share must be between 0 and 100 (%)"
     if measure in ("amount", "count") and value < 0:
         return f"{as_text(value)} is negative; {'an amount' if measure == 'amount' else 'a count'} cannot be below zero"
     if measure == "count" and not value.is_integer():
         return f"{as_text(value)} is not a whole number; a count must be whole"
+    if bounds and not bounds["min"] <= value <= bounds["max"]:
+        return (f"{value:g} {info['unit']} is not a plausible {measure} of indicator {info['id']} (expected "
+                f"{bounds['min']:g} to {bounds['max']:g} {info['unit']}); check the figure and its unit")
     return None
+
+
+def _cells_readable(record: Record, ctx: Context) -> bool:
+    """Whether every cell of a record can be read as it is: no formula without a value, no formula-like text,
+    no hidden characters, no cell longer than the limit (problems recorded)."""
+    ok = True
+    for column, cell in record.cells.items():
+        if isinstance(cell, Formula):
+            message = (f"the cell holds the formula {cell.text} but no value: the workbook was saved by a program "
+                       "that does not calculate; open it in Excel and save it, or type the figure")
+        else:
+            message = text_problem(cell, plausible()["max_cell_chars"])
+        if message:
+            ctx.bad(record, column, message)
+            ok = False
+    return ok
 
 
 @dataclass
@@ -153,6 +187,8 @@ def observation(record: Record, names: Names, info: dict[str, dict], ctx: Contex
     """One validated observation from a record, or None (problems recorded)."""
     before = len(ctx.problems)
     rec: dict = {"file": ctx.table.file, "row": record.row, "sheet": ctx.table.sheet}
+    if not _cells_readable(record, ctx):
+        return None
     ind, unit_in_name = _indicator_of(record, names, info, ctx)
     if ind is None and record.row in ctx.unmatched:
         return None
@@ -183,6 +219,8 @@ def milestone(record: Record, names: Names, kinds: dict[str, str], ctx: Context)
     """One validated milestone state from a record, or None (problems recorded)."""
     before = len(ctx.problems)
     rec: dict = {"file": ctx.table.file, "row": record.row, "sheet": ctx.table.sheet}
+    if not _cells_readable(record, ctx):
+        return None
     raw = as_text(record.cells.get("target"))
     tid = None
     if not raw:

@@ -19,6 +19,7 @@ from kzlib.names import indicator_names
 from kzlib.records import Context, observation
 from kzlib.registry import Registry, load_registry
 from kzlib.sheets import Table, display_path, tables_of
+from kzlib.shipped import check as check_shipped
 from kzlib.terms import SAFE_LOADER, load_terms
 
 RELATED_COLUMNS = [
@@ -98,7 +99,11 @@ def load_related(registry: Registry | None = None, observations: pd.DataFrame | 
     RELATED_COLUMNS, one row per target, indicator and year. Raises ObservationError naming every problem."""
     reg = registry if registry is not None else load_registry()
     path = Path(related) if related is not None else paths.RELATED
-    tables = tables_of(path, display_path(path)) if related is not None or path.exists() else []  # none: no evidence
+    if related is not None or path.exists():  # without the file: no related evidence
+        check_shipped(path)
+        tables = tables_of(path, display_path(path))
+    else:
+        tables = []
     if isinstance(tables, Problem):
         raise ObservationError([tables])
     problems: list[Problem] = []

@@ -14,16 +14,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import queue
+import signal
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kzlib import forkkernels, kernels, paths, settings
+from kzlib import files, forkkernels, kernels, paths, settings
 from kzlib.errors import KzError, ObservationError, Problem
 
 PACKAGE = Path(__file__).resolve().parent
@@ -31,9 +31,11 @@ TEMPLATES = PACKAGE / "templates"
 TEMPLATE_NAME = "brief"
 PRELOAD = "import kzlib.brief"  # what every brief imports anyway: imported once, in the zygote
 CELL_TIMEOUT = 600
-MANIFEST_VERSION = 1
-_UMASK = os.umask(0o022)
-os.umask(_UMASK)
+MANIFEST_VERSION = 2
+LOCK_NAME = ".kz-render.lock"  # one kz render at a time on an outputs folder
+LEGACY_TEMPS = (".*.tmp",)  # temporary files of renders before kzlib.files
+COMMENTARY = "commentary"  # data/commentary/: each brief reads its own file only
+POLL = 0.2  # seconds between looks at the workers, so that Ctrl-C is seen at once
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,8 @@ class Report:
     unchanged: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
+    pending: list[str] = field(default_factory=list)  # to render, not rendered (yet)
+    interrupted: bool = False
 
     @property
     def ok(self) -> bool:
@@ -83,8 +87,24 @@ class Report:
                 f"failed {len(self.failed)} in {self.seconds:.1f} s")
 
 
+    def interrupted_summary(self) -> str:
+        """What an interrupted run did and did not do, for the line after "interrupted"."""
+        done = f"rendered {len(self.rendered)}" + (f" ({', '.join(self.rendered)})" if self.rendered else "")
+        left = self.pending + [k for k, _ in self.failed]
+        kept = f"; not rendered {len(left)} ({', '.join(left)}): their last good versions are kept" if left else ""
+        return done + kept
+
+
 class RenderError(Exception):
     """A brief's notebook failed: names the brief, the failing cell and the error."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C during a render; `report` says what was rendered and what was not."""
+
+    def __init__(self, report: Report):
+        super().__init__("interrupted")
+        self.report = report
 
 
 # ---------------------------------------------------------------- which briefs, and are they fresh?
@@ -123,23 +143,59 @@ def environment_fingerprint() -> str:
     return "\n".join(parts)
 
 
-def inputs_digest(data: Sequence[Path], data_dir: Path | None = None, source: Path | None = None) -> str:
-    """Digest of everything every brief depends on: data/, extra data files, kzlib's source, environment."""
+def code_digest(source: Path | None = None) -> str:
+    """Digest of kzlib's source and the environment the briefs run in."""
     h = hashlib.sha256()
-    _hash_tree(h, data_dir or paths.DATA)
-    for path in data:
-        h.update(str(path).encode() + b"\0" + Path(path).read_bytes() + b"\0")
     _hash_tree(h, source or PACKAGE)
     h.update(environment_fingerprint().encode())
     return h.hexdigest()
 
 
+def data_tree_digest(data: Sequence[Path], data_dir: Path | None = None, skip: tuple[str, ...] = ()) -> str:
+    """Digest of every file under data/ (but folders named in `skip`) and of each extra data file."""
+    h = hashlib.sha256()
+    _hash_tree(h, data_dir or paths.DATA, ("__pycache__", *skip))
+    for path in data:
+        h.update(str(path).encode() + b"\0" + Path(path).read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def inputs_digest(data: Sequence[Path], data_dir: Path | None = None, source: Path | None = None) -> str:
+    """Digest of everything any brief may depend on: data/, extra data files, kzlib's source, environment."""
+    return _combine(data_tree_digest(data, data_dir), code_digest(source))
+
+
+def _combine(*parts: str) -> str:
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
 def brief_digest(brief: Brief, shared: str) -> str:
-    """Digest of one brief's inputs: the shared digest, its notebook's content and its parameters."""
+    """Digest of one brief's notebook and parameters on top of a digest of its inputs."""
     h = hashlib.sha256(shared.encode())
     h.update(brief.notebook.read_bytes())
     h.update(json.dumps(brief.parameters, sort_keys=True).encode())
     return h.hexdigest()
+
+
+def brief_keys(briefs: Sequence[Brief], ctx, code: str, tree: str) -> dict[str, str]:
+    """Each brief's cache key from exactly the inputs it uses: for an action brief its own rows of data (with
+    the file each comes from, so the `data` parameter itself is left out) and of the registry, its commentary
+    and the scenario (kzlib.briefdata.action_digest); for the overview the whole data tree (`tree`) and every
+    parameter; for both the notebook and the code (`code`)."""
+    from kzlib import briefdata, related
+
+    links = related.load_related(ctx.registry, ctx.observations) if any("action" in b.params() for b in briefs) \
+        else None
+    keys = {}
+    for b in briefs:
+        params = b.params()
+        if "action" in params:
+            inputs = briefdata.action_digest(ctx, params["action"], b.lang, links)
+            b = Brief(b.name, b.lang, b.notebook, tuple((k, v) for k, v in b.parameters if k != "data"))
+        else:
+            inputs = _combine(tree, briefdata.file_digest(briefdata.commentary_file(b.lang, b.name)))
+        keys[b.key] = brief_digest(b, _combine(code, inputs))
+    return keys
 
 
 def _stamp(path: Path) -> list[int] | None:
@@ -150,43 +206,47 @@ def _stamp(path: Path) -> list[int] | None:
     return [st.st_size, st.st_mtime_ns]
 
 
+def _entries(doc: object) -> dict[str, dict]:
+    """The manifest's entries, keeping only those of the expected shape (a damaged manifest re-renders)."""
+    if not isinstance(doc, dict) or doc.get("version") != MANIFEST_VERSION or not isinstance(doc.get("entries"), dict):
+        return {}
+    return {k: e for k, e in doc["entries"].items() if isinstance(e, dict) and isinstance(e.get("digest"), str)
+            and isinstance(e.get("files"), list)}
+
+
 class Manifest:
-    """The cache record under outputs/cache/: per output, the digest of the inputs it was made from."""
+    """The cache record under outputs/cache/: per output, the digest of the inputs it was made from, and the
+    quick digest (every input of any brief) it was last found current under."""
 
     def __init__(self, out: Path):
         self.path = out / "cache" / "manifest.json"
         try:
             doc = json.loads(self.path.read_text(encoding="utf-8"))
-        except (FileNotFoundError, ValueError):
+        except (OSError, ValueError):
             doc = {}
-        self.entries: dict[str, dict] = doc.get("entries", {}) if doc.get("version") == MANIFEST_VERSION else {}
+        self.entries: dict[str, dict] = _entries(doc)
         self._lock = threading.Lock()
 
-    def fresh(self, key: str, digest: str, files: Sequence[Path]) -> bool:
+    def _files_ok(self, entry: dict, files_: Sequence[Path]) -> bool:
+        return entry["files"] == [_stamp(f) for f in files_]
+
+    def fresh(self, key: str, digest: str, files_: Sequence[Path]) -> bool:
         """True when `key` was made from inputs with this digest and its files are as it left them."""
         entry = self.entries.get(key)
-        return bool(entry) and entry["digest"] == digest and entry["files"] == [_stamp(f) for f in files]
+        return bool(entry) and entry["digest"] == digest and self._files_ok(entry, files_)
 
-    def record(self, key: str, digest: str, files: Sequence[Path]) -> None:
-        """Note that `key` was made from `digest`, and save the manifest at once."""
+    def fresh_quick(self, key: str, quick: str, files_: Sequence[Path]) -> bool:
+        """True when `key` was current when every input had this quick digest, and its files are untouched."""
+        entry = self.entries.get(key)
+        return bool(entry) and entry.get("quick") == quick and self._files_ok(entry, files_)
+
+    def record(self, key: str, digest: str, files_: Sequence[Path], quick: str | None = None) -> None:
+        """Note that `key` was made from `digest` (current under `quick`), and save the manifest at once."""
         with self._lock:
-            self.entries[key] = {"digest": digest, "files": [_stamp(f) for f in files]}
+            self.entries[key] = {"digest": digest, "files": [_stamp(f) for f in files_],
+                                 **({"quick": quick} if quick else {})}
             doc = {"version": MANIFEST_VERSION, "entries": self.entries}
-            write_atomic(self.path, json.dumps(doc, indent=1, sort_keys=True))
-
-
-def write_atomic(path: Path, content: str | bytes) -> None:
-    """Write a file so that readers see the old or the new content, never half of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(content.encode("utf-8") if isinstance(content, str) else content)
-        os.chmod(tmp, 0o666 & ~_UMASK)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+            files.write_atomic(self.path, json.dumps(doc, indent=1, sort_keys=True))
 
 
 # ---------------------------------------------------------------- execute and export
@@ -308,8 +368,12 @@ def plan_actions() -> tuple[int, ...]:
 def render(actions: Iterable[int] | None = None, langs: Iterable[str] = settings.LANGS, scenario: str = "trend",
            data: Sequence[str | Path] = (), as_of: int | None = None, jobs: int | None = None,
            out: str | Path | None = None, force: bool = False, overview: bool | None = None,
-           notebooks: str | Path | None = None, progress: Callable[[str], None] = _print) -> Report:
-    """Render the briefs whose inputs changed (all with `force`); the overview comes with all the actions."""
+           notebooks: str | Path | None = None, progress: Callable[[str], None] = _print,
+           accept_jumps: bool = False) -> Report:
+    """Render the briefs whose inputs changed (all with `force`); the overview comes with all the actions.
+
+    Holds the outputs folder's lock; data are checked before any kernel starts (a figure far off its
+    neighbour year in `data` is refused unless `accept_jumps`). Ctrl-C raises Interrupted with the report."""
     start = time.perf_counter()
     actions = sorted({int(a) for a in (plan_actions() if actions is None else actions)})
     langs = [lang for lang in settings.LANGS if lang in set(langs)]
@@ -326,38 +390,91 @@ def render(actions: Iterable[int] | None = None, langs: Iterable[str] = settings
     missing = [Problem(str(p), "file not found") for p in data if not p.is_file()]
     if missing:
         raise ObservationError(missing)
-
-    shared = inputs_digest(data)
-    manifest = Manifest(out)
-    digests = {b.key: brief_digest(b, shared) for b in briefs}
-    todo = [b for b in briefs if force or not manifest.fresh(b.key, digests[b.key], [b.html(out)])]
-    status_files = [out / "status.csv", out / "status.xlsx"]
-    status_digest = hashlib.sha256(json.dumps([shared, scenario, as_of, [str(p) for p in data]]).encode()).hexdigest()
-    status_todo = force or not manifest.fresh("status", status_digest, status_files)
-    index_path = out / "html" / "index.html"
-    report = Report(unchanged=[b.key for b in briefs if b not in todo])
-    if todo or status_todo or not index_path.exists():
-        _work(todo, digests, out, notebooks, jobs or os.cpu_count() or 1, manifest, report, progress,
-              status=(status_files, status_digest) if status_todo else None, inputs=(data, scenario, as_of))
+    report = Report()
+    try:
+        with files.locked(out, "kz render", LOCK_NAME, say=progress):
+            clean_outputs(out)
+            _render_locked(briefs, out, notebooks, jobs or os.cpu_count() or 1, force, report, progress,
+                           (data, scenario, as_of, accept_jumps))
+    except KeyboardInterrupt:
+        report.interrupted = True
+        report.seconds = time.perf_counter() - start
+        raise Interrupted(report) from None
     report.seconds = time.perf_counter() - start
     return report
 
 
-def _work(todo: list[Brief], digests: dict[str, str], out: Path, notebooks: Path, jobs: int, manifest: Manifest,
-          report: Report, progress: Callable[[str], None], status: tuple | None, inputs: tuple) -> None:
+def clean_outputs(out: Path) -> None:
+    """Remove what killed renders left in the outputs folders: temporary files, staging folders (under the lock)."""
+    folders = [out, out / "cache", *(out / kind / lang for kind in ("html", "notebooks") for lang in settings.LANGS),
+               out / "html", out / "notebooks"]
+    for folder in folders:
+        files.clean_leftovers(folder, LEGACY_TEMPS)
+
+
+def _render_locked(briefs: list[Brief], out: Path, notebooks: Path, jobs: int, force: bool, report: Report,
+                   progress: Callable[[str], None], inputs: tuple) -> None:
+    """Which briefs may be stale (quick digest), then the work; under the outputs lock."""
+    data, scenario, as_of, _ = inputs
+    code, tree = code_digest(), data_tree_digest(data, skip=(COMMENTARY,))
+    quick = _combine(data_tree_digest(data), code)
+    manifest = Manifest(out)
+    maybe = [b for b in briefs if force or not manifest.fresh_quick(b.key, brief_digest(b, quick), [b.html(out)])]
+    report.unchanged += [b.key for b in briefs if b not in maybe]
+    status_files = [out / "status.csv", out / "status.xlsx"]
+    status_digest = hashlib.sha256(json.dumps([quick, scenario, as_of, [str(p) for p in data]]).encode()).hexdigest()
+    status_todo = force or not manifest.fresh("status", status_digest, status_files)
+    if maybe or status_todo or not (out / "html" / "index.html").exists():
+        _work(maybe, (code, tree, quick), out, notebooks, jobs, force, manifest, report, progress,
+              status=(status_files, status_digest) if status_todo else None, inputs=inputs)
+
+
+def _stale(maybe: list[Brief], ctx, digests: tuple[str, str, str], out: Path, force: bool, manifest: Manifest,
+           report: Report) -> tuple[list[Brief], dict[str, str]]:
+    """The briefs whose own inputs changed, and every brief's key; the others are noted current."""
+    code, tree, quick = digests
+    keys = brief_keys(maybe, ctx, code, tree)
+    todo = []
+    for b in maybe:
+        if not force and manifest.fresh(b.key, keys[b.key], [b.html(out)]):
+            manifest.record(b.key, keys[b.key], [b.html(out)], brief_digest(b, quick))
+            report.unchanged.append(b.key)
+        else:
+            todo.append(b)
+    return todo, keys
+
+
+def _refuse_jumps(data: Sequence[Path], registry) -> None:
+    """Raise ObservationError if a figure of the extra files is far off its neighbour year."""
+    from kzlib import observations
+
+    jumps = observations.observation_report(*data, registry=registry, strict=False).jumps if data else []
+    if jumps:
+        raise ObservationError(jumps)
+
+
+def _work(maybe: list[Brief], digests: tuple[str, str, str], out: Path, notebooks: Path, jobs: int, force: bool,
+          manifest: Manifest, report: Report, progress: Callable[[str], None], status: tuple | None,
+          inputs: tuple) -> None:
     from kzlib import context
 
-    data, scenario, as_of = inputs
+    data, scenario, as_of, accept_jumps = inputs
     # The zygote only imports modules; no kernel starts and nothing is written before the data pass the check.
-    zygote = forkkernels.Zygote(PRELOAD) if todo and kernels.use_fork() else None
+    zygote = forkkernels.Zygote(PRELOAD) if maybe and kernels.use_fork() else None
     try:
         ctx = context.load(data, scenario, as_of)
+        if not accept_jumps:
+            _refuse_jumps(data, ctx.registry)
+        todo, keys = _stale(maybe, ctx, digests, out, force, manifest, report)
     except BaseException:
         if zygote is not None:
-            zygote.close()
+            zygote.kill()
         raise
+    if zygote is not None and not todo:
+        zygote.close()
     if todo:
-        _run(todo, digests, out, notebooks, jobs, manifest, report, progress, zygote)
+        report.pending = [b.key for b in todo]
+        _run(todo, keys, digests[2], out, notebooks, jobs, manifest, report, progress, zygote)
     if status is not None:
         try:
             _write_status(ctx.assessment, status[0])
@@ -367,58 +484,122 @@ def _work(todo: list[Brief], digests: dict[str, str], out: Path, notebooks: Path
         else:
             manifest.record("status", status[1], status[0])
     available = {f"{p.parent.name}/{p.stem}" for p in (out / "html").glob("*/*.html")}
-    write_atomic(out / "html" / "index.html", index_html(ctx.registry.actions, available))
+    files.write_atomic(out / "html" / "index.html", index_html(ctx.registry.actions, available))
 
 
-def _write_status(table, files: list[Path]) -> None:
+def _write_status(table, targets: list[Path]) -> None:
     from kzlib import tables
 
-    files[0].parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=files[0].parent) as tmp:
-        for f in files:
-            tables.write_table(table, f.suffix.lstrip("."), Path(tmp) / f.name)
-        for f in files:
-            os.replace(Path(tmp) / f.name, f)
+    for f in targets:
+        tables.write_table(table, f.suffix.lstrip("."), f)
 
 
-def _run(todo: list[Brief], digests: dict[str, str], out: Path, notebooks: Path, jobs: int, manifest: Manifest,
-         report: Report, progress: Callable[[str], None], zygote: forkkernels.Zygote | None) -> None:
+def _run(todo: list[Brief], keys: dict[str, str], quick: str, out: Path, notebooks: Path, jobs: int,
+         manifest: Manifest, report: Report, progress: Callable[[str], None],
+         zygote: forkkernels.Zygote | None) -> None:
+    """Render the briefs with `jobs` daemon workers; Ctrl-C (or any error here) kills every kernel at once and
+    is raised without waiting for the workers."""
     workers = max(1, min(jobs, len(todo)))
     pool = kernels.KernelPool(len(todo), ahead=workers, cwd=notebooks, preload=PRELOAD, zygote=zygote)
-    stopping: list[threading.Thread] = []
+    waiting: queue.Queue = queue.Queue()
+    for b in todo:
+        waiting.put(b)
+    results: queue.Queue = queue.Queue()
+    stop = threading.Event()
 
     def one(brief: Brief) -> float:
         t0 = time.perf_counter()
-        km = pool.take()
-        try:
-            nb = engine.execute(brief, km)
-        finally:
-            stopping.append(threading.Thread(target=kernels.shutdown, args=(km,)))
-            stopping[-1].start()
+        nb = _execute(engine, brief, pool, zygote)
+        if stop.is_set():
+            raise KeyboardInterrupt
         page = engine.export(nb, brief)
-        write_atomic(brief.executed(out), engine.notebook_text(nb))
-        write_atomic(brief.html(out), page)
-        manifest.record(brief.key, digests[brief.key], [brief.html(out)])
+        files.write_atomic(brief.executed(out), engine.notebook_text(nb))
+        files.write_atomic(brief.html(out), page)
+        manifest.record(brief.key, keys[brief.key], [brief.html(out)], brief_digest(brief, quick))
         return time.perf_counter() - t0
+
+    def worker() -> None:
+        while not stop.is_set():
+            try:
+                brief = waiting.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                results.put((brief, one(brief), None))
+            except BaseException as exc:  # noqa: BLE001 - handed to the main thread
+                results.put((brief, None, exc))
 
     progress(f"rendering {len(todo)} brief{'s' if len(todo) != 1 else ''} with {workers} worker"
              f"{'s' if workers != 1 else ''} -> {out / 'html'}")
     try:
         engine = Engine()
-        with ThreadPoolExecutor(max_workers=workers) as ex:
-            futures = {ex.submit(one, b): b for b in todo}
-            for done, fut in enumerate(as_completed(futures), 1):
-                brief = futures[fut]
-                try:
-                    secs = fut.result()
-                except (RenderError, kernels.KernelError) as exc:
-                    report.failed.append((brief.key, str(exc)))
-                    progress(f"[{done:>2}/{len(todo)}] {brief.key:<16} FAILED  {exc}")
-                else:
-                    report.rendered.append(brief.key)
-                    size = brief.html(out).stat().st_size / 1024
-                    progress(f"[{done:>2}/{len(todo)}] {brief.key:<16} ok  {secs:5.1f} s  {size:4.0f} KB")
+        threads = [threading.Thread(target=worker, daemon=True, name=f"kz-render-{i}") for i in range(workers)]
+        for t in threads:
+            t.start()
+        for done in range(1, len(todo) + 1):
+            brief, secs, exc = _next(results)
+            report.pending.remove(brief.key)
+            _note(brief, secs, exc, done, len(todo), out, report, progress)
+    except BaseException:  # Ctrl-C, or the progress line cannot be written: stop every kernel now
+        signal_safe = threading.current_thread() is threading.main_thread()
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if signal_safe else None
+        try:
+            stop.set()
+            pool.kill_all()
+        finally:
+            if signal_safe:
+                signal.signal(signal.SIGINT, previous)
+        raise
+    for t in threads:
+        t.join()
+    pool.close()
+
+
+def _next(results: queue.Queue) -> tuple:
+    """The next finished brief, looking often enough that Ctrl-C is seen at once."""
+    while True:
+        try:
+            return results.get(timeout=POLL)
+        except queue.Empty:
+            continue
+
+
+def _note(brief: Brief, secs: float | None, exc: BaseException | None, done: int, total: int, out: Path,
+          report: Report, progress: Callable[[str], None]) -> None:
+    """Add a finished brief to the report and say so."""
+    if exc is None:
+        report.rendered.append(brief.key)
+        size = brief.html(out).stat().st_size / 1024
+        progress(f"[{done:>2}/{total}] {brief.key:<16} ok  {secs:5.1f} s  {size:4.0f} KB")
+        return
+    reason = str(exc) if isinstance(exc, RenderError | kernels.KernelError) else f"{brief.key}: {type(exc).__name__}: {exc}"
+    report.failed.append((brief.key, reason))
+    progress(f"[{done:>2}/{total}] {brief.key:<16} FAILED  {reason}")
+
+
+def _execute(engine: Engine, brief: Brief, pool: kernels.KernelPool, zygote: forkkernels.Zygote | None):
+    """Run a brief in a kernel of the pool; if its kernel died with the kernel helper (while starting or
+    running), once more in a kernel of the restarted helper (which fails with the helper's reason if it cannot
+    be restarted)."""
+    try:
+        km = pool.take()
+    except kernels.KernelError:
+        if zygote is None:
+            raise
+        return _execute_once(engine, brief, pool, pool.start_now())
+    try:
+        return engine.execute(brief, km)
+    except RenderError:
+        born = getattr(km, "kz_generation", None)
+        if zygote is None or born is None or (born == zygote.generation and zygote.running()):
+            raise
     finally:
-        for t in stopping:
-            t.join()
-        pool.close()
+        pool.release_later(km)
+    return _execute_once(engine, brief, pool, pool.start_now())
+
+
+def _execute_once(engine: Engine, brief: Brief, pool: kernels.KernelPool, km):
+    try:
+        return engine.execute(brief, km)
+    finally:
+        pool.release_later(km)

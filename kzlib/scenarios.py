@@ -10,7 +10,6 @@ their labels.
 from __future__ import annotations
 
 import math
-import os
 import re
 import textwrap
 from collections.abc import Mapping
@@ -360,12 +359,29 @@ def _entry_indent(text: str) -> int:
 
 
 def save_scenario(scenario: Scenario, path: str | Path | None = None, registry=None) -> Path:
-    """Add a scenario at the end of a scenarios file (default: the user's), keeping what the file already says."""
+    """Add a scenario at the end of a scenarios file (default: the user's), keeping what the file already says.
+
+    Holds the file's folder lock (kzlib.files.locked), so a concurrent save or `kz data add` waits, and
+    writes the file atomically: a save never loses another's scenario."""
+    from kzlib import files
+
     path = Path(path) if path is not None else paths.USER_SCENARIOS
     file, name = paths.shown(path), scenario.name
     if not NAME.fullmatch(name):
         raise ScenarioError([Problem(file, f"scenario name {name!r}: expected a letter, then letters, digits, _ or - "
                                      "(at most 40 characters)", entry=name)])
+    with files.locked(path.parent, f"saving scenario {name}"):
+        files.clean_leftovers(path.parent, (f".{path.name}.tmp",))
+        text, before = _with_scenario(scenario, path, file)
+        with files.replacing(path) as tmp:
+            tmp.write_text(text, encoding="utf-8")
+            _check_saved(tmp, registry, before, name, file)
+    return path
+
+
+def _with_scenario(scenario: Scenario, path: Path, file: str) -> tuple[str, set[str]]:
+    """The scenarios file's new text with the scenario added, and the names it held before."""
+    name = scenario.name
     taken: dict[str, Path] = {}
     for other in dict.fromkeys((paths.SCENARIOS, paths.USER_SCENARIOS, path)):
         if other.exists():
@@ -380,18 +396,16 @@ def save_scenario(scenario: Scenario, path: str | Path | None = None, registry=N
         text = old.rstrip("\n") + "\n" + textwrap.indent(block, " " * _entry_indent(old))
     else:
         text = USER_HEADER + "scenarios:\n" + textwrap.indent(block, "  ")
-    before = {n for n, p in taken.items() if p == path}
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
+    return text, {n for n, p in taken.items() if p == path}
+
+
+def _check_saved(tmp: Path, registry, before: set[str], name: str, file: str) -> None:
+    """Raise ScenarioError unless the written file loads with exactly the old scenarios and the new one."""
     try:
         after = set(load_scenarios(tmp, registry))
     except ScenarioError as exc:
-        tmp.unlink()
         raise ScenarioError([Problem(file, f"cannot add scenario {name!r}: {exc.problems[0].message}", entry=name)]) \
             from None
     if after != before | {name}:
-        tmp.unlink()
         raise ScenarioError([Problem(file, f"cannot add scenario {name!r}: the file must end with its 'scenarios:' "
                                      "mapping", entry=name)])
-    os.replace(tmp, path)
-    return path

@@ -5,6 +5,7 @@ from __future__ import annotations
 PLAN_START = 2023
 PLAN_END = 2027
 DEFAULT_BASE_YEAR = 2022
+DATA_FIRST_YEAR = 2015  # the plan's data window starts here: no base point of a 2020-2027 plan lies earlier
 GAP_FIRST_YEAR = 2020  # data-gap worksheets ask for figures from this year on (the pre-plan baseline)
 YEAR_RANGE = (2000, 2035)
 

@@ -44,6 +44,13 @@ class Percent(float):
 
 
 @dataclass(frozen=True)
+class Formula:
+    """A workbook cell holding a formula whose value was never calculated (saved by a program, not Excel)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
 class Record:
     """One figure's cells (canonical column -> cell), where they are, and flags the table itself implies."""
 
@@ -112,25 +119,50 @@ def decode_csv_bytes(data: bytes) -> str:
     raise Unreadable(f"cannot be decoded as UTF-8 or GBK/GB18030 text; {SAVE_AS_UTF8}")
 
 
+CSV_FIELD_LIMIT = 1 << 26  # Python's csv stops at 131,072 characters a cell; long cells are judged later
+
+
 def _csv_rows(path: Path) -> Rows:
     text = decode_csv_bytes(path.read_bytes())
     first = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = max((",", ";", "\t"), key=lambda d: (first.count(d), d == ","))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    return [(n, list(cells)) for n, cells in enumerate(reader, start=1)]
+    csv.field_size_limit(max(csv.field_size_limit(), CSV_FIELD_LIMIT))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows: Rows = []
+    start = 1
+    try:
+        for cells in reader:
+            rows.append((start, list(cells)))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise Unreadable(csv_problem(str(exc), start, reader.line_num)) from None
+    return rows
 
 
-def _xlsx_cell(cell: object) -> object:
+def csv_problem(error: str, start: int, line: int) -> str:
+    """What a csv.Error means, for the row where the broken record starts."""
+    if "end of data" in error or "expected after" in error:
+        return (f"row {start}: unbalanced quote: a cell opened with \" is not closed (the text runs on to line "
+                f"{line}); remove the stray \" or close the quote")
+    if "field larger" in error:
+        return f"row {start}: a cell is longer than {CSV_FIELD_LIMIT:,} characters"
+    return f"row {start}: not a well-formed CSV line ({error})"
+
+
+def _xlsx_cell(cell: object, formulas: dict | None = None) -> object:
     value = getattr(cell, "value", None)
+    if value is None and formulas and (cell.row, cell.column) in formulas:
+        return Formula(formulas[(cell.row, cell.column)])
     fmt = getattr(cell, "number_format", "") or ""
     if isinstance(value, int | float) and not isinstance(value, bool) and "%" in fmt:
         return Percent(value)
     return value
 
 
-def _worksheet_rows(ws) -> Rows:
-    """A worksheet's rows, each cell of a merged range holding the range's value."""
-    rows = {cells[0].row: [_xlsx_cell(c) for c in cells] for cells in ws.iter_rows() if cells}
+def _worksheet_rows(ws, formulas: dict | None = None) -> Rows:
+    """A worksheet's rows, each cell of a merged range holding the range's value (a formula without a cached
+    value as Formula)."""
+    rows = {cells[0].row: [_xlsx_cell(c, formulas) for c in cells] for cells in ws.iter_rows() if cells}
     for merged in ws.merged_cells.ranges:
         top = rows.get(merged.min_row, [])[merged.min_col - 1:merged.min_col]
         for r in range(merged.min_row, merged.max_row + 1):
@@ -138,6 +170,40 @@ def _worksheet_rows(ws) -> Rows:
                 if r in rows and c <= len(rows[r]) and top:
                     rows[r][c - 1] = top[0]
     return sorted(rows.items())
+
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a compound file: old .xls, or an encrypted .xlsx
+ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+
+
+def _not_a_workbook(path: Path, exc: Exception) -> Unreadable:
+    """Why a file named .xlsx cannot be opened, in words that say what to do."""
+    with path.open("rb") as f:
+        head = f.read(1 << 20)
+    if head.startswith(OLE_MAGIC) and ENCRYPTED in head:
+        return Unreadable("the workbook is encrypted (protected with a password); open it in Excel, remove the "
+                          "password (File > Info > Protect Workbook > Encrypt with Password, clear it) and save it")
+    if head.startswith(OLE_MAGIC):
+        return Unreadable("this is an old Excel .xls workbook renamed .xlsx; open it in Excel and save it as .xlsx")
+    return Unreadable(f"cannot be opened as an Excel .xlsx workbook ({exc}); save it again from Excel as .xlsx "
+                      "or as CSV UTF-8")
+
+
+def _uncalculated(path: Path, book) -> dict[str, dict]:
+    """Per sheet, the cells holding a formula whose value the file does not store: (row, column) -> formula."""
+    import openpyxl
+
+    out: dict[str, dict] = {}
+    raw = openpyxl.load_workbook(path, read_only=True)
+    for ws in raw.worksheets:
+        values = book[ws.title]
+        found = {(c.row, c.column): c.value for row in ws.iter_rows() for c in row
+                 if isinstance(c.value, str) and c.value.startswith("=")
+                 and values.cell(c.row, c.column).value is None}
+        if found:
+            out[ws.title] = found
+    raw.close()
+    return out
 
 
 def _xlsx_sheets(path: Path) -> list[tuple[str, Rows]]:
@@ -149,14 +215,25 @@ def _xlsx_sheets(path: Path) -> list[tuple[str, Rows]]:
     try:
         book = openpyxl.load_workbook(path, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
-        raise Unreadable(f"cannot be opened as an Excel .xlsx workbook ({exc}); save it again from Excel as .xlsx "
-                         "or as CSV UTF-8") from exc
-    return [(ws.title, _worksheet_rows(ws)) for ws in book.worksheets]
+        raise _not_a_workbook(path, exc) from exc
+    formulas = _uncalculated(path, book) if _has_formulas(path) else {}
+    return [(ws.title, _worksheet_rows(ws, formulas.get(ws.title))) for ws in book.worksheets]
+
+
+def _has_formulas(path: Path) -> bool:
+    """Whether any worksheet of an .xlsx file holds a formula (an <f> element), without parsing it."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        sheets = (z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml"))
+        return any(b"<f>" in xml or b"<f " in xml for xml in sheets)
 
 
 def _file_sheets(path: Path) -> list[tuple[str | None, Rows]]:
     """(sheet name, rows) of every sheet: one unnamed sheet for a CSV file."""
     suffix = path.suffix.lower()
+    if path.is_dir():
+        raise Unreadable("is a folder, not a file; name a .csv or .xlsx file in it")
     if suffix == ".xls":
         raise Unreadable("old Excel .xls files are not read; save the sheet as .xlsx or as CSV UTF-8")
     if suffix not in (".csv", ".txt", ".xlsx", ".xlsm"):

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import sys
 import unicodedata
 from pathlib import Path
 from typing import TextIO
 
 import pandas as pd
+
+from kzlib import files
+from kzlib.cells import neutralised
 
 FORMATS = ("table", "csv", "json", "xlsx")
 
@@ -62,17 +66,36 @@ def terminal_table(df: pd.DataFrame, limit: int = 40) -> str:
     return "\n".join(lines)
 
 
+def _safe_cell(value: object) -> object:
+    value = neutralised(value)
+    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+
+
+def spreadsheet_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """The frame with every text cell that a spreadsheet would run as a formula (=, +, -, @ …) neutralised, and
+    line breaks written as \n (a lone carriage return would end a CSV row)."""
+    text = [c for c in df.columns if df[c].dtype == object or pd.api.types.is_string_dtype(df[c])]
+    return df.assign(**{c: df[c].map(_safe_cell) for c in text}) if text else df
+
+
+def xlsx_bytes(df: pd.DataFrame) -> bytes:
+    """The frame as an .xlsx workbook in memory (written to disk in one piece by kzlib.files)."""
+    buffer = io.BytesIO()
+    df.to_excel(buffer, index=False, engine="openpyxl")
+    return buffer.getvalue()
+
+
 def write_table(df: pd.DataFrame, fmt: str, out: str | Path | None = None, stream: TextIO | None = None) -> None:
-    """Write the frame as table, csv, json or xlsx to a file or standard output."""
+    """Write the frame as table, csv, json or xlsx to a file (atomically) or standard output."""
     stream = stream or sys.stdout
     df = df.round(10)  # binary noise such as 313.09000000000003 is not a figure anyone published
     if fmt == "xlsx":
         if out is None:
             raise ValueError("xlsx needs an output file (-o FILE)")
-        df.to_excel(out, index=False)
+        files.write_atomic(out, xlsx_bytes(spreadsheet_safe(df)))
         return
     if fmt == "csv":
-        text = df.to_csv(index=False)
+        text = spreadsheet_safe(df).to_csv(index=False)
     elif fmt == "json":
         text = df.to_json(orient="records", force_ascii=False, indent=1) + "\n"
     elif fmt == "table":
@@ -82,4 +105,4 @@ def write_table(df: pd.DataFrame, fmt: str, out: str | Path | None = None, strea
     if out is None:
         stream.write(fit_encoding(text, getattr(stream, "encoding", None) or "utf-8"))
     else:
-        Path(out).write_text(text, encoding="utf-8")
+        files.write_atomic(out, text)

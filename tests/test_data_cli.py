@@ -9,9 +9,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from kzlib import load_registry, observations, paths
+from kzlib import files, load_registry, observations, paths
 from kzlib.cli import add_data_argument, main
-from kzlib.errors import ObservationError
+from kzlib.errors import ObservationError, WriteError
 
 CORPUS = Path(__file__).parent / "data" / "obs"
 SHIPPED = paths.OBSERVATIONS
@@ -61,7 +61,7 @@ def test_check_broken_file_exits_2_with_located_problems(project, capsys):
     out, err = capsys.readouterr()
     assert "Rejected: 4 problems" in out
     assert "unknown_indicator.csv, row 3, column 指标: unknown indicator 'gpd'; did you mean gdp?" in err
-    assert "bad_year.csv, row 2, column 年份: year 2040 is outside 2000-2035" in err
+    assert "bad_year.csv, row 2, column 年份: year 2040 has not come yet" in err
     assert "Traceback" not in err
 
 
@@ -161,8 +161,8 @@ def test_add_is_atomic_when_the_final_rename_fails(project, monkeypatch):
     def fail(*_args):
         raise OSError("disk full")
 
-    monkeypatch.setattr(observations.os, "replace", fail)
-    with pytest.raises(OSError, match="disk full"):
+    monkeypatch.setattr(files.os, "replace", fail)
+    with pytest.raises(WriteError, match="observations.csv: disk full; the previous file is unchanged"):
         observations.merge_file(CORPUS / "good_utf8.csv")
     assert (project / "observations.csv").read_bytes() == before
     assert leftovers(project) == []

@@ -8,7 +8,7 @@ import pytest
 from packaging.utils import canonicalize_name
 
 from kzlib import lock
-from kzlib.errors import KzError, LockError
+from kzlib.errors import KzError, RequirementsLockError
 
 H1 = "sha256:" + "1" * 64
 H2 = "sha256:" + "2" * 64
@@ -84,7 +84,7 @@ def test_parse_reads_names_versions_markers_hashes_and_annotations():
     ("numpy===", "expected name==version"),
 ])
 def test_a_bad_line_is_named_with_its_line_number(line, message):
-    with pytest.raises(LockError) as caught:
+    with pytest.raises(RequirementsLockError) as caught:
         lock.parse("# header\n" + line + "\n", "my.lock")
     [problem] = caught.value.problems
     assert problem.file == "my.lock" and problem.row == 2 and message in problem.message

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from kzlib import assess, brief, cli, context, kernels, labels, paths, render
+from kzlib import assess, brief, cli, context, files, kernels, labels, paths, render
 
 ACTION = 1
 
@@ -326,7 +326,7 @@ def test_parameters_change_the_digest():
 def test_manifest_notices_a_touched_output(tmp_path):
     out = tmp_path / "out"
     page_ = out / "html" / "zh" / "action-01.html"
-    render.write_atomic(page_, "<p>brief</p>")
+    files.write_atomic(page_, "<p>brief</p>")
     manifest = render.Manifest(out)
     manifest.record("zh/action-01", "d1", [page_])
     reread = render.Manifest(out)
@@ -340,10 +340,10 @@ def test_manifest_notices_a_touched_output(tmp_path):
 
 def test_write_atomic_leaves_no_partial_file(tmp_path):
     target = tmp_path / "a" / "page.html"
-    render.write_atomic(target, "old")
+    files.write_atomic(target, "old")
 
     with pytest.raises(UnicodeEncodeError):
-        render.write_atomic(target, "new \ud800")  # cannot be encoded: fails after the temp file exists
+        files.write_atomic(target, "new \ud800")  # cannot be encoded: fails after the temp file exists
     assert target.read_text(encoding="utf-8") == "old"
     assert [p.name for p in target.parent.iterdir()] == ["page.html"]
 
