@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 NOTEBOOKS = ROOT / "notebooks"
-GOAL_RATIO, GOAL_NOOP_S, GOAL_KB = 0.20, 1.0, 400
+GOAL_RATIO, GOAL_NOOP_S, GOAL_KB = 0.12, 1.0, 400
 
 
 def run(cmd: list[str], env: dict[str, str] | None = None) -> float:

@@ -202,10 +202,17 @@ def repeat_note(row: Mapping[str, Any], b: Brief) -> str:
     return labels.label("brief.repeat", b.lang, action=labels.label("plan.action", b.lang, n=action))
 
 
+_DEPARTMENTS: dict[tuple[int, str], dict[str, str]] = {}
+
+
 def departments(b: Brief) -> dict[str, str]:
-    """Target id -> the department to ask for its figures, in the brief's language."""
-    table_ = registry.departments_of(b.registry)
-    return dict(zip(table_["target"], table_[f"department_{b.lang}"], strict=True))
+    """Target id -> the department to ask for its figures, in the brief's language (worked out once a registry)."""
+    key = (id(b.registry), b.lang)
+    if key not in _DEPARTMENTS:
+        table_ = registry.departments_of(b.registry)
+        _DEPARTMENTS.clear()
+        _DEPARTMENTS[key] = dict(zip(table_["target"], table_[f"department_{b.lang}"], strict=True))
+    return _DEPARTMENTS[key]
 
 
 # ---------------------------------------------------------------- the header
@@ -318,8 +325,7 @@ def previous(b: Brief) -> Brief | None:
     if year is None:
         return None
     ctx = b.context
-    earlier = context.load(ctx.data, ctx.scenario.name if ctx.scenario is not None else None, year - 1,
-                           ctx.method, action=ctx.action)
+    earlier = context.load(ctx.data, None, year - 1, ctx.method, action=ctx.action)  # statuses only
     return Brief(earlier, b.lang, b.action, b.label, b.rendered)
 
 
@@ -438,8 +444,7 @@ def trial_figures(b: Brief) -> str:
     extra = briefdata.extra_changes(*ctx.data, registry=ctx.registry)
     extra = extra[extra["key"].isin(mine)]
     files = labels.label("brief.list_sep", b.lang).join(dict.fromkeys(paths.shown(f) for f in ctx.data))
-    shipped = context.load((), ctx.scenario.name if ctx.scenario is not None else None, ctx.as_of, ctx.method,
-                           action=ctx.action)
+    shipped = context.load((), None, ctx.as_of, ctx.method, action=ctx.action)  # statuses only
     moved = changes(b, Brief(shipped, b.lang, b.action))
     names = b.rows.set_index("id")
     changed = labels.label("brief.list_sep", b.lang).join(
@@ -763,7 +768,7 @@ def environment_stamp(lang: str) -> str:
     """The kzlib version and the lock's hash (kzlib.doctor), so two briefs tell whether the environment changed."""
     from kzlib import doctor
 
-    version, lock, env = doctor.stamp_parts()
+    version, lock, env = doctor.installed_stamp()
     return labels.label("brief.stamp", lang, version=version, lock=lock or "—") + (
         labels.label("brief.stamp_env", lang, env=env) if env else "")
 
@@ -838,3 +843,18 @@ def overview_appendix(b: Brief) -> Html:
     parts.append(f"<h3>{esc(w['method'])}</h3><p class=\"kz-note\">{esc(w['method_text'])}</p>")
     parts.append(f'<p class="kz-note kz-stamp">{esc(environment_stamp(b.lang))}</p></section>')
     return Html("".join(parts))
+
+
+def warm() -> None:
+    """Do once, before kernels are forked from this process, what every brief does first: read the project's
+    registry and data, draw a chart (fonts), work out the environment stamp, import the Markdown reader."""
+    import mistune  # noqa: F401
+
+    from kzlib import briefdata, doctor  # noqa: F401
+
+    ctx = context.load()
+    doctor.installed_stamp()
+    rows = chart_rows(Brief(ctx, "zh"))
+    if not rows.empty:
+        for lang in settings.LANGS:
+            png(chart(Brief(ctx, lang), rows.iloc[0].to_dict()), "")

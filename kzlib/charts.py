@@ -106,11 +106,29 @@ FULL = Look(settings.FIGURE_WIDTH, settings.FIGURE_HEIGHT, 11, 8.5, 7.5, 62, 70,
 HALF = Look(settings.HALF_WIDTH, settings.HALF_HEIGHT, 9.5, 7.5, 6.8, 30, 40, 2)
 
 
-def _fixed_layout(fig: Figure, title_lines: int) -> None:
-    """Margins in inches for the no-data panel, whose parts are known: no layout solver needed."""
+POINT = 1 / 72  # inches
+
+
+def _tick_labels(ax: Axes) -> list[str]:
+    """The y tick labels the axis will show, formatted as drawn."""
+    low, high = ax.get_ylim()
+    ticks = [t for t in ax.yaxis.get_major_locator().tick_values(low, high) if low <= t <= high]
+    formatter = ax.yaxis.get_major_formatter()
+    formatter.set_locs(ticks)
+    return [formatter(t) for t in ticks]
+
+
+def _trajectory_layout(fig: Figure, ax: Axes, look: Look, head: float, legend_rows: int) -> None:
+    """Margins in inches from the parts a trajectory chart is made of (`head` points of unit, subtitle and title
+    above the axes; tick labels; legend rows below): the layout a solver would find, without its cost (most of a
+    chart's drawing time)."""
     width, height = fig.get_size_inches()
-    top = 0.62 + 0.2 * (title_lines - 1)
-    fig.subplots_adjust(left=0.8 / width, right=1 - 0.12 / width, top=1 - top / height, bottom=0.62 / height)
+    tick = look.small + 0.5
+    label_width = max((_width(t) for t in _tick_labels(ax)), default=1) * 0.6 * tick * POINT
+    left = 0.14 + label_width + 0.08
+    top = (head + 4) * POINT
+    bottom = (10 + 1.3 * tick + 6 + 1.85 * (look.small + 0.5) * legend_rows + 6) * POINT  # ticks, labels, legend
+    fig.subplots_adjust(left=left / width, right=1 - 0.1 / width, top=1 - top / height, bottom=bottom / height)
 
 
 def _get(row: Mapping[str, Any], key: str) -> Any:
@@ -302,8 +320,8 @@ def trajectory(target: Mapping[str, Any], observations: pd.DataFrame | None, pat
     if base_year is not None and len(obs):
         obs = obs[obs["year"] >= int(base_year) - HISTORY_YEARS]
 
-    fixed = len(obs) == 0  # the compact no-data panel has a fixed layout (drawn for most targets; fast)
-    fig = _figure(min(settings.NO_DATA_HEIGHT, look.height) if fixed else look.height, fixed, look.width)
+    empty = len(obs) == 0  # the compact no-data panel
+    fig = _figure(min(settings.NO_DATA_HEIGHT, look.height) if empty else look.height, True, look.width)
     fig.kz_parts = parts = Parts()
     ax = fig.add_subplot()
     first_year = int(obs["year"].min()) if len(obs) else settings.DEFAULT_BASE_YEAR
@@ -388,8 +406,6 @@ def trajectory(target: Mapping[str, Any], observations: pd.DataFrame | None, pat
             ha="left", va="top", fontsize=look.small, color=MUTED)
 
     name = _wrap(text.name_of(row, lang), look.wrap_zh if lang == "zh" else look.wrap_en)
-    # y given: no costly auto-placement; the pad leaves a line for the target below the title
-    ax.set_title(name, loc="left", y=1.0, pad=2.7 * look.text + 6, fontsize=look.title, color=INK)
     goal = text.target_text(row, lang)
     every_year = row.get("kind") in ("maintain", "flow")
     line = words["every_year" if every_year else "target_line"]
@@ -399,17 +415,19 @@ def trajectory(target: Mapping[str, Any], observations: pd.DataFrame | None, pat
     if len(obs) == 1:
         sub.append(words["one_obs"].format(year=int(obs["year"].iloc[0])))
     subtitle = _wrap(("；" if lang == "zh" else "; ").join(sub), look.wrap_zh + 6 if lang == "zh" else look.wrap_en + 8)
-    ax.annotate(subtitle, (0, 1), xycoords="axes fraction", xytext=(0, 1.1 * look.text + 4), textcoords="offset points",
+    # Stacked above the axes, in points: the unit and the plan period, the subtitle, the title.
+    sub_base = 3 + 1.25 * (look.small + 0.5) + 3
+    title_pad = sub_base + (1.25 * look.text * (subtitle.count("\n") + 1) if sub else 0) + 3
+    ax.annotate(subtitle, (0, 1), xycoords="axes fraction", xytext=(0, sub_base), textcoords="offset points",
                 fontsize=look.text, color=MUTED, va="bottom")
+    ax.set_title(name, loc="left", y=1.0, pad=title_pad, fontsize=look.title, color=INK)  # y given: no auto-placing
     parts.status_tag = _status_tag(ax, status, lang, fontsize=look.text)
     ncols = min(len(handles), look.legend_columns if lang == "zh" else max(1, look.legend_columns - 1))
     legend = {"ncols": ncols, "fontsize": look.small + 0.5, "handlelength": 2.0, "columnspacing": 1.0}
-    if fixed:
-        _fixed_layout(fig, name.count("\n") + 1)
-        if handles:
-            fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.0), frameon=False, **legend)
-    elif handles:
-        fig.legend(handles=handles, loc="outside lower center", **legend)
+    rows = -(-len(handles) // ncols) if handles else 0
+    _trajectory_layout(fig, ax, look, title_pad + 1.3 * look.title * (name.count("\n") + 1) + 4, rows)
+    if handles:
+        fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.01), frameon=False, **legend)
     return fig
 
 

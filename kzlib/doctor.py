@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.metadata as metadata
 import os
@@ -90,6 +91,12 @@ def stamp_parts(lock_file: Path = paths.LOCK, versions: dict[str, str] | None = 
         return version, digest, ""
     seen = "\n".join(sorted(f"{p.name}=={versions.get(p.name, '-')}" for p in pins if p.applies()))
     return version, digest, hashlib.sha256(seen.encode()).hexdigest()[:10]
+
+
+@functools.lru_cache(maxsize=1)
+def installed_stamp() -> tuple[str, str, str]:
+    """stamp_parts() of this environment, worked out once per process (reading every distribution is slow)."""
+    return stamp_parts()
 
 
 def environment_stamp(lock_file: Path = paths.LOCK, versions: dict[str, str] | None = None) -> str:

@@ -37,6 +37,16 @@ def zygote_main(preload: str) -> None:
     except Exception:  # noqa: BLE001, S110 - the notebook's own import will show the real error
         pass
     import ipykernel.debugger  # noqa: F401 - the slowest part of a kernel's start-up
+    import ipykernel.kernelapp  # noqa: F401
+
+    try:
+        _serve()
+    except (BrokenPipeError, ValueError, OSError):  # the renderer is gone (interrupted, killed): so is the zygote
+        os._exit(0)
+
+
+def _serve() -> None:
+    """Fork one kernel per request line on stdin; write each kernel's pid on stdout."""
     from ipykernel.kernelapp import IPKernelApp
 
     for line in sys.stdin:

@@ -29,7 +29,9 @@ from kzlib.errors import KzError, ObservationError, Problem
 PACKAGE = Path(__file__).resolve().parent
 TEMPLATES = PACKAGE / "templates"
 TEMPLATE_NAME = "brief"
-PRELOAD = "import kzlib.brief"  # what every brief imports anyway: imported once, in the zygote
+# What every brief does first, done once in the zygote: imports, the project's data read, fonts loaded. A failure
+# here is harmless (the zygote ignores it): the brief's own cells then do the work and report any error.
+PRELOAD = "import kzlib.brief; kzlib.brief.warm()"
 CELL_TIMEOUT = 600
 MANIFEST_VERSION = 2
 LOCK_NAME = ".kz-render.lock"  # one kz render at a time on an outputs folder
