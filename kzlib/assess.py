@@ -81,10 +81,10 @@ COLUMNS = [
     "scenario_status", "stated_value", "path_growth", "n_changes", "scenario_growth", "scenario_year_met",
     "scenario_probability", "pace_unit", "required_pace", "observed_pace", "break_year", "measure", "prices",
     "real_growth", "real_growth_year", "reference", "reference_value", "repeat_of", "indicator_zh", "indicator_en",
-    "reference_zh", "reference_en", "missing_series",
+    "reference_zh", "reference_en", "missing_series", "plan_base_year",
 ]
 INT_COLUMNS = ["base_year", "latest_year", "year_met", "scenario_year_met", "n_changes", "break_year",
-               "real_growth_year"]
+               "real_growth_year", "plan_base_year"]
 FLOAT_COLUMNS = [
     "target_value", "value_high", "ratio", "base_value", "latest_value", "gap", "observed_growth",
     "required_growth", "speedup", "projected_value", "probability", "time_progress", "task_progress",
@@ -174,6 +174,7 @@ def _identity(tg: Mapping, info: Mapping) -> dict:
     # for growth, change and multiple the level to reach is known only once a base value is
     out["target_value"] = None if tg.get("kind") in GROWTH_KINDS else tg.get("value")
     out["stated_value"] = tg.get("value")
+    out["plan_base_year"] = tg.get("base_year")  # the year the plan measures a change or multiple from
     out["broken_years"] = []
     out["measure"], out["prices"] = info.get("measure"), info.get("prices")
     out["indicator_zh"], out["indicator_en"] = info.get("name_zh"), info.get("name_en")
@@ -201,6 +202,15 @@ def _paces(p: Progress, linear: bool, unit: str) -> dict:
                 "required_pace": p.required_step, "observed_pace": p.observed_step}
     pct = [None if g is None else 100.0 * g for g in (p.required_growth, p.observed_growth)]
     return {"pace_unit": "percent", "required_pace": pct[0], "observed_pace": pct[1]}
+
+
+def _observed(pace: Pace | None, unit: str) -> dict:
+    """The pace so far of a floor's series in its pace unit (the trend its outlook follows)."""
+    if pace is None:
+        return {}
+    if pace.growth is not None:
+        return {"pace_unit": "percent", "observed_pace": 100.0 * pace.growth}
+    return {"pace_unit": "points" if unit in PERCENT_UNITS else (unit or "units"), "observed_pace": pace.step}
 
 
 def _speedup(need: float | None, seen: float | None, d: int) -> float | None:
@@ -313,6 +323,7 @@ def _numeric(tg: Mapping, info: Mapping, years: np.ndarray, values: np.ndarray, 
     out["target_value"] = goal.value
     if kind in FLOOR_KINDS:
         out.update(_floor(tg, goal, years, values, walk, pace, space))
+        out.update(_observed(pace, str(tg.get("unit") or info.get("unit") or "")))
         out["reason"] = "; ".join([*reasons, out["reason"]])
         return out
     p = _judge(goal, t0, x0, t, xt, used)
@@ -441,19 +452,26 @@ RISK_STATUSES = ("moving_away", "lagging", "needs_acceleration", "at_risk")
 
 
 def is_risk(row: Mapping) -> bool:
-    """Whether a target is a risk: behind its time (or at risk of breaking a floor), or unlikely to be met."""
+    """Whether a target is a risk: behind its time (or at risk of breaking a floor), unlikely to be met, or a
+    milestone not started within settings.MILESTONE_RISK_YEARS of its year."""
     chance = row.get("probability")
-    return row.get("status") in RISK_STATUSES or (
+    return row.get("status") in RISK_STATUSES or late_start(row) or (
         not missing(chance) and chance < settings.RISK_PROBABILITY and row.get("status") != "achieved")
 
 
+def late_start(row: Mapping) -> bool:
+    """A milestone still not started, by its latest record, within settings.MILESTONE_RISK_YEARS of its year."""
+    year, due = row.get("latest_year"), row.get("target_year")
+    return row.get("status") == "not_started" and not missing(year) and not missing(due) and \
+        int(due) - int(year) <= settings.MILESTONE_RISK_YEARS
+
+
 def behind(table: pd.DataFrame, n: int = 10) -> pd.DataFrame:
-    """The `n` targets most at risk, each counted once (repeats left out): unlikely to be met first (probability
+    """The `n` targets most at risk, each counted once (kzlib.assess.counted): unlikely to be met first (probability
     below settings.RISK_PROBABILITY), then by status (moving away, lagging, needs acceleration, at risk), then the
     lowest ratio (targets without one last)."""
+    table = counted(table)
     rows = table[pd.Series([is_risk(r) for r in table.to_dict("records")], index=table.index, dtype=bool)].copy()
-    if "repeat_of" in rows:
-        rows = rows[rows["repeat_of"].map(missing).astype(bool)]
     chance = pd.to_numeric(rows.get("probability", pd.Series(np.nan, index=rows.index)), errors="coerce")
     rows["_unlikely"] = ~(chance < settings.RISK_PROBABILITY)
     rows["_rank"] = rows["status"].map(lambda s: RISK_STATUSES.index(s) if s in RISK_STATUSES else len(RISK_STATUSES))
@@ -463,7 +481,9 @@ def behind(table: pd.DataFrame, n: int = 10) -> pd.DataFrame:
 
 
 def counted(table: pd.DataFrame) -> pd.DataFrame:
-    """The rows that count in totals: every target once (a target the plan repeats counts where it first stands)."""
+    """Every target of the table once: a repeat is left out when the target it repeats is in the table too (the
+    whole plan counts a repeated target where it first stands; an action's own rows keep one it repeats from
+    another action)."""
     if "repeat_of" not in table:
         return table
-    return table[table["repeat_of"].map(missing).astype(bool)]
+    return table[~table["repeat_of"].isin(set(table["id"]))]

@@ -21,7 +21,7 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from PIL import Image
 
-from kzlib import assess, charts, context, labels, paths, registry, settings, style, text
+from kzlib import assess, charts, context, labels, registry, settings, style, text
 from kzlib.context import Context
 from kzlib.registry import NUMERIC_KINDS
 
@@ -53,11 +53,17 @@ def link(label: object, url: object) -> str:
     return esc(label)
 
 
-def chip(status: str, lang: str, count: int | None = None) -> str:
-    """A status label on its colour (settings.STATUS_COLOURS), with a count if given."""
+def chip(status: str, lang: str, count: int | None = None, side: str | None = None) -> str:
+    """A status label on its colour (settings.STATUS_COLOURS), with a count if given; `side` (kzlib.text.year_rule)
+    names a floor or ceiling held."""
     colour = settings.STATUS_COLOURS[status]
-    label = text.status_label(status, lang) + ("" if count is None else f" {count}")
+    label = text.status_label(status, lang, side) + ("" if count is None else f" {count}")
     return f'<span class="kz-chip" style="background:{colour};color:{style.ink_on(colour)}">{esc(label)}</span>'
+
+
+def row_chip(row: Mapping[str, Any], lang: str) -> str:
+    """The chip of an assessment row (a floor on track reads 守住底线)."""
+    return chip(str(row["status"]), lang, side=text.year_rule(row))
 
 
 def table(head: Sequence[str], rows: Iterable[Sequence[str]], numeric: Sequence[int] = ()) -> str:
@@ -154,6 +160,11 @@ class Brief:
         return self.context.rows(self.action)
 
     @property
+    def now(self) -> int:
+        """The year the brief is made in (old records and past break years are flagged against it)."""
+        return int(self.rendered[:4])
+
+    @property
     def words(self) -> dict[str, Any]:
         """The brief's headings and labels in its language."""
         return labels.words("brief", self.lang)
@@ -179,27 +190,27 @@ def has_figures(row: Mapping[str, Any]) -> bool:
 
 
 def with_figures(b: Brief) -> pd.DataFrame:
-    """The brief's targets that rest on figures or records."""
-    rows = b.rows
+    """The brief's targets that rest on figures or records, each once (kzlib.assess.counted)."""
+    rows = assess.counted(b.rows)
     return rows[rows["status"].isin(JUDGED)].reset_index(drop=True)
 
 
 def without_figures(b: Brief) -> pd.DataFrame:
-    """The brief's targets without any figure, milestones without a record, and unquantified ones."""
-    rows = b.rows
+    """The brief's targets without any figure, milestones without a record, and unquantified ones, each once."""
+    rows = assess.counted(b.rows)
     return rows[~rows["status"].isin(JUDGED)].reset_index(drop=True)
 
 
 def repeat_note(row: Mapping[str, Any], b: Brief) -> str:
-    """同见行动1 / also in action 1: where a target the plan repeats first stands ('' for the others)."""
-    first = row.get("repeat_of")
-    if text.missing(first):
+    """另见行动一 / also in action 1: the other actions that state the same target ('' when none)."""
+    reg = b.registry.targets
+    same = {str(row["id"]), *([] if text.missing(row.get("repeat_of")) else [str(row["repeat_of"])])}
+    linked = reg[reg["id"].isin(same) | reg["repeat_of"].isin(same)]
+    others = sorted({int(a) for a in linked["action"]} - {int(row["action"])})
+    if not others:
         return ""
-    try:
-        action = int(b.registry.target(str(first))["action"])
-    except KeyError:
-        return ""
-    return labels.label("brief.repeat", b.lang, action=labels.label("plan.action", b.lang, n=action))
+    return labels.label("brief.repeat", b.lang, action=labels.label("brief.list_sep", b.lang).join(
+        labels.action(a, b.lang) for a in others))
 
 
 _DEPARTMENTS: dict[tuple[int, str], dict[str, str]] = {}
@@ -219,11 +230,12 @@ def departments(b: Brief) -> dict[str, str]:
 
 
 def page_style(b: Brief, title: str) -> str:
-    """The printed page: A4, a running head naming the plan and the brief, page n of N at the foot."""
+    """The printed page: A4, a running head naming the plan and the brief, the environment stamp and page n of N
+    at the foot."""
     head = labels.label("brief.running_head", b.lang, plan=labels.label("plan.short", b.lang), brief=title)
     page = labels.label("brief.page", b.lang)
-    quoted = json.dumps(head, ensure_ascii=False)
-    return (f"<style>@page {{ @top-left {{ content: {quoted}; }} "
+    quoted, stamp = (json.dumps(t, ensure_ascii=False) for t in (head, environment_stamp(b.lang)))
+    return (f"<style>@page {{ @top-left {{ content: {quoted}; }} @bottom-left {{ content: {stamp}; }} "
             f"@bottom-right {{ content: {page}; }} }}</style>")
 
 
@@ -260,8 +272,14 @@ def vintage_line(b: Brief) -> str:
     parts = [w["vintage"].format(year=year) if year is not None else w["no_vintage"]]
     if b.as_of is not None:
         parts.append(w["as_of"].format(year=b.as_of))
-    parts += [w["scenario"].format(label=b.scenario_label), w["rendered"].format(date=b.rendered)]
+    parts += [w["scenario"].format(label=b.scenario_label), w["rendered"].format(date=date_text(b.rendered, b.lang))]
     return f'<p class="kz-vintage">{" · ".join(esc(p) for p in parts)}</p>'
+
+
+def date_text(iso: str, lang: str) -> str:
+    """A date as the brief's language writes it: 2026年11月30日 / 2026-11-30."""
+    day = dt.date.fromisoformat(iso)
+    return labels.label("brief.date", lang, y=day.year, m=day.month, d=day.day)
 
 
 # ---------------------------------------------------------------- the lead: page one
@@ -299,22 +317,37 @@ def headline(b: Brief) -> str:
             item.format(status=_in_sentence(text.status_label(s, b.lang), b.lang), n=counts[s]) for s in statuses)
 
     key = "brief.headline_action" if b.action is not None else "brief.headline_plan"
-    key += "" if judged else "_none"
+    if not judged:
+        if set(rest) <= {"no_data"}:
+            return labels.label(key + "_none", b.lang, n=len(rows)) + labels.label("brief.stop", b.lang)
+        return labels.label(key + "_unjudged", b.lang, n=len(rows), items=listed(rest)) + \
+            labels.label("brief.stop", b.lang)
     line = labels.label(key, b.lang, n=len(rows), judged=sum(counts[s] for s in judged))
-    if judged:
-        line += labels.label("brief.headline_judged", b.lang, items=listed(judged))
+    line += labels.label("brief.headline_judged", b.lang, items=listed(judged))
     if rest:
         line += labels.label("brief.headline_rest", b.lang, items=listed(rest))
     return line + labels.label("brief.stop", b.lang)
+
+
+def no_risks(b: Brief) -> str:
+    """What the risk list says when it is empty: nothing behind, or how much is still unknown."""
+    rows = assess.counted(b.rows)
+    judged = int(rows["status"].isin([s for s in JUDGED if s != "insufficient_data"]).sum())
+    rest = int((rows["status"] != "not_assessable").sum()) - judged
+    if not judged:
+        return labels.label("brief.no_risks_unjudged", b.lang)
+    if rest:
+        return labels.label("brief.no_risks_partial", b.lang, judged=judged, rest=rest)
+    return labels.label("brief.no_risks", b.lang)
 
 
 def risk_items(b: Brief, n: int = settings.LEAD_RISKS) -> list[str]:
     """The n targets most at risk (kzlib.assess.behind), each with its one-line reason."""
     out = []
     for row in assess.behind(b.rows, n).to_dict("records"):
-        where = "" if b.action is not None else labels.label("plan.action", b.lang, n=int(row["action"])) + " "
+        where = "" if b.action is not None else labels.action(int(row["action"]), b.lang) + " "
         name = esc(where + text.name_of(row, b.lang))
-        out.append(f"<li>{chip(row['status'], b.lang)} <b>{name}</b>{esc(labels.label('brief.colon', b.lang))}"
+        out.append(f"<li>{row_chip(row, b.lang)} <b>{name}</b>{esc(labels.label('brief.colon', b.lang))}"
                    f"{esc(text.risk_reason(row, b.lang))}</li>")
     return out
 
@@ -381,6 +414,7 @@ def since_last_year(b: Brief) -> str:
     return lead + labels.label("brief.clause_sep", b.lang).join(parts) + labels.label("brief.stop", b.lang)
 
 
+ZONE_DEPARTMENT = "hitech_zone"  # departments.yaml: the high-tech zone's administrative committee
 QUALITY_FLAGS = ("preliminary", "estimated", "flash", "secondary", "inferred_year", "zone_scope", "partial_year",
                  "speech_rounded", "average_period")
 
@@ -392,10 +426,12 @@ def flags_of(value: object) -> list[str]:
 
 
 def latest_flags(b: Brief, row: Mapping[str, Any]) -> list[str]:
-    """The quality flags of the figure a judgement rests on (its indicator in its latest year)."""
+    """The quality flags of the figure a judgement rests on (its indicator in its latest year); the zone scope
+    only when the indicator is not the zone's own."""
     obs = b.observations
     hit = obs[(obs["indicator"] == row.get("indicator")) & (obs["year"] == row.get("latest_year"))]
-    return flags_of(hit["flags"].iloc[-1]) if len(hit) else []
+    flags = flags_of(hit["flags"].iloc[-1]) if len(hit) else []
+    return [f for f in flags if f != "zone_scope" or row.get("indicator") not in zone_indicators(b)]
 
 
 def data_vintage(b: Brief) -> str:
@@ -443,7 +479,6 @@ def trial_figures(b: Brief) -> str:
     mine = set(indicators_of(b)) | set(b.rows["id"])
     extra = briefdata.extra_changes(*ctx.data, registry=ctx.registry)
     extra = extra[extra["key"].isin(mine)]
-    files = labels.label("brief.list_sep", b.lang).join(dict.fromkeys(paths.shown(f) for f in ctx.data))
     shipped = context.load((), None, ctx.as_of, ctx.method, action=ctx.action)  # statuses only
     moved = changes(b, Brief(shipped, b.lang, b.action))
     names = b.rows.set_index("id")
@@ -451,7 +486,7 @@ def trial_figures(b: Brief) -> str:
         labels.label("brief.change_item", b.lang, name=text.name_of(names.loc[r["id"]], b.lang),
                      before=text.status_label(r["before"], b.lang), after=text.status_label(r["after"], b.lang))
         for r in moved.to_dict("records"))
-    line = labels.label("brief.trial", b.lang, files=files, n=len(extra))
+    line = labels.label("brief.trial", b.lang, n=len(extra))
     line += labels.label("brief.trial_changed", b.lang, items=changed) if changed else \
         labels.label("brief.trial_unchanged", b.lang)
     return line
@@ -477,7 +512,7 @@ def lead(b: Brief) -> Html:
     parts.append(f'<p class="kz-headline">{esc(headline(b))}</p>')
     risks = risk_items(b, settings.LEAD_RISKS)
     parts.append(f"<h3>{esc(w['risks'])}</h3>")
-    parts.append(f'<ol class="kz-risks">{"".join(risks)}</ol>' if risks else f"<p>{esc(w['no_risks'])}</p>")
+    parts.append(f'<ol class="kz-risks">{"".join(risks)}</ol>' if risks else f"<p>{esc(no_risks(b))}</p>")
     for heading, line in ((w["since"], since_last_year(b)), (w["data"], data_vintage(b)),
                           (w["missing_heading"], missing_by_department(b)), (w["scenario_heading"], scenario_note(b))):
         if line:
@@ -524,13 +559,13 @@ def _cell_name(row: Mapping[str, Any], lang: str, words: Mapping[str, str], note
     return name
 
 
-def _latest(row: Mapping[str, Any], lang: str, flags: Sequence[str] = ()) -> str:
+def _latest(row: Mapping[str, Any], lang: str, marks: Sequence[int] = ()) -> str:
     if text.missing(row.get("latest_value")):
         return "—"
     year = row.get("latest_year")
     when = "" if text.missing(year) else labels.label("brief.in_year", lang, year=int(year))
-    marks = "".join(f'<span class="kz-flag">{esc(labels.label("flag." + f, lang))}</span>' for f in flags)
-    return esc(text.value_text(row, row.get("latest_value"), lang) + when) + marks
+    sup = f'<sup class="kz-mark">{",".join(map(str, marks))}</sup>' if marks else ""
+    return f'<span class="kz-value">{esc(text.value_text(row, row.get("latest_value"), lang) + when)}{sup}</span>'
 
 
 def _goal(row: Mapping[str, Any], lang: str) -> str:
@@ -538,19 +573,40 @@ def _goal(row: Mapping[str, Any], lang: str) -> str:
     if not goal:
         return "—"
     year = row.get("target_year")
-    return esc(goal + ("" if text.missing(year) else labels.label("brief.by_year", lang, year=int(year))))
+    every_year = row.get("kind") in ("maintain", "flow")  # the goal says 每年 itself
+    return esc(goal + ("" if text.missing(year) or every_year else labels.label("brief.by_year", lang, year=int(year))))
 
 
-def status_rows(rows: pd.DataFrame, lang: str, scenario: bool = False, b: Brief | None = None) -> list[list[str]]:
+def flag_marks(b: Brief, rows: pd.DataFrame) -> dict[str, int]:
+    """Note numbers for the quality flags of the figures the rows show, in the order they first appear."""
+    marks: dict[str, int] = {}
+    for row in rows.to_dict("records"):
+        for f in latest_flags(b, row):
+            marks.setdefault(f, len(marks) + 1)
+    return marks
+
+
+def flag_notes(marks: Mapping[str, int], lang: str) -> str:
+    """注：1初步核算数；2转载或非官方来源。: what the note numbers of a table mean ('' without any)."""
+    if not marks:
+        return ""
+    items = labels.label("brief.name_sep", lang).join(
+        labels.label("brief.flag_note", lang, mark=n, flag=labels.label(f"flag.{f}", lang)) for f, n in marks.items())
+    return f'<p class="kz-note kz-notes">{esc(labels.label("brief.flag_notes", lang, items=items))}</p>'
+
+
+def status_rows(rows: pd.DataFrame, lang: str, scenario: bool = False, b: Brief | None = None,
+                marks: Mapping[str, int] | None = None) -> list[list[str]]:
     """Cells (HTML) of the status table: name, status, latest, goal, gap, pace needed, probability; with
-    `scenario`, also the assumed growth, the value in the target year, the status and the year met under it."""
+    `scenario`, also the assumed growth, the value in the target year, the status and the year met under it.
+    `marks` numbers the quality flags of the latest figures (kzlib.brief.flag_marks)."""
     words = labels.words("brief", lang)
     out = []
     for row in rows.to_dict("records"):
         note = repeat_note(row, b) if b is not None else ""
-        flags = latest_flags(b, row) if b is not None else []
+        noted = [marks[f] for f in latest_flags(b, row) if f in marks] if b is not None and marks else []
         cells = [
-            _cell_name(row, lang, words, note), chip(row["status"], lang), _latest(row, lang, flags),
+            _cell_name(row, lang, words, note), row_chip(row, lang), _latest(row, lang, noted),
             _goal(row, lang), esc(text.diff_text(row, row.get("gap"), lang)),
             esc(text.pace_phrase(row, "required", lang)),
             esc(text.format_percent(row.get("probability"), lang, 0)),
@@ -560,7 +616,7 @@ def status_rows(rows: pd.DataFrame, lang: str, scenario: bool = False, b: Brief 
             cells += [
                 esc(text.format_percent(row.get("scenario_growth"), lang)),
                 esc("—" if text.missing(value) else text.value_text(row, value, lang, sig=3)),
-                "" if text.missing(status) else chip(str(status), lang),
+                "" if text.missing(status) else chip(str(status), lang, side=text.year_rule(row)),
                 esc("—" if text.missing(met) else int(met)),
             ]
         out.append(cells)
@@ -569,16 +625,31 @@ def status_rows(rows: pd.DataFrame, lang: str, scenario: bool = False, b: Brief 
 
 STATUS_COLUMNS = ("col_target", "col_status", "col_latest", "col_goal", "col_gap", "col_needed", "col_probability")
 SCENARIO_COLUMNS = ("col_growth", "col_value", "col_scenario_status", "col_year_met")
+NUMERIC_COLUMNS = ("col_latest", "col_goal", "col_gap", "col_needed", "col_probability", "col_growth", "col_value",
+                   "col_year_met")
 
 
 def status_grid(b: Brief, scenario: bool = False, rows: pd.DataFrame | None = None) -> str:
-    """The status table of the brief's numeric targets with figures (all of them with `scenario`)."""
+    """The status table of the brief's numeric targets with figures (all of them with `scenario`), its quality
+    flags as numbered notes below it; the chance column is left out when no row has one."""
     w = b.words
     rows = (b.rows if scenario else with_figures(b)) if rows is None else rows
     rows = rows[rows["kind"] != "milestone"]
-    head = [w[c] for c in STATUS_COLUMNS + (SCENARIO_COLUMNS if scenario else ())]
-    numeric = (2, 3, 4, 5, 6) + ((7, 8, 10) if scenario else ())
-    return table(head, status_rows(rows, b.lang, scenario, b), numeric=numeric)
+    columns = STATUS_COLUMNS + (SCENARIO_COLUMNS if scenario else ())
+    marks = flag_marks(b, rows)
+    columns, cells = _drop_empty_chance(columns, status_rows(rows, b.lang, scenario, b, marks), rows)
+    numeric = tuple(i for i, c in enumerate(columns) if c in NUMERIC_COLUMNS)
+    return table([w[c] for c in columns], cells, numeric=numeric) + flag_notes(marks, b.lang)
+
+
+def _drop_empty_chance(columns: Sequence[str], cells: list[list[str]],
+                       rows: pd.DataFrame) -> tuple[tuple[str, ...], list[list[str]]]:
+    """The columns and cells without the chance column when no row has a chance of meeting its target."""
+    columns = tuple(columns)
+    if "probability" not in rows or rows["probability"].notna().any():
+        return columns, cells
+    drop = columns.index("col_probability")
+    return columns[:drop] + columns[drop + 1:], [c[:drop] + c[drop + 1:] for c in cells]
 
 
 def status_table(b: Brief) -> Html:
@@ -622,7 +693,7 @@ def milestone_rows(b: Brief) -> list[list[str]]:
         own = row["id"] if row["id"] in latest.index else row.get("repeat_of")
         seen = latest.loc[own] if own in latest.index else None
         out.append([
-            _cell_name(row, b.lang, w, repeat_note(row, b)), chip(row["status"], b.lang),
+            _cell_name(row, b.lang, w, repeat_note(row, b)), row_chip(row, b.lang),
             "" if seen is None else esc(int(seen["year"])),
             "" if seen is None else link(seen["source_title"], seen["source_link"]),
         ])
@@ -646,14 +717,14 @@ def judgement_list(b: Brief, outlook: bool = False, rows: pd.DataFrame | None = 
     rows = b.rows if rows is None else rows
     for row in rows.to_dict("records"):
         hint = sources.get(row.get("indicator"))
-        sentence = text.judgement(row, b.lang, None if text.missing(hint) else str(hint))
+        sentence = text.judgement(row, b.lang, None if text.missing(hint) else str(hint), b.now)
         note = repeat_note(row, b)
         if note:
             sentence += labels.label("brief.aside", b.lang, text=note)
         if outlook:
             more = text.scenario_outlook(row, b.lang, b.scenario_label)
             sentence += more if b.lang == "zh" or not more else " " + more
-        parts.append(f'<p class="kz-judgement">{chip(row["status"], b.lang)} {esc(sentence)}</p>')
+        parts.append(f'<p class="kz-judgement">{row_chip(row, b.lang)} {esc(sentence)}</p>')
     return "".join(parts)
 
 
@@ -710,13 +781,13 @@ def missing_rows(b: Brief) -> list[list[str]]:
 def source_rows(b: Brief) -> list[tuple[str, str, str, str]]:
     """Each source of a figure shown: (title, link, what it gave, notes), observations, milestones, related."""
     names = b.registry.indicators.set_index("id")[f"name_{b.lang}"].to_dict()
-    obs = b.observations[b.observations["indicator"].isin(indicators_of(b))]
-    obs = obs[obs["file"] != "derived"]
+    zone = zone_indicators(b)
     out = []
-    for (title, url), group in obs.groupby(["source_title", "source_link"], sort=True, dropna=False):
+    for (title, url), group in shown_figures(b).groupby(["source_title", "source_link"], sort=True, dropna=False):
         used = labels.label("brief.list_sep", b.lang).join(
-            f"{names.get(i, i)} {_years(g['year'])}" for i, g in group.groupby("indicator"))
-        out.append((title, url, used, _notes(group, b.lang)))
+            labels.label("brief.used_item", b.lang, name=names.get(i, i), years=_years(g["year"], b.lang))
+            for i, g in group.groupby("indicator"))
+        out.append((title, url, used, _notes(group, b.lang, zone_only=set(group["indicator"]) <= zone)))
     mil = b.milestones
     if b.action is not None:
         mine = set(b.rows["id"]) | set(b.rows["repeat_of"].dropna())
@@ -724,25 +795,52 @@ def source_rows(b: Brief) -> list[tuple[str, str, str, str]]:
     target_names = b.registry.targets.set_index("id")[f"name_{b.lang}"].to_dict()
     for (title, url), group in mil.groupby(["source_title", "source_link"], sort=True, dropna=False):
         used = labels.label("brief.list_sep", b.lang).join(
-            f"{target_names.get(t, t)} {_years(g['year'])}" for t, g in group.groupby("target"))
+            labels.label("brief.used_item", b.lang, name=target_names.get(t, t), years=_years(g["year"], b.lang))
+            for t, g in group.groupby("target"))
         out.append((title, url, used, _notes(group, b.lang)))
     return out
 
 
-def _notes(group: pd.DataFrame, lang: str) -> str:
-    """What the reader should know of these figures: the quality flags in the brief's language, and in English
-    briefs the notes of the data (written in English)."""
-    flags = dict.fromkeys(f for v in group.get("flags", pd.Series(dtype=str)) for f in flags_of(v))
+def shown_figures(b: Brief) -> pd.DataFrame:
+    """The official figures the brief rests on: its indicators' (compared series included) and, for a derived
+    indicator, its inputs in the years it was derived for."""
+    info = b.registry.indicators.set_index("id")
+    obs = b.observations[b.observations["file"] != "derived"]
+    own = [*b.rows["indicator"].dropna(), *b.rows["reference"].dropna()]
+    keep = obs["indicator"].isin(own)
+    for iid in dict.fromkeys(own):
+        inputs = info.loc[iid, "derived_from"] if iid in info.index else None
+        if isinstance(inputs, list):
+            years = b.observations.loc[b.observations["indicator"] == iid, "year"]
+            keep |= obs["indicator"].isin(inputs) & obs["year"].isin(years)
+    return obs[keep]
+
+
+def zone_indicators(b: Brief) -> set[str]:
+    """The indicators that measure the high-tech zone itself (their figures' zone scope is no caveat)."""
+    info = b.registry.indicators
+    if "department" not in info:
+        return set()
+    return set(info.loc[info["department"] == ZONE_DEPARTMENT, "id"])
+
+
+def _notes(group: pd.DataFrame, lang: str, zone_only: bool = False) -> str:
+    """What the reader should know of these figures: the quality flags in the brief's language (the zone scope
+    left out when the figures measure the zone), and in English briefs the notes of the data."""
+    flags = dict.fromkeys(f for v in group.get("flags", pd.Series(dtype=str)) for f in flags_of(v)
+                          if not (zone_only and f == "zone_scope"))
     words = [labels.label(f"flag.{f}", lang) for f in flags]
     if lang == "en":
         words += [str(n).strip() for n in group["note"] if not text.missing(n)]
     return labels.label("brief.list_sep", lang).join(dict.fromkeys(words))
 
 
-def _years(years: pd.Series) -> str:
+def _years(years: pd.Series, lang: str) -> str:
+    """2020—2024年 / 2020年、2023年 (zh); 2020–2024 / 2020, 2023 (en)."""
     ys = sorted({int(y) for y in years})
-    return str(ys[0]) if len(ys) == 1 else f"{ys[0]}–{ys[-1]}" if ys == list(range(ys[0], ys[-1] + 1)) \
-        else ", ".join(map(str, ys))
+    if len(ys) > 2 and ys == list(range(ys[0], ys[-1] + 1)):
+        return labels.label("brief.years_span", lang, start=ys[0], end=ys[-1])
+    return labels.label("brief.years_list", lang, years=labels.label("brief.years_sep", lang).join(map(str, ys)))
 
 
 def appendix(b: Brief) -> Html:
@@ -776,9 +874,14 @@ def environment_stamp(lang: str) -> str:
 # ---------------------------------------------------------------- the overview
 
 
-def action_link(n: int, title: str, lang: str) -> str:
-    """A relative link to an action's brief (action-NN.html, same folder)."""
-    return f'<a href="action-{int(n):02d}.html">{esc(labels.action_title(n, title, lang))}</a>'
+def action_link(n: int, title: str, lang: str, short: bool = False) -> str:
+    """A relative link to an action's brief (action-NN.html, same folder); `short`: 行动三 linked, the title
+    below it in small type."""
+    href = f"action-{int(n):02d}.html"
+    if short:
+        return (f'<a class="kz-action" href="{href}">{esc(labels.action(n, lang))}</a>'
+                f'<br><span class="kz-note">{esc(title)}</span>')
+    return f'<a href="{href}">{esc(labels.action_title(n, title, lang))}</a>'
 
 
 def action_counts(b: Brief) -> Html:
@@ -792,7 +895,7 @@ def action_counts(b: Brief) -> Html:
         mine = counted[counted["action"] == act["action"]]
         counts = status_counts(mine)
         cells = [esc(counts[s]) if s in counts else "" for s in present]
-        rows.append([action_link(act["action"], act[f"title_{b.lang}"], b.lang), *cells, esc(len(mine))])
+        rows.append([action_link(act["action"], act[f"title_{b.lang}"], b.lang, short=True), *cells, esc(len(mine))])
     numeric = tuple(range(1, len(head)))
     chips = "".join(chip(s, b.lang) for s in present)
     return Html(f"<h2>{esc(w['matrix'])}</h2><p class=\"kz-legend\">{chips}</p>" + table(head, rows, numeric=numeric))
@@ -810,12 +913,14 @@ def furthest_behind(b: Brief, n: int = 10) -> Html:
     if rows.empty:
         return Html(f"<h2>{esc(w['behind'])}</h2><p>{esc(w['none_behind'])}</p>")
     titles = b.registry.actions.set_index("action")[f"title_{b.lang}"].to_dict()
-    cells = [[action_link(r["action"], titles[r["action"]], b.lang), *row]
-             for r, row in zip(rows.to_dict("records"), status_rows(rows, b.lang, b=b), strict=True)]
-    head = [w[c] for c in ("col_action", "col_target", "col_status", "col_latest", "col_goal", "col_gap",
-                           "col_needed", "col_probability")]
+    marks = flag_marks(b, rows)
+    cells = [[action_link(r["action"], titles[r["action"]], b.lang, short=True), *row]
+             for r, row in zip(rows.to_dict("records"), status_rows(rows, b.lang, b=b, marks=marks), strict=True)]
+    columns, cells = _drop_empty_chance(("col_action", *STATUS_COLUMNS), cells, rows)
+    numeric = tuple(i for i, c in enumerate(columns) if c in NUMERIC_COLUMNS)
     chart_ = png(charts.furthest_behind(b.assessment, b.lang, n=n), w["behind"])
-    return Html(f"<h2>{esc(w['behind'])}</h2>" + table(head, cells, numeric=(3, 4, 5, 6, 7)) + chart_)
+    return Html(f"<h2>{esc(w['behind'])}</h2>" + table([w[c] for c in columns], cells, numeric=numeric)
+                + flag_notes(marks, b.lang) + chart_)
 
 
 def department_rows(b: Brief) -> list[list[str]]:
@@ -827,7 +932,7 @@ def department_rows(b: Brief) -> list[list[str]]:
     by = pd.DataFrame({"department": [who.get(t) or labels.label("brief.no_department", b.lang) for t in rows["id"]],
                        "name": [text.name_of(r, b.lang) for r in rows.to_dict("records")]})
     for dept, group in by.groupby("department", sort=False):
-        names = labels.label("brief.list_sep", b.lang).join(group["name"])
+        names = labels.label("brief.name_sep", b.lang).join(group["name"])
         out.append([esc(dept), esc(len(group)), esc(names)])
     return sorted(out, key=lambda r: -int(r[1]))
 

@@ -162,9 +162,10 @@ def _wrap(s: str, limit: int) -> str:
     return "\n".join([*lines, line])
 
 
-def _status_tag(ax: Axes, status: str, lang: str, x: float = 1.0, y: float = 1.02, fontsize: float = 9) -> Any:
+def _status_tag(ax: Axes, status: str, lang: str, x: float = 1.0, y: float = 1.02, fontsize: float = 9,
+                side: str | None = None) -> Any:
     colour = style.status_colour(status)
-    return ax.annotate(text.status_label(status, lang), (x, y), xycoords="axes fraction", xytext=(-4, 2),
+    return ax.annotate(text.status_label(status, lang, side), (x, y), xycoords="axes fraction", xytext=(-4, 2),
                 textcoords="offset points", ha="right", va="bottom", fontsize=fontsize, color=style.ink_on(colour),
                 bbox={"boxstyle": "round,pad=0.3", "facecolor": colour, "edgecolor": "none"})
 
@@ -261,7 +262,7 @@ def _draw_target(ax: Axes, row: Mapping[str, Any], lang: str, x_left: float, fon
         label = words["ceiling"] if row.get("direction") == "down" else words["floor"]
         ax.hlines(value, max(x_left, settings.PLAN_START - 0.5), target_year + 0.3, color=colour, lw=1.6, zorder=2)
         ax.text(target_year + 0.3, value, mark, ha="right", va="bottom", fontsize=fontsize, color=colour)
-        return [Line2D([], [], color=colour, lw=1.6, label=f"{label} {goal}")]
+        return [Line2D([], [], color=colour, lw=1.6, label=label)]  # the subtitle states the floor
     ax.plot([target_year], [value], marker="D", ms=8, color=colour, mec="white", mew=1, zorder=5, ls="none")
     rising = _get(row, "base_value") is None or float(value) >= float(_get(row, "base_value"))
     ax.annotate(mark, (target_year, value), xytext=(-8, 6 if rising else -6), textcoords="offset points",
@@ -421,7 +422,7 @@ def trajectory(target: Mapping[str, Any], observations: pd.DataFrame | None, pat
     ax.annotate(subtitle, (0, 1), xycoords="axes fraction", xytext=(0, sub_base), textcoords="offset points",
                 fontsize=look.text, color=MUTED, va="bottom")
     ax.set_title(name, loc="left", y=1.0, pad=title_pad, fontsize=look.title, color=INK)  # y given: no auto-placing
-    parts.status_tag = _status_tag(ax, status, lang, fontsize=look.text)
+    parts.status_tag = _status_tag(ax, status, lang, fontsize=look.text, side=text.year_rule(row))
     ncols = min(len(handles), look.legend_columns if lang == "zh" else max(1, look.legend_columns - 1))
     legend = {"ncols": ncols, "fontsize": look.small + 0.5, "handlelength": 2.0, "columnspacing": 1.0}
     rows = -(-len(handles) // ncols) if handles else 0
@@ -566,11 +567,12 @@ def dashboard(assessment: pd.DataFrame, lang: str = "zh") -> Figure:
 
 def _action_titles(registry: Any, actions: list[int], lang: str) -> dict[int, str]:
     words = labels.words("chart", lang)
-    titles = {a: words["action"].format(action=a) for a in actions}
+    titles = {a: words["action"].format(action=labels.numeral(a, lang)) for a in actions}
     if registry is not None:
         for _, act in registry.actions.iterrows():
             if int(act["action"]) in titles:
-                titles[int(act["action"])] = f"{int(act['action'])}  {shorten(str(act[f'title_{lang}']), 30 if lang == 'zh' else 44)}"
+                n = int(act["action"])
+                titles[n] = f"{titles[n]}  {shorten(str(act[f'title_{lang}']), 24 if lang == 'zh' else 36)}"
     return titles
 
 
@@ -629,7 +631,7 @@ def furthest_behind(assessment: pd.DataFrame, lang: str = "zh", n: int = 10) -> 
     names = []
     for i, (_, row) in enumerate(rows.iloc[::-1].iterrows()):
         ratio = float(row["ratio"])
-        names.append((words["short_action"].format(action=int(row["action"]))
+        names.append((words["short_action"].format(action=labels.numeral(int(row["action"]), lang))
                       if "action" in row and not text.missing(row["action"]) else "")
                      + shorten(text.name_of(row, lang), 28 if lang == "zh" else 36))
         if np.isnan(ratio):  # a floor broken, or no pace to compare: named, no bar

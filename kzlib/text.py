@@ -18,6 +18,8 @@ RATIO_UNITS = ("倍", ":1")
 POINT_UNITS = ("pp", "个百分点", "percentage points")
 COMPARATOR_SYMBOLS = {">": ">", ">=": "≥", "<": "<", "<=": "≤", "=": "", "~": "≈", "between": ""}
 SPAN_DASH = {"zh": "—", "en": "–"}
+# How the plan words a target value in Chinese (地区生产总值超过1000亿元, 每年7000人以上, 2.05:1以下).
+ZH_COMPARATORS = {">": "超过{v}", ">=": "{v}以上", "<": "低于{v}", "<=": "不高于{v}", "~": "{v}左右"}
 
 def _lang(lang: str) -> str:
     if lang not in settings.LANGS:
@@ -113,11 +115,31 @@ def format_percent(fraction: float | None, lang: str, digits: int = 1) -> str:
     return "—" if missing(fraction) else format_number(100 * float(fraction), lang, "%", digits, fixed=True)
 
 
-def status_label(status: str, lang: str) -> str:
-    """The status class in words (kzlib.labels)."""
+def status_label(status: str, lang: str, side: str | None = None) -> str:
+    """The status class in words (kzlib.labels); under a year-by-year rule (`side`, kzlib.text.year_rule) a target
+    reads 守住底线 / 未守住底线, 达到要求 / 未达到要求 instead of words of pace against the time elapsed."""
     if status not in settings.STATUSES:
         raise ValueError(f"unknown status {status!r}; expected one of {', '.join(settings.STATUSES)}")
+    if side is not None and status == "on_track":
+        return labels.label(f"held.{side}", lang)
+    if side is not None and status in ("lagging", "moving_away"):
+        return labels.label(f"broken.{side}", lang)
     return labels.label(f"status.{status}", lang)
+
+
+def year_rule(row: Mapping[str, Any]) -> str | None:
+    """The rule a target is judged by year by year, not against the time elapsed: 'floor' or 'ceiling' (to hold
+    every year: maintain, flow), 'compare' (one growth rate against another); None for the others."""
+    if row.get("kind") == "compare":
+        return "compare"
+    if row.get("kind") not in ("maintain", "flow"):
+        return None
+    return "ceiling" if row.get("direction") == "down" else "floor"
+
+
+def row_status(row: Mapping[str, Any], lang: str) -> str:
+    """A row's status in words, as its chip, chart tag and table show it."""
+    return status_label(str(row.get("status")), lang, year_rule(row))
 
 
 def year_span(start: int, end: int, lang: str) -> str:
@@ -172,7 +194,7 @@ def relative_text(row: Mapping[str, Any], lang: str) -> str:
             return f"年均增长{number}%" + {">": "以上", ">=": "以上", "~": "左右"}.get(comparator, "")
         return f"growth of {COMPARATOR_SYMBOLS.get(comparator, '')}{number}% a year"
     if kind == "change":
-        base = _get(row, "base_year")
+        base = _get(row, "plan_base_year") or _get(row, "base_year")
         if lang == "zh":
             return f"较{f'{int(base)}年' if base is not None else '基期'}{'下降' if float(v) < 0 else '提高'}{number}%"
         return f"{number}% {'below' if float(v) < 0 else 'above'} the {int(base) if base is not None else 'base-year'} level"
@@ -195,8 +217,15 @@ def target_text(row: Mapping[str, Any], lang: str) -> str:
     if row.get("kind") == "range" or (row.get("comparator") == "between" and high is not None):
         low = format_number(value, lang)
         return f"{low}{SPAN_DASH[lang]}{format_number(high, lang, unit)}"
-    symbol = COMPARATOR_SYMBOLS.get(str(row.get("comparator") or ""), "")
-    return symbol + value_text(row, value, lang)
+    shown = value_text(row, value, lang)
+    comparator = str(row.get("comparator") or "")
+    if lang == "zh":
+        shown = ZH_COMPARATORS.get(comparator, "{v}").format(v=shown)
+    else:
+        shown = COMPARATOR_SYMBOLS.get(comparator, "") + shown
+    if row.get("kind") in ("maintain", "flow"):
+        return labels.label("judge.every_year", lang, target=shown)
+    return shown
 
 
 def target_level(row: Mapping[str, Any]) -> float | None:
@@ -311,9 +340,11 @@ def _need_clause(row: Mapping[str, Any], lang: str) -> str:
     if seen is not None and speedup is not None and speedup > 0:
         word = labels.label(f"pace.{'rate' if row.get('pace_unit') == 'percent' else 'size'}_"
                             f"{'up' if float(seen) >= 0 else 'down'}", lang)
-        clause += labels.label("judge.speedup", lang, span=year_span(t0, t, lang), word=word,
-                               pace=pace_value(row, "observed", lang),
-                               times=format_number(speedup, lang, labels.label("pace.times", lang), 1, fixed=True))
+        times = format_number(speedup, lang, labels.label("pace.times", lang), 1, fixed=True)
+        clause += labels.label("judge.speedup_one", lang, year=t, word=word, pace=pace_value(row, "observed", lang),
+                               times=times) if t - t0 == 1 else \
+            labels.label("judge.speedup", lang, span=year_span(t0, t, lang), word=word,
+                         pace=pace_value(row, "observed", lang), times=times)
     return clause
 
 
@@ -322,7 +353,9 @@ def _real_growth(row: Mapping[str, Any], lang: str) -> str:
     rate, year = _get(row, "real_growth"), _get(row, "real_growth_year")
     if rate is None or year is None:
         return ""
-    return labels.label("judge.real", lang, year=int(year), rate=format_number(float(rate), lang, "%", 1, fixed=True))
+    name = _get(row, f"indicator_{lang}") or name_of(row, lang)
+    return labels.label("judge.real", lang, year=int(year), name=name if lang == "zh" else _en_subject(name),
+                        rate=format_number(float(rate), lang, "%", 1, fixed=True))
 
 
 def _outlook(row: Mapping[str, Any], lang: str) -> str:
@@ -371,7 +404,7 @@ def _join(*sentences: str, lang: str) -> str:
 
 def _single(row: Mapping[str, Any], lang: str, source: str | None) -> str:
     """One figure only, short of the target: the figure, the gap, and what to collect."""
-    since = int(_get(row, "base_year") or settings.DEFAULT_BASE_YEAR)
+    since = min(settings.DEFAULT_BASE_YEAR, int(_get(row, "base_year") or settings.DEFAULT_BASE_YEAR))
     head = labels.label("judge.single", lang, name=name_of(row, lang), year=int(_get(row, "latest_year")),
                         value=value_text(row, _get(row, "latest_value"), lang))
     gap = "" if _get(row, "gap") is None or _get(row, "target_value") is None else _gap_clause(row, lang)
@@ -388,10 +421,10 @@ def _no_data(row: Mapping[str, Any], lang: str, source: str | None) -> str:
     return _sentence([labels.label("judge.none", lang, name=subject), collect], lang)
 
 
-def _floor(row: Mapping[str, Any], lang: str, source: str | None) -> str:
+def _floor(row: Mapping[str, Any], lang: str, source: str | None, now: int | None = None) -> str:
     """A floor to hold every year (maintain, flow): the latest plan year, the trend, the years it broke."""
-    status, down = str(row.get("status")), row.get("direction") == "down"
-    side = "ceiling" if down else "floor"
+    status = str(row.get("status"))
+    side = "ceiling" if row.get("direction") == "down" else "floor"
     subject = name_of(row, lang) if lang == "zh" else _en_subject(name_of(row, lang))
     rule = labels.label(f"judge.{side}_rule", lang, name=subject, value=value_text(row, _get(row, "target_value"), lang))
     year, value = _get(row, "latest_year"), _get(row, "latest_value")
@@ -400,26 +433,46 @@ def _floor(row: Mapping[str, Any], lang: str, source: str | None) -> str:
     if status == "insufficient_data" and int(year) < settings.PLAN_START:
         return _sentence([rule, labels.label("judge.floor_before", lang, start=settings.PLAN_START, year=int(year),
                                              value=value_text(row, value, lang))], lang)
-    if status == "insufficient_data":
-        return _single(row, lang, source)
-    now = labels.label("judge.floor_year", lang, year=int(year), value=value_text(row, value, lang))
-    earlier = [y for y in broken_years(row) if y < int(year)]
-    broke = labels.label(f"judge.{side}_broke", lang, years=_list_years(earlier, lang)) if earlier else ""
     gap = diff_text(row, abs(float(_get(row, "gap") or 0.0)), lang)
+    if status == "insufficient_data":
+        since = min(settings.DEFAULT_BASE_YEAR, int(_get(row, "base_year") or settings.DEFAULT_BASE_YEAR))
+        single = labels.label("judge.floor_single", lang, year=int(year), value=value_text(row, value, lang))
+        more = labels.label("judge.collect_more_from" if source else "judge.collect_more", lang, since=since,
+                            source=source or "")
+        return _sentence([rule, single + labels.label(f"judge.{side}_short", lang, gap=gap),
+                          labels.label("judge.too_few", lang), more], lang)
+    now_ = labels.label("judge.floor_year", lang, year=int(year), value=value_text(row, value, lang))
+    earlier = [y for y in broken_years(row) if y < int(year)]
     if status in ("lagging", "moving_away"):
         key = f"judge.{side}_{'falling' if status == 'moving_away' else 'short'}"
-        return _sentence([rule, now + labels.label(key, lang, gap=gap), broke, _verdict(status, lang)], lang)
-    held = now + labels.label(f"judge.{side}_held", lang)
+        also = labels.label(f"judge.{side}_broke_also", lang, years=_list_years(earlier, lang)) if earlier else ""
+        return _sentence([rule, now_ + labels.label(key, lang, gap=gap), also, labels.label("judge.turn_round", lang)],
+                         lang)
+    broke = labels.label(f"judge.{side}_broke", lang, years=_list_years(earlier, lang)) if earlier else ""
+    held = now_ + labels.label(f"judge.{side}_held", lang)
     if status == "achieved":
         return _sentence([rule, held, broke, _verdict(status, lang)], lang)
     if status == "at_risk" and _get(row, "break_year") is not None:
-        trend = labels.label(f"judge.{side}_breaks", lang, year=int(_get(row, "break_year")))
+        when = int(_get(row, "break_year"))
+        trend = labels.label(f"judge.{side}_breaks", lang, year=when, basis=_trend_basis(row, lang))
         projected = _get(row, "projected_value")
         more = labels.label("judge.projected", lang, year=int(_get(row, "target_year")),
                             value=value_text(row, projected, lang, sig=3)) if projected is not None else ""
-        return _sentence([rule, held, broke, trend + labels.label("judge.comma", lang) + _verdict(status, lang), more],
-                         lang)
-    return _sentence([rule, held, broke, _verdict(status, lang)], lang)
+        verify = labels.label("judge.verify", lang, year=when) if now is not None and when < now else ""
+        return _sentence([rule, held, broke, trend + labels.label("judge.comma", lang) + _verdict(status, lang), more,
+                          verify], lang)
+    return _sentence([rule, held, broke], lang)  # held: the clause says so
+
+
+def _trend_basis(row: Mapping[str, Any], lang: str) -> str:
+    """（2022—2024年年均下降3.0%）: the pace a floor's outlook follows ('' without one)."""
+    t0, t = _get(row, "base_year"), _get(row, "latest_year")
+    if _get(row, "observed_pace") is None or t0 is None or t is None or int(t) <= int(t0):
+        return ""
+    pace = pace_phrase(row, "observed", lang)
+    if int(t) - int(t0) == 1:
+        return labels.label("judge.trend_basis_one", lang, year=int(t), pace=pace)
+    return labels.label("judge.trend_basis", lang, span=year_span(int(t0), int(t), lang), pace=pace)
 
 
 def _compare(row: Mapping[str, Any], lang: str, source: str | None) -> str:
@@ -441,11 +494,12 @@ def _compare(row: Mapping[str, Any], lang: str, source: str | None) -> str:
     same = row.get("comparator") in ("~", "=")
     key = f"judge.compare{'_same' if same else ''}_{'held' if status in ('achieved', 'on_track') else 'short'}"
     gap = format_number(abs(float(_get(row, "gap") or 0.0)), lang, "pp", 1, fixed=True)
+    verdict = {"moving_away": "judge.compare_widening", "lagging": "judge.compare_unmet"}.get(status, "judge.compare_met")
     return _sentence([labels.label(key, lang, year=int(_get(row, "latest_year")), series=series, value=a,
-                                   reference=reference, reference_value=b, gap=gap), _verdict(status, lang)], lang)
+                                   reference=reference, reference_value=b, gap=gap), labels.label(verdict, lang)], lang)
 
 
-def _milestone(row: Mapping[str, Any], lang: str, source: str | None) -> str:
+def _milestone(row: Mapping[str, Any], lang: str, source: str | None, now: int | None = None) -> str:
     name, state = name_of(row, lang), _get(row, "milestone_state")
     year, end = _get(row, "latest_year"), _get(row, "target_year")
     source = _get(row, "source_title") or source
@@ -458,7 +512,9 @@ def _milestone(row: Mapping[str, Any], lang: str, source: str | None) -> str:
     elif state == "done":
         text_ = labels.label("judge.milestone_done", lang, name=name, due=due, year=int(year))
     else:
-        text_ = labels.label("judge.milestone_as_of", lang, name=name, due=due, year=int(year), state=words)
+        stale = now is not None and now - int(year) >= settings.STALE_RECORD_YEARS
+        text_ = labels.label("judge.milestone_as_of", lang, name=name, due=due, year=int(year), state=words,
+                             stale=labels.label("judge.milestone_stale", lang) if stale else "")
     return text_ + (labels.label("judge.source", lang, source=source) if source else "")
 
 
@@ -485,8 +541,9 @@ def _range(row: Mapping[str, Any], lang: str) -> str:
 
 
 def _achieved(row: Mapping[str, Any], lang: str) -> str:
-    return _sentence([labels.label("judge.achieved", lang, latest=_latest(row, lang), end=int(_get(row, "target_year")),
-                                   goal=target_text(row, lang))], lang)
+    end = int(_get(row, "target_year"))
+    key = "judge.achieved" if int(_get(row, "latest_year")) < end else "judge.achieved_due"
+    return _sentence([labels.label(key, lang, latest=_latest(row, lang), end=end, goal=target_text(row, lang))], lang)
 
 
 def scenario_outlook(row: Mapping[str, Any], lang: str, label: str) -> str:
@@ -498,7 +555,7 @@ def scenario_outlook(row: Mapping[str, Any], lang: str, label: str) -> str:
     pace = "" if growth is None else labels.label("judge.assumed_growth", lang, g=format_percent(growth, lang))
     shown = value_text(row, value, lang, sig=3)
     tail = labels.label("judge.met_in", lang, year=int(met)) if met is not None else ""
-    words = status_label(str(status), lang)
+    words = status_label(str(status), lang, year_rule(row))
     verdict = labels.label("judge.target_met", lang) if status == "achieved" else (
         words if lang == "zh" else words.lower())
     return labels.label("judge.scenario", lang, label=label, pace=pace, year=year, value=shown, verdict=verdict,
@@ -513,21 +570,22 @@ def _verdict(status: str, lang: str) -> str:
     return status_label(status, lang) if lang == "zh" else status_label(status, lang).lower()
 
 
-def judgement(row: Mapping[str, Any], lang: str, source: str | None = None) -> str:
+def judgement(row: Mapping[str, Any], lang: str, source: str | None = None, now: int | None = None) -> str:
     """One to three sentences judging an `assess` row; every one states the row's status.
 
-    `source` names where a missing figure is published (no data) or the milestone's source (milestones).
+    `source` names where a missing figure is published (no data) or the milestone's source (milestones). `now`,
+    the year the judgement is read in, flags an old milestone record and a floor the trend broke in a year past.
     """
     _lang(lang)
     kind, status = row.get("kind"), row.get("status")
     if kind == "milestone":
-        return _milestone(row, lang, source)
+        return _milestone(row, lang, source, now)
     if status == "not_assessable" or kind == "benchmark":
         return _not_assessable(row, lang)
     if kind == "compare":
         return _compare(row, lang, source)
     if kind in ("maintain", "flow"):
-        return _floor(row, lang, source)
+        return _floor(row, lang, source, now)
     if status == "no_data" or any(_get(row, k) is None for k in ("latest_value", "latest_year")):
         return _no_data(row, lang, source)
     if status == "insufficient_data":
@@ -546,6 +604,9 @@ def risk_reason(row: Mapping[str, Any], lang: str) -> str:
     chance of meeting it (a floor: the year the trend breaks it)."""
     _lang(lang)
     year, value = _get(row, "latest_year"), _get(row, "latest_value")
+    if row.get("kind") == "milestone" and year is not None and _get(row, "milestone_state") is not None:
+        return labels.label("risk.milestone", lang, year=int(year), due=int(_get(row, "target_year")),
+                            state=labels.label(f"milestone.{row['milestone_state']}", lang))
     if year is None or value is None:
         return judgement(row, lang)
     parts = [labels.label("risk.latest", lang, value=value_text(row, value, lang), year=int(year))]

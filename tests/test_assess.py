@@ -479,6 +479,8 @@ def test_repeats_are_counted_once():
     table = assess.assess(reg, obs({2022: 5, 2024: 6}))
     assert list(assess.counted(table)["id"]) == ["a1"]
     assert table.set_index("id").loc["a9", "repeat_of"] == "a1"
+    # Action 9's own rows keep the target it repeats from action 1: it is one of action 9's targets.
+    assert list(assess.counted(table[table["action"] == 9])["id"]) == ["a9"]
 
 
 # ----------------------------------------------------------------------------- properties
@@ -541,3 +543,15 @@ def test_kz_assess_unknown_scenario_is_a_clean_error(capsys):
 
     assert cli.main(["assess", "--scenario", "no_such"]) == 2
     assert "no scenario 'no_such'" in capsys.readouterr().err
+
+
+def test_a_milestone_not_started_close_to_its_year_is_a_risk():
+    # not started as of 2025, due 2027: two years left (settings.MILESTONE_RISK_YEARS) -> a risk; three -> not yet
+    late = {"status": "not_started", "latest_year": 2025, "target_year": 2027, "probability": None}
+    assert assess.is_risk(late)
+    assert not assess.is_risk(dict(late, latest_year=2024))
+    assert not assess.is_risk(dict(late, status="in_progress"))
+    assert not assess.is_risk(dict(late, latest_year=None))
+    rows = pd.DataFrame([dict(late, id="m", ratio=None, repeat_of=None),
+                         {"id": "x", "status": "lagging", "ratio": 0.2, "probability": None, "repeat_of": None}])
+    assert list(assess.behind(rows)["id"]) == ["x", "m"]  # after the targets behind their time

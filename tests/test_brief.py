@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kzlib import assess, brief, labels, paths, settings
+from kzlib import assess, brief, context, labels, paths, settings
 
 GDP_ROW = {
     "id": "t-gdp", "action": 1, "kind": "level", "indicator": "gdp", "name_zh": "地区生产总值", "name_en": "GDP",
@@ -52,25 +53,32 @@ def test_status_counts_follow_settings_order():
 def test_status_row_cells_zh_and_en():
     zh = brief.status_rows(pd.DataFrame([GDP_ROW]), "zh")[0]
     assert zh[0] == "地区生产总值"
-    assert "需加快" in zh[1]
-    assert zh[2:] == ["721.44亿元（2024）", "&gt;1000亿元（2027年）", "278.56亿元", "增长11.5%", "42%"]
+    assert "低于序时进度" in zh[1]
+    assert [text_of(c).strip() for c in zh[2:]] == ["721.44亿元（2024年）", "超过1000亿元（2027年）", "278.56亿元", "增长11.5%",
+                                           "42%"]
     en = brief.status_rows(pd.DataFrame([GDP_ROW]), "en")[0]
-    assert en[2:] == ["72.144 billion yuan (2024)", "&gt;100 billion yuan (2027)", "27.856 billion yuan", "+11.5%",
-                      "42%"]
+    assert [text_of(c).strip() for c in en[2:]] == ["72.144 billion yuan (2024)", "&gt;100 billion yuan (2027)",
+                                           "27.856 billion yuan", "+11.5%", "42%"]
+    floor = dict(GDP_ROW, kind="maintain", comparator=">=", target_value=7000, unit="人", status="on_track")
+    assert "守住底线" in brief.status_rows(pd.DataFrame([floor]), "zh")[0][1]
+    assert text_of(brief.status_rows(pd.DataFrame([floor]), "zh")[0][3]).strip() == "每年7000人以上"  # every year: no year
 
 
 def test_status_row_escapes_names_and_marks_aspirations():
     row = dict(GDP_ROW, name_zh="<script>alert(1)</script>", firmness="aspiration")
     cell = brief.status_rows(pd.DataFrame([row]), "zh")[0][0]
-    assert cell.startswith("&lt;script&gt;alert(1)&lt;/script&gt;") and "预期性" in cell
+    assert cell.startswith("&lt;script&gt;alert(1)&lt;/script&gt;") and "力争" in cell
     missing = dict(GDP_ROW, latest_value=float("nan"), latest_year=None, required_growth=None, probability=None)
     assert brief.status_rows(pd.DataFrame([missing]), "zh")[0][2] == "—"
 
 
 def test_years_are_written_as_spans():
-    assert brief._years(pd.Series([2022, 2020, 2021])) == "2020–2022"
-    assert brief._years(pd.Series([2019, 2021])) == "2019, 2021"
-    assert brief._years(pd.Series([2024, 2024])) == "2024"
+    assert brief._years(pd.Series([2022, 2020, 2021]), "en") == "2020–2022"
+    assert brief._years(pd.Series([2022, 2020, 2021]), "zh") == "2020—2022年"
+    assert brief._years(pd.Series([2019, 2021]), "en") == "2019, 2021"
+    assert brief._years(pd.Series([2019, 2021]), "zh") == "2019年、2021年"
+    assert brief._years(pd.Series([2020, 2021]), "zh") == "2020年、2021年"  # two years: named, not a span
+    assert brief._years(pd.Series([2024, 2024]), "zh") == "2024年"
 
 
 def test_behind_orders_worst_status_then_lowest_ratio():
@@ -120,7 +128,7 @@ def test_header_carries_title_and_goals(action_one):
     head = brief.header(action_one)
     goals = action_one.registry.action(1)["goals_zh"]
     assert brief.esc(goals) in head
-    assert head.metadata["kzlib"]["title"].startswith("行动1：")
+    assert head.metadata["kzlib"]["title"].startswith("行动一：")
     assert "@page" in head and "counter(page)" in head  # the printed page says what it is, not the browser's path
 
 
@@ -131,15 +139,15 @@ def test_lead_names_the_risks_and_counts_each_target_once(action_one):
     for row in risks.to_dict("records"):
         assert brief.esc(row["name_zh"]) in lead
     counted = assess.counted(action_one.rows)
-    assert f"本行动共{len(counted)}项目标" in lead
+    assert f"本行动共{len(counted)}项目标任务" in lead
     judged = counted["status"].isin([s for s in brief.JUDGED if s != "insufficient_data"]).sum()
-    assert f"已有判断{judged}项" in lead
-    assert "与上年相比" in lead and "缺数情况" in lead
+    assert f"其中可作评估的{judged}项" in lead
+    assert "较上年变化" in lead and "待补充数据" in lead
 
 
 def test_trial_figures_say_so_on_the_first_screen(action_one):
     lead = brief.lead(action_one)
-    assert "试算数据" in lead and "note.csv" in lead  # the extra file, not yet merged into data/
+    assert "试算数据" in lead and "note.csv" not in lead  # said in the brief's words, not as a file path
     shipped = brief.load("zh", action=1)
     assert "试算数据" not in brief.lead(shipped)
 
@@ -158,8 +166,7 @@ def test_sources_in_the_appendix_are_escaped_and_english_notes_stay_in_english_b
     en = brief.load("en", data=[str(note_file(tmp_path))], action=1)
     html = brief.appendix(en)
     assert "&lt;script&gt;alert(&#x27;note&#x27;)&lt;/script&gt;" in html and "<script" not in html
-    used = en.observations[en.observations["indicator"].isin(brief.indicators_of(en))]
-    for title in used[used["file"] != "derived"]["source_title"].unique():
+    for title in brief.shown_figures(en)["source_title"].unique():
         assert brief.esc(title) in html
     zh = brief.load("zh", data=[str(note_file(tmp_path))], action=1)
     assert "alert" not in brief.appendix(zh)  # the English note is not shown in a Chinese brief
@@ -180,3 +187,90 @@ def test_status_summary_counts_add_up(action_one):
     html = brief.status_summary(action_one)
     assert f"本行动共{len(assess.counted(action_one.rows))}个目标" in html
     assert sum(brief.status_counts(action_one.rows).values()) == len(action_one.rows)
+
+
+# ---------------------------------------------------------------- the first screen, case by case
+
+
+def lead_of(statuses: list[str], action: int | None = 1, lang: str = "zh") -> SimpleNamespace:
+    """What headline() and no_risks() read of a brief: its rows, action and language."""
+    rows = pd.DataFrame({"id": [f"t{i}" for i in range(len(statuses))], "status": statuses, "repeat_of": None})
+    return SimpleNamespace(rows=rows, action=action, lang=lang)
+
+
+def test_headline_when_nothing_can_be_judged_says_so_once():
+    assert brief.headline(lead_of(["no_data"] * 3)) == "本行动共3项目标任务，目前均暂无数据，尚无法评估进展。"
+    assert brief.headline(lead_of(["no_data", "insufficient_data"])) == (
+        "本行动共2项目标任务，均尚不能评估进展，其中数据不足1项、暂无数据1项。")
+    assert brief.headline(lead_of(["lagging", "no_data"], action=None)) == (
+        "方案共2项目标任务，其中可作评估的1项：明显滞后1项；另有暂无数据1项。")
+
+
+def test_an_empty_risk_list_says_how_much_is_still_unknown():
+    assert brief.no_risks(lead_of(["on_track", "no_data", "insufficient_data", "not_assessable"])) == (
+        "已评估的1项中，暂无进度滞后或难以如期实现的；另有2项尚缺数据，相关风险尚不能排除。")
+    assert brief.no_risks(lead_of(["no_data", "not_assessable"])) == "目前尚无可评估进展的目标，暂不能判断风险。"
+    assert brief.no_risks(lead_of(["achieved", "on_track"])) == "暂无进度落后或难以如期实现的目标。"
+
+
+def test_dates_are_written_as_each_language_writes_them():
+    assert brief.date_text("2026-11-30", "zh") == "2026年11月30日"
+    assert brief.date_text("2026-03-05", "en") == "2026-03-05"
+
+
+def test_an_action_counts_a_target_it_repeats_from_another_action_and_the_plan_counts_it_once():
+    ctx = context.load()
+    reg = ctx.registry.targets
+    repeat = reg[reg["repeat_of"].notna()].iloc[0]
+    first = reg.set_index("id").loc[repeat["repeat_of"]]
+    if int(first["action"]) == int(repeat["action"]):
+        pytest.skip("the first repeat in the registry stands in its own action")
+    own = brief.Brief(ctx, "zh", int(repeat["action"]))
+    assert repeat["id"] in set(assess.counted(own.rows)["id"])  # one of this action's targets
+    assert repeat["id"] not in set(assess.counted(ctx.assessment)["id"])  # the plan counts it where it first stands
+    row = own.rows.set_index("id").loc[repeat["id"]].to_dict() | {"id": repeat["id"]}
+    assert brief.repeat_note(row, own) == f"另见{labels.action(int(first['action']), 'zh')}"
+    there = brief.Brief(ctx, "zh", int(first["action"]))
+    back = there.rows.set_index("id").loc[repeat["repeat_of"]].to_dict() | {"id": repeat["repeat_of"]}
+    assert labels.action(int(repeat["action"]), "zh") in brief.repeat_note(back, there)
+
+
+def test_a_target_repeated_within_its_own_action_shows_once():
+    ctx = context.load()
+    reg = ctx.registry.targets.set_index("id")
+    inner = [t for t, r in reg.iterrows() if isinstance(r["repeat_of"], str)
+             and int(reg.loc[r["repeat_of"], "action"]) == int(r["action"])]
+    assert inner, "the registry has a target repeated in its own action (action 4)"
+    b = brief.Brief(ctx, "zh", int(reg.loc[inner[0], "action"]))
+    shown = set(brief.with_figures(b)["id"]) | set(brief.without_figures(b)["id"])
+    assert not shown & set(inner)
+    assert reg.loc[inner[0], "repeat_of"] in shown
+
+
+def test_figures_of_the_zone_are_not_flagged_as_zone_only_where_the_target_is_the_zone():
+    b = brief.Brief(context.load(), "zh", 4)
+    zone = brief.zone_indicators(b)
+    rows = [r for r in brief.with_figures(b).to_dict("records") if r.get("indicator") in zone]
+    assert rows, "action 4 has a high-tech-zone target with figures"
+    obs = b.observations
+    for row in rows:
+        raw = obs[(obs["indicator"] == row["indicator"]) & (obs["year"] == row["latest_year"])]["flags"].iloc[-1]
+        assert "zone_scope" in str(raw)  # the figure is flagged in the data ...
+        assert "zone_scope" not in brief.latest_flags(b, row)  # ... but that is no caveat for the zone's own target
+
+
+def test_quality_flags_are_numbered_notes_under_the_table():
+    b = brief.Brief(context.load(), "zh", 1)
+    marks = brief.flag_marks(b, brief.with_figures(b))
+    assert marks.get("preliminary") == 1
+    html = brief.status_table(b)
+    assert '<sup class="kz-mark">1</sup>' in html and "注：1初步核算数" in html
+    assert "kz-flag" not in html
+
+
+def test_the_chance_column_is_left_out_when_no_target_has_one():
+    b = brief.Brief(context.load(), "zh", 1)
+    rows = brief.with_figures(b)
+    html = brief.status_grid(b, rows=rows.assign(probability=float("nan")))
+    assert b.words["col_probability"] not in html
+    assert b.words["col_probability"] in brief.status_grid(b, rows=rows.assign(probability=0.5))

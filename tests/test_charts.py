@@ -177,16 +177,16 @@ def test_trajectory_labels_in_chinese() -> None:
     drawn = texts(charts.trajectory(assess_row(), OBS, PATH, "zh"))
     assert "地区生产总值" in drawn
     assert "亿元" in drawn  # the unit on the axis
-    assert "需加快" in drawn  # the status in words
+    assert "低于序时进度" in drawn  # the status in words
     assert "初步核算数（空心）" in drawn  # preliminary figures have a legend entry
-    assert "目标：2027年 >1000亿元；基期：2022年" in drawn
+    assert "目标：2027年超过1000亿元；基期：2022年" in drawn
     assert ">1000" in drawn  # beside the target marker, in the axis unit
 
 
 def test_trajectory_labels_in_english() -> None:
     drawn = texts(charts.trajectory(assess_row(), OBS, PATH, "en"))
     assert {"Gross regional product", "100 million yuan", "Needs acceleration", "Preliminary (hollow)",
-            "Scenario projection", "Required path"} <= set(drawn)
+            "Scenario projection", "Path to the target (time elapsed)"} <= set(drawn)
     assert ">1,000" in drawn
 
 
@@ -201,7 +201,7 @@ def test_trajectory_marks_preliminary_figures_hollow() -> None:
 
 def test_trajectory_status_tag_uses_the_palette() -> None:
     fig = charts.trajectory(GAS, OBS, None, "en")
-    tag = [t for t in fig.axes[0].texts if t.get_text() == "Lagging"]
+    tag = [t for t in fig.axes[0].texts if t.get_text() == "Below the floor"]  # a floor is held or not, year by year
     assert len(tag) == 1
     assert mpl.colors.to_hex(tag[0].get_bbox_patch().get_facecolor()) == settings.STATUS_COLOURS["lagging"].lower()
 
@@ -237,7 +237,7 @@ def test_growth_target_without_data_states_the_rate_and_draws_no_level() -> None
     # Without a base value the level that 15 % a year implies is unknown: no marker at "15" on a 亿元 axis.
     row = dict(NO_DATA, kind="growth", stated_value=15.0, target_value=15.0)
     fig = charts.trajectory(row, OBS, None, "zh")
-    assert "目标：2027年 年均增长15%以上" in texts(fig)
+    assert "目标：2027年年均增长15%以上" in texts(fig)
     assert not [line for line in fig.axes[0].get_lines() if line.get_marker() == "D"]
     with_base = assess_row(kind="growth", stated_value=15.0, target_value=643.0 * 1.15 ** 5, comparator=">=")
     marks = [t.get_text() for t in charts.trajectory(with_base, OBS, PATH, "zh").axes[0].texts]
@@ -252,7 +252,8 @@ def test_trajectory_of_an_unknown_indicator_is_a_no_data_panel() -> None:
 def test_maintain_draws_a_floor_and_rings_the_broken_year() -> None:
     fig = charts.trajectory(GAS, OBS, None, "zh")
     drawn = texts(fig)
-    assert "每年底线 ≥30亿立方米" in drawn and "未守住的年份" in drawn
+    assert "目标：2023—2027年每年30亿立方米以上" in drawn and "每年底线" in drawn and "低于底线的年份" in drawn
+    assert "未守住底线" in drawn  # the status tag of a floor broken
     rings = [line for line in fig.axes[0].get_lines() if line.get_markeredgecolor() ==
              settings.STATUS_COLOURS["moving_away"]]
     assert [list(r.get_xdata()) for r in rings] == [[2024]]
@@ -301,9 +302,9 @@ def test_status_matrix_counts_by_hand() -> None:
     achieved, lagging, no_data = (settings.STATUSES.index(s) for s in ("achieved", "lagging", "no_data"))
     total = len(settings.STATUSES)
     assert cells == {(achieved, 1): "2", (lagging, 1): "1", (total, 1): "3", (no_data, 0): "1", (total, 0): "1"}
-    assert [t.get_text() for t in ax.get_yticklabels()] == ["行动1", "行动2"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["行动一", "行动二"]
     heads = [t.get_text() for t in ax.get_xticklabels()]
-    assert heads[:4] == ["已完成", "达到序时进度", "达标但有风险", "需加快"] and heads[-1] == "合计"
+    assert heads[:4] == ["已完成", "达到序时进度", "达标但有风险", "低于序时进度"] and heads[-1] == "合计"
 
 
 def test_furthest_behind_orders_by_ratio_and_keeps_n() -> None:

@@ -59,3 +59,25 @@ def test_brief_chart_and_kz_charts_draw_a_target_alike(lang, tmp_path):
     full.savefig(buffer, format="png", dpi=settings.EXPORT_DPI)
     pixels = [np.asarray(Image.open(f).convert("RGB")) for f in (from_cli, io.BytesIO(buffer.getvalue()))]
     assert pixels[0].shape == pixels[1].shape and (pixels[0] == pixels[1]).all()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_target_shows_one_status_word_in_chip_table_chart_and_sentence(lang):
+    """The status of a target reads the same in its table row, its chart tag and its judgement's chip; a floor
+    held reads 守住底线 / floor held everywhere, never the words of pace against the time elapsed."""
+    ctx = context.load()
+    sources = ctx.registry.indicators.set_index("id")[f"source_{lang}"].to_dict()
+    for action in sorted({int(a) for a in ctx.assessment["action"]}):
+        b = brief.Brief(ctx, lang, action)
+        table, judged = brief.status_table(b), brief.judgements(b)
+        for row in brief.chart_rows(b).to_dict("records"):
+            word = brief.esc(text.row_status(row, lang))
+            assert charts.parts(brief.chart(b, row)).status_tag.get_text() == text.row_status(row, lang), row["id"]
+            line = next(r for r in table.split("<tr>") if r.startswith("<td>" + brief.esc(text.name_of(row, lang))))
+            assert f">{word}</span>" in line, (row["id"], word)
+            hint = sources.get(row["indicator"])
+            sentence = text.judgement(row, lang, None if text.missing(hint) else str(hint), b.now)
+            assert f"{brief.row_chip(row, lang)} {brief.esc(sentence)}" in judged, row["id"]
+            assert f">{word}</span>" in brief.row_chip(row, lang)
+            if text.year_rule(row) in ("floor", "ceiling") and row["status"] == "on_track":
+                assert word != brief.esc(text.status_label("on_track", lang))

@@ -45,7 +45,15 @@ def test_keys_used_in_code_exist():
 
 
 def test_label_fills_fields_and_words_strips_the_area():
-    assert labels.label("plan.action", "zh", n=3) == "行动3"
+    assert labels.label("plan.action", "zh", n="三") == "行动三"
     assert labels.words("chart", "en")["target"] == "Target"
     with pytest.raises(ValueError, match="unknown language"):
         labels.label("plan.action", "fr", n=1)
+
+
+def test_actions_are_numbered_as_each_language_numbers_them():
+    assert [labels.numeral(n, "zh") for n in (1, 3, 10, 12, 20, 23, 99)] == \
+        ["一", "三", "十", "十二", "二十", "二十三", "九十九"]
+    assert labels.numeral(100, "zh") == "100" and labels.numeral(7, "en") == "7"
+    assert labels.action(3, "zh") == "行动三" and labels.action(3, "en") == "Action 3"
+    assert labels.action_title(10, "实施高品质生活惠民富民行动", "zh") == "行动十：实施高品质生活惠民富民行动"

@@ -18,6 +18,7 @@ from kzlib.text import (
     pace_phrase,
     status_label,
     target_text,
+    year_rule,
     year_span,
 )
 
@@ -105,7 +106,10 @@ def test_english_scaled_units_keep_the_magnitude(x: float) -> None:
 
 
 def test_status_labels_and_spans() -> None:
-    assert status_label("needs_acceleration", "zh") == "需加快"
+    assert status_label("needs_acceleration", "zh") == "低于序时进度"
+    assert status_label("on_track", "zh", "floor") == "守住底线"
+    assert status_label("lagging", "zh", "floor") == "未守住底线"
+    assert status_label("achieved", "zh", "floor") == "已完成"
     assert status_label("moving_away", "en") == "Moving away"
     assert status_label("no_data", "zh") == "暂无数据"
     with pytest.raises(ValueError, match="unknown status 'late'"):
@@ -116,11 +120,11 @@ def test_status_labels_and_spans() -> None:
 
 
 def test_target_text() -> None:
-    assert target_text(assess_row(), "zh") == ">1000亿元"
+    assert target_text(assess_row(), "zh") == "超过1000亿元"
     assert target_text(assess_row(comparator=">="), "en") == "≥100 billion yuan"
     assert target_text(assess_row(kind="range", comparator="between", target_value=3, value_high=5,
                                   unit="家", unit_en="firms"), "zh") == "3—5家"
-    assert target_text(assess_row(kind="ratio", comparator="<=", target_value=2.05, unit="倍"), "zh") == "≤2.05:1"
+    assert target_text(assess_row(kind="ratio", comparator="<=", target_value=2.05, unit="倍"), "zh") == "不高于2.05:1"
 
 
 # --- judgements ------------------------------------------------------------------------------------------
@@ -130,7 +134,7 @@ def test_example_sentence_from_the_contract() -> None:
     # 1000 − 721.44 = 278.56; 11.5 % needed vs 7.7 % so far: 11.5 / 7.7 ≈ 1.5 times.
     row = assess_row()
     assert judgement(row, "zh") == ("2024年地区生产总值721.44亿元，距1000亿元目标尚差278.56亿元；2025—2027年需年均"
-                                    "增长约11.5%，约为2020—2024年年均增速（7.7%）的1.5倍，需加快。")
+                                    "增长约11.5%，约为2020—2024年年均增速（7.7%）的1.5倍，低于序时进度，需加快推进。")
     assert judgement(row, "en") == ("GDP was 72.144 billion yuan in 2024, 27.856 billion yuan short of the target of "
                                     "100 billion yuan; it needs to grow by about 11.5% a year in 2025–2027, 1.5 times "
                                     "the pace of 2020–2024 (7.7% a year), so it needs to speed up.")
@@ -139,7 +143,7 @@ def test_example_sentence_from_the_contract() -> None:
 def test_judgement_accepts_a_series_and_adds_the_outlook() -> None:
     # a projection is a computed figure: 3 significant digits (900.3 -> 900, 90.03 -> 90 billion)
     row = pd.Series(assess_row(projected_value=900.3, probability=0.12))
-    assert judgement(row, "zh").endswith("需加快。照目前速度，2027年约为900亿元；按历年波动估算，如期实现目标的概率约为12%。")
+    assert judgement(row, "zh").endswith("需加快推进。按现有增速推算，2027年约为900亿元；按历年波动估算，如期实现目标的概率约为12%。")
     assert judgement(row, "en").endswith(
         "so it needs to speed up. At the current pace it would be about 90 billion yuan in 2027; the chance of "
         "meeting the target on time, given past fluctuations, is about 12%.")
@@ -148,8 +152,11 @@ def test_judgement_accepts_a_series_and_adds_the_outlook() -> None:
 def test_achieved_share() -> None:
     row = assess_row(name_zh="常住人口城镇化率", name_en="Urbanisation rate", unit="%", unit_en="%", kind="share",
                      target_value=60.0, latest_value=61.2, gap=-1.2, status="achieved")
-    assert judgement(row, "zh") == "2024年常住人口城镇化率为61.2%，已达到2027年目标（>60%）。"
-    assert judgement(row, "en") == "Urbanisation rate was 61.2% in 2024, already meeting the 2027 target (>60%)."
+    assert judgement(row, "zh") == "2024年常住人口城镇化率为61.2%，已提前达到2027年目标（超过60%）。"
+    assert judgement(row, "en") == ("Urbanisation rate was 61.2% in 2024, already meeting the 2027 target (>60%) "
+                                    "ahead of time.")
+    # met in the target year itself: met, not ahead of time
+    assert judgement(dict(row, latest_year=2027), "zh") == "2027年常住人口城镇化率为61.2%，已达到2027年目标（超过60%）。"
 
 
 def test_moving_away_says_it_moves_the_wrong_way() -> None:
@@ -160,7 +167,7 @@ def test_moving_away_says_it_moves_the_wrong_way() -> None:
                      observed_pace=100 * (math.sqrt(51.2 / 52) - 1), required_pace=100 * ((60 / 51.2) ** (1 / 3) - 1),
                      speedup=None, ratio=-0.14, status="moving_away")
     assert judgement(row, "zh") == ("2024年城市建成区面积51.2平方公里，距60平方公里目标尚差8.8平方公里；2022—2024年年均"
-                                    "下降0.8%，与目标方向相反（反向变动），2025—2027年需年均增长约5.4%。")
+                                    "下降0.8%，与目标方向相反，需尽快扭转，2025—2027年需年均增长约5.4%。")
     assert judgement(row, "en") == ("Urban built-up area was 51.2 km² in 2024, 8.8 km² short of the target of 60 km²; "
                                     "it fell by 0.8% a year in 2022–2024, moving away from the target, and it needs "
                                     "to grow by about 5.4% a year in 2025–2027.")
@@ -174,7 +181,7 @@ def test_share_pace_in_percentage_points() -> None:
                      required_pace=2.3 / 3, observed_pace=0.2, speedup=(2.3 / 3) / 0.2)
     assert judgement(row, "zh") == ("2024年服务业增加值占地区生产总值比重为47.7%，距50%目标尚差2.3个百分点；2025—2027年"
                                     "需年均提高约0.8个百分点，约为2022—2024年年均提高幅度（0.2个百分点）的3.8倍，"
-                                    "进度滞后，需大幅加快。")
+                                    "明显滞后于序时进度，需大力加快推进。")
     assert "rise by about 0.8 percentage points a year in 2025–2027, 3.8 times the pace of 2022–2024 " \
            "(0.2 percentage points a year), so it is lagging well behind." in judgement(row, "en")
 
@@ -187,7 +194,7 @@ def test_ratio_lower_is_better() -> None:
                      observed_growth=-0.0155, required_growth=-0.0248, speedup=1.6, observed_pace=-1.55,
                      required_pace=-2.48)
     assert judgement(row, "zh") == ("2024年城乡居民人均可支配收入比为2.21:1，距2.05:1目标尚需降低0.16；2025—2027年需"
-                                    "年均下降约2.5%，约为2022—2024年年均降幅（1.6%）的1.6倍，需加快。")
+                                    "年均下降约2.5%，约为2022—2024年年均降幅（1.6%）的1.6倍，低于序时进度，需加快推进。")
     assert judgement(row, "en") == ("Urban-rural income ratio was 2.21:1 in 2024, 0.16 above the target of 2.05:1; it "
                                     "needs to fall by about 2.5% a year in 2025–2027, 1.6 times the pace of "
                                     "2022–2024 (1.6% a year), so it needs to speed up.")
@@ -204,13 +211,16 @@ def test_growth_target_names_the_level_it_implies() -> None:
                      required_pace=100 * ((level / 4.6) ** (1 / 3) - 1),
                      speedup=((level / 4.6) ** (1 / 3) - 1) / (math.sqrt(4.6 / 4.0) - 1), status="lagging")
     assert judgement(row, "zh") == ("2024年全社会研发经费投入4.6亿元，距目标水平8.05亿元（年均增长15%以上）尚差3.45亿元；"
-                                    "2025—2027年需年均增长约20.5%，约为2022—2024年年均增速（7.2%）的2.8倍，进度滞后，"
-                                    "需大幅加快。")
+                                    "2025—2027年需年均增长约20.5%，约为2022—2024年年均增速（7.2%）的2.8倍，明显滞后于序时进度，"
+                                    "需大力加快推进。")
     assert judgement(row, "en").startswith("Gross R&D expenditure was 460 million yuan in 2024, 345 million yuan "
                                            "short of the target level of 805 million yuan (growth of ≥15% a year);")
     assert target_text(row, "zh") == "年均增长15%以上"
     assert target_text(dict(row, kind="change", stated_value=-20.0, base_year=2020), "zh") == "较2020年下降20%"
     assert target_text(dict(row, kind="change", stated_value=-20.0, base_year=2020), "en") == "20% below the 2020 level"
+    # the plan's base year, not the year the figures start from
+    assert target_text(dict(row, kind="change", stated_value=-20.0, base_year=2021, plan_base_year=2020),
+                       "zh") == "较2020年下降20%"
     assert target_text(dict(row, kind="multiple", stated_value=2.0), "zh") == "翻一番"
     assert target_text(dict(row, kind="multiple", stated_value=2.0), "en") == "double the base-year level"
 
@@ -219,7 +229,7 @@ def test_no_data_names_the_figure_and_the_source() -> None:
     row = assess_row(name_zh="全社会研发经费投入", name_en="Gross R&D expenditure", kind="growth", status="no_data",
                      base_year=None, latest_year=None, latest_value=None, n_obs=0)
     assert judgement(row, "zh", source="科技经费投入统计公报") == (
-        "暂无全社会研发经费投入的数据，无法评估进度；请从科技经费投入统计公报收集2022年以来的年度数据。")
+        "暂无全社会研发经费投入的数据，无法评估进度；需从科技经费投入统计公报收集2022年以来各年度数据。")
     assert judgement(row, "en", source="R&D expenditure bulletin") == (
         "There are no figures of gross R&D expenditure yet, so progress cannot be assessed; collect annual "
         "figures since 2022 from the R&D expenditure bulletin.")
@@ -231,11 +241,11 @@ def test_single_figure_is_too_few_data_with_the_gap() -> None:
                      status="insufficient_data", base_year=2023, latest_year=2023, latest_value=118.56, n_obs=1,
                      target_value=125.0, comparator=">=", gap=125 - 118.56)
     assert judgement(row, "zh", source="统计公报") == (
-        "常住人口仅有2023年一个数据（118.56万人），距125万人目标尚差6.44万人；数据不足，尚无法判断进度；"
-        "请从统计公报补充2023年以来其他年份的数据。")
+        "常住人口目前仅有2023年数据（118.56万人），距125万人目标尚差6.44万人；尚无法判断进度；"
+        "需从统计公报补充2022年以来其余年份数据。")
     assert judgement(row, "en") == ("Resident population has a single figure (1.1856 million people in 2023), "
                                     "64,400 people short of the target of 1.25 million people; too few data to judge "
-                                    "its pace; collect the other years since 2023.")
+                                    "its pace; collect the other years since 2022.")
 
 
 def test_maintain_names_the_years_that_broke_the_floor() -> None:
@@ -244,16 +254,16 @@ def test_maintain_names_the_years_that_broke_the_floor() -> None:
                      unit_en="100 million m³", kind="maintain", comparator=">=", target_value=30.0, gap=0.9,
                      status="lagging", latest_value=29.1, broken_years=[2024, 2023])
     assert judgement(row, "zh") == ("方案要求常规天然气年产量每年不低于30亿立方米；2024年为29.1亿立方米，低于底线0.9亿立方米；"
-                                    "2023年曾低于底线；进度滞后，需大幅加快。")
+                                    "2023年也曾低于底线；需尽快扭转。")
     assert judgement(row, "en") == ("The plan requires conventional natural gas output to stay at or above 3 billion m³ "
                                     "every year; it was 2.91 billion m³ in 2024, 90 million m³ below the floor; it was "
-                                    "below the floor in 2023; so it is lagging well behind.")
+                                    "below the floor in 2023 too; this needs turning round soon.")
     held = assess_row(name_zh="城镇新增就业人数", name_en="New urban jobs", unit="人", unit_en="people", kind="flow",
                       comparator=">=", target_value=7000, status="on_track", latest_value=8285, latest_year=2023,
                       broken_years="", gap=None)
-    assert judgement(held, "zh") == "方案要求城镇新增就业人数每年不低于7000人；2023年为8285人，保持在底线以上；达到序时进度。"
+    assert judgement(held, "zh") == "方案要求城镇新增就业人数每年不低于7000人；2023年为8285人，守住底线。"
     assert judgement(held, "en").endswith("at or above 7,000 people every year; it was 8,285 people in 2023, above the "
-                                          "floor; so it is on track.")
+                                          "floor.")
 
 
 def test_maintain_says_when_the_latest_year_is_back_above_the_floor() -> None:
@@ -261,10 +271,10 @@ def test_maintain_says_when_the_latest_year_is_back_above_the_floor() -> None:
     row = assess_row(name_zh="粮食播种面积", name_en="Grain sown area", unit="万亩", unit_en="10 thousand mu",
                      kind="maintain", comparator=">=", target_value=173.0, status="on_track", latest_value=173.4,
                      latest_year=2024, broken_years=[2023], gap=None)
-    assert judgement(row, "zh") == ("方案要求粮食播种面积每年不低于173万亩；2024年为173.4万亩，保持在底线以上；"
-                                    "2023年曾低于底线；达到序时进度。")
-    assert judgement(row, "en").endswith("it was 1.734 million mu in 2024, above the floor; it was below the floor in "
-                                         "2023; so it is on track.")
+    assert judgement(row, "zh") == ("方案要求粮食播种面积每年不低于173万亩；2024年为173.4万亩，守住底线；"
+                                    "但2023年曾低于底线，需持续巩固。")
+    assert judgement(row, "en").endswith("it was 1.734 million mu in 2024, above the floor; but it was below the floor "
+                                         "in 2023.")
 
 
 def test_range_inside_and_below() -> None:
@@ -282,12 +292,16 @@ def test_milestones_state_year_and_source() -> None:
     row = assess_row(kind="milestone", name_zh="建成开州通用机场", name_en="Kaizhou general airport built",
                      indicator=None, target_value=None, milestone_state="in_progress", status="in_progress",
                      latest_year=2024, source_title="开州区政府工作报告（2025）")
-    assert judgement(row, "zh") == "建成开州通用机场（目标2027年）：截至2024年推进中。来源：开州区政府工作报告（2025）。"
+    assert judgement(row, "zh") == "建成开州通用机场（目标年份2027年）：截至2024年正在推进。来源：开州区政府工作报告（2025）。"
     assert judgement(row, "en") == ("Kaizhou general airport built (due 2027): in progress as of 2024. "
                                     "Source: 开州区政府工作报告（2025）.")
     done = dict(row, milestone_state="done", status="achieved", latest_year=2022, source_title=None)
-    assert judgement(done, "zh") == "建成开州通用机场（目标2027年）：已于2022年完成。"
-    assert judgement(done, "zh", source="开州日报") == "建成开州通用机场（目标2027年）：已于2022年完成。来源：开州日报。"
+    assert judgement(done, "zh") == "建成开州通用机场（目标年份2027年）：已于2022年完成。"
+    assert judgement(done, "zh", source="开州日报") == "建成开州通用机场（目标年份2027年）：已于2022年完成。来源：开州日报。"
+    # read in 2026, a 2024 record of work in progress is two years old: to be updated; a done record never is
+    assert judgement(row, "zh", now=2026).startswith("建成开州通用机场（目标年份2027年）：截至2024年正在推进，相关信息需更新。")
+    assert "需更新" not in judgement(row, "zh", now=2025)
+    assert "需更新" not in judgement(done, "zh", now=2030)
     assert judgement(done, "en") == "Kaizhou general airport built (due 2027): done in 2022."
     unknown = dict(row, milestone_state=None, status="no_data", latest_year=None)
     assert "暂无进展信息" in judgement(unknown, "zh")
@@ -296,8 +310,8 @@ def test_milestones_state_year_and_source() -> None:
 def test_not_assessable_says_why() -> None:
     row = assess_row(kind="benchmark", name_zh="单位地区生产总值能耗下降", name_en="Energy intensity reduction",
                      status="not_assessable", reason="compared with the municipal quota, which the plan does not state")
-    assert judgement(row, "zh") == ("单位地区生产总值能耗下降以国控目标、全市平均等外部参照为准，方案未给出具体数值，"
-                                    "无法量化评估。")
+    assert judgement(row, "zh") == ("单位地区生产总值能耗下降以国家下达目标、全市平均水平等为参照，方案未明确具体数值，"
+                                    "暂不能量化评估。")
     other = dict(row, kind="level", reason="the indicator has no published series")
     assert judgement(other, "en") == ("Energy intensity reduction cannot be assessed numerically: the indicator has "
                                       "no published series.")
@@ -326,19 +340,19 @@ def test_every_status_and_kind_gives_a_clean_sentence(status: str, kind: str, la
 def test_a_nominal_need_says_so_and_gives_the_real_growth_beside_it() -> None:
     row = assess_row(prices="current", real_growth=3.0, real_growth_year=2024)
     assert judgement(row, "zh") == ("2024年地区生产总值721.44亿元，距1000亿元目标尚差278.56亿元；按现价计算，2025—2027年"
-                                    "需年均增长约11.5%，约为2020—2024年年均增速（7.7%）的1.5倍，需加快。"
-                                    "2024年按可比价格计算增长3.0%。")
+                                    "需年均增长约11.5%，约为2020—2024年年均增速（7.7%）的1.5倍，低于序时进度，需加快推进。"
+                                    "2024年地区生产总值按可比价格计算增长3.0%。")
     assert "at current prices, it needs to grow by about 11.5% a year" in judgement(row, "en")
-    assert judgement(row, "en").endswith("In 2024 it grew 3.0% at constant prices.")
+    assert judgement(row, "en").endswith("In 2024 GDP grew 3.0% at constant prices.")
 
 
 def test_a_probability_below_ten_percent_is_said_plainly() -> None:
     row = assess_row(probability=0.012, projected_value=902.37)
-    assert judgement(row, "zh").endswith("照目前速度，2027年约为902亿元；按历年波动估算，如期实现目标的概率约为1%，"
-                                         "基本无法如期实现。")
+    assert judgement(row, "zh").endswith("按现有增速推算，2027年约为902亿元；按历年波动估算，如期实现目标的概率约为1%，"
+                                         "如期实现难度很大。")
     assert judgement(row, "en").endswith("is about 1%: very unlikely on current trends.")
     # even a target on track says it when its chance is this low
-    assert "基本无法如期实现" in judgement(assess_row(status="on_track", probability=0.04), "zh")
+    assert "如期实现难度很大" in judgement(assess_row(status="on_track", probability=0.04), "zh")
     assert "不足1%" in judgement(assess_row(probability=0.001), "zh")
 
 
@@ -347,7 +361,9 @@ def test_a_share_needs_points_a_year_in_the_sentence_and_the_table() -> None:
     row = assess_row(name_zh="常住人口城镇化率", name_en="Urbanisation rate", unit="%", unit_en="%", kind="share",
                      target_value=60.0, base_year=2023, base_value=53.34, latest_value=53.94, gap=6.06,
                      pace_unit="points", required_pace=2.02, observed_pace=0.6, speedup=2.02 / 0.6, status="lagging")
-    assert "2025—2027年需年均提高约2.0个百分点，约为2023—2024年年均提高幅度（0.6个百分点）的3.4倍" in judgement(row, "zh")
+    # one year of change (2023 -> 2024) is that year's change, not an average over a span
+    assert "2025—2027年需年均提高约2.0个百分点，约为2024年提高幅度（0.6个百分点）的3.4倍" in judgement(row, "zh")
+    assert "约为2022—2024年年均提高幅度（0.6个百分点）" in judgement(dict(row, base_year=2022), "zh")
     assert pace_phrase(row, "required", "zh") == "提高2.0个百分点"
     assert pace_phrase(row, "required", "en") == "+2.0 percentage points"
     assert pace_phrase(assess_row(), "required", "zh") == "增长11.5%"
@@ -356,13 +372,19 @@ def test_a_share_needs_points_a_year_in_the_sentence_and_the_table() -> None:
 def test_new_jobs_at_risk_name_the_year_the_floor_breaks() -> None:
     row = assess_row(name_zh="城镇新增就业人数", name_en="New urban jobs", unit="人", unit_en="people", kind="flow",
                      comparator=">=", target_value=7000, status="at_risk", latest_value=7998, latest_year=2024,
-                     broken_years=[], gap=None, break_year=2025, projected_value=4925.2)
-    assert judgement(row, "zh") == ("方案要求城镇新增就业人数每年不低于7000人；2024年为7998人，保持在底线以上；"
-                                    "照目前趋势，2025年将跌破底线，达标但有风险；照目前速度，2027年约为4930人。")
+                     broken_years=[], gap=None, break_year=2025, projected_value=4925.2, base_year=2022,
+                     pace_unit="percent", observed_pace=-14.9)
+    # 7998 × (1 − 0.149)^3 = 4929: the trend the outlook follows is named with the year it breaks the floor
+    assert judgement(row, "zh") == ("方案要求城镇新增就业人数每年不低于7000人；2024年为7998人，守住底线；"
+                                    "按现有趋势（2022—2024年年均下降14.9%）推算，2025年可能低于底线，存在不达标风险；"
+                                    "按现有增速推算，2027年约为4930人。")
     assert judgement(row, "en") == ("The plan requires new urban jobs to stay at or above 7,000 people every year; it "
-                                    "was 7,998 people in 2024, above the floor; on the current trend it falls below "
-                                    "the floor in 2025, so it is at risk; at the current pace it would be about 4,930 "
-                                    "people in 2027.")
+                                    "was 7,998 people in 2024, above the floor; on the current trend (−14.9% a year "
+                                    "in 2022–2024) it may fall below the floor in 2025, so it is at risk; at the "
+                                    "current pace it would be about 4,930 people in 2027.")
+    # read in 2026, the 2025 figure is due: it is to be checked
+    assert judgement(row, "zh", now=2026).endswith("2027年约为4930人；需尽快核实2025年实际数据。")
+    assert "核实" not in judgement(row, "zh", now=2025)
 
 
 def test_one_figure_short_of_a_floor_is_too_few_data() -> None:
@@ -370,8 +392,8 @@ def test_one_figure_short_of_a_floor_is_too_few_data() -> None:
     row = assess_row(name_zh="粮食产量", name_en="Grain output", unit="万吨", unit_en="10 thousand tonnes",
                      kind="maintain", comparator=">=", target_value=59.0, status="insufficient_data",
                      latest_value=58.24, latest_year=2023, base_year=2023, gap=0.76, broken_years=[2023])
-    assert judgement(row, "zh") == ("粮食产量仅有2023年一个数据（58.24万吨），距59万吨目标尚差0.76万吨；数据不足，"
-                                    "尚无法判断进度；请补充2023年以来其他年份的数据。")
+    assert judgement(row, "zh") == ("方案要求粮食产量每年不低于59万吨；目前仅有2023年数据（58.24万吨），低于底线0.76万吨；"
+                                    "尚无法判断进度；需补充2022年以来其余年份数据。")
 
 
 def test_a_comparison_names_the_missing_series_or_compares_the_two() -> None:
@@ -381,17 +403,19 @@ def test_a_comparison_names_the_missing_series_or_compares_the_two() -> None:
                      reference_en="GDP growth", status="no_data", missing_series="inc", latest_value=None,
                      latest_year=None, unit="%", unit_en="%")
     assert judgement(row, "zh", source="统计公报") == (
-        "居民收入增速高于全区GDP增速：暂无全体居民人均可支配收入实际增长率数据，无法比较；请从统计公报收集2023年以来的年度数据。")
+        "居民收入增速高于全区GDP增速：暂无全体居民人均可支配收入实际增长率数据，无法比较；需从统计公报收集2023年以来各年度数据。")
     short = dict(row, status="lagging", missing_series=None, latest_year=2024, latest_value=5.5, reference_value=6.0,
                  gap=0.5)
     assert judgement(short, "zh") == ("2024年全体居民人均可支配收入实际增长率为5.5%，低于地区生产总值增长率（6.0%）"
-                                      "0.5个百分点；进度滞后，需大幅加快。")
+                                      "0.5个百分点；未达到方案要求。")
     held = dict(short, status="on_track", latest_value=6.2, gap=None)
-    assert judgement(held, "en") == ("In 2024 real growth of disposable income was 6.2%, above GDP growth (6.0%); so it "
-                                     "is on track.")
+    assert judgement(held, "en") == ("In 2024 real growth of disposable income was 6.2%, above GDP growth (6.0%); so the "
+                                     "requirement is met.")
+    assert status_label("lagging", "zh", year_rule(short)) == "未达到要求"
 
 
 def test_a_patent_density_is_a_level_in_its_unit_not_a_ratio() -> None:
     row = assess_row(kind="level", comparator=">=", target_value=2.0, unit="件", unit_en="patents per 10 thousand people")
-    assert target_text(row, "zh") == "≥2件"
-    assert target_text(assess_row(kind="ratio", comparator="<=", target_value=2.05, unit="倍"), "zh") == "≤2.05:1"
+    assert target_text(row, "zh") == "2件以上"
+    assert target_text(row, "en") == "≥2 patents per 10 thousand people"
+    assert target_text(assess_row(kind="ratio", comparator="<=", target_value=2.05, unit="倍"), "zh") == "不高于2.05:1"
