@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from kzlib import assess, brief, cli, context, files, kernels, labels, paths, render
+from kzlib import assess, brief, cli, context, files, kernels, labels, paths, render, text
 
 ACTION = 1
 
@@ -109,18 +109,18 @@ def test_status_table_matches_assessment(rendered):
     expected = expected[(expected["action"] == ACTION) & (expected["kind"] != "milestone")]
     expected = expected[expected["status"].isin(brief.JUDGED)]  # the table lists the targets with figures
     assert len(expected) > 0
-    rows = tables_of(page(rendered, "action-01"))["目标进度"][1:]
+    rows = tables_of(page(rendered, "action-01"))["主要指标完成情况"][1:]
     assert len(rows) == len(expected)
     for cells, want in zip(rows, expected.to_dict("records"), strict=True):
         name, status, latest = cells[0], cells[1], cells[2]
         assert name.startswith(want["name_zh"])
-        assert status == labels.label("status." + want["status"], "zh")
+        assert status == text.row_status(want, "zh")
         if want["latest_value"] is None or want["latest_value"] != want["latest_value"]:
             assert latest == "—"
         else:
             shown = float(re.match(r"-?[\d.]+", latest).group())
             assert shown == pytest.approx(want["latest_value"], abs=0.006)
-            assert f"（{want['latest_year']}）" in latest
+            assert f"（{want['latest_year']}年）" in latest
 
 
 @pytest.mark.slow
@@ -128,8 +128,8 @@ def test_overview_counts_match_assessment(rendered):
     ctx = context.load([rendered["data"]])
     reg, obs, mil = ctx.registry, ctx.observations, ctx.milestones
     table = assess.counted(assess.assess(reg, obs, scenario="trend", milestones=mil))  # each target once
-    rows = tables_of(page(rendered, "overview"))["各行动目标状态"]
-    totals = {int(re.search(r"行动(\d+)", r[0]).group(1)): int(r[-1]) for r in rows[1:]}
+    rows = tables_of(page(rendered, "overview"))["各项行动目标评估结果"]
+    totals = {next(n for n in range(1, 11) if r[0].startswith(labels.action(n, "zh"))): int(r[-1]) for r in rows[1:]}
     assert totals == {a: int((table["action"] == a).sum()) for a in range(1, 11)}
     assert sum(totals.values()) == len(reg.targets) - reg.targets["repeat_of"].notna().sum() > 0
     assert 'href="action-01.html"' in page(rendered, "overview")
