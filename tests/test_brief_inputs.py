@@ -170,4 +170,4 @@ def test_shipped_milestones_are_read_with_their_quotes(reg):
     assert "全线建成投用" in done["quote"].iloc[0]
     assert (df["source_link"].str.startswith("http")).all()
     assert paths.MILESTONES.read_text(encoding="utf-8").splitlines()[0] == (
-        "target,year,state,source_title,source_link,source_date,quote,note")
+        "target,year,state,source_title,source_link,source_date,flags,quote,note")

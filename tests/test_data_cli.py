@@ -112,7 +112,7 @@ def test_gaps_xlsx_request_filled_in_loads_back(project, tmp_path):
     out = tmp_path / "gaps.xlsx"
     assert main(["data", "gaps", "--format", "xlsx", "-o", str(out), "--to", "2025"]) == 0
     book = openpyxl.load_workbook(out)
-    sheet = book["统计局"]  # urbanisation_rate is the statistics bureau's
+    sheet = book["区统计局"]  # urbanisation_rate is the statistics bureau's
     head = [c.value for c in sheet[3]]
     row = next(r for r in range(4, sheet.max_row + 1) if sheet.cell(r, 1).value == "urbanisation_rate")
     sheet.cell(row, head.index("2025年") + 1).value = 54.5
@@ -120,7 +120,7 @@ def test_gaps_xlsx_request_filled_in_loads_back(project, tmp_path):
     book.save(out)
     report = observations.observation_report(out, registry=load_registry())
     assert [(c.key, c.year, c.value, c.row, c.sheet) for c in report.added] == [
-        ("urbanisation_rate", 2025, 54.5, row, "统计局")]
+        ("urbanisation_rate", 2025, 54.5, row, "区统计局")]
 
 
 def test_gaps_xlsx_needs_output_file(project, capsys):
