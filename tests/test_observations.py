@@ -133,6 +133,8 @@ def test_source_titles_are_the_documents_own():
     for path in (paths.OBSERVATIONS, paths.MILESTONES, paths.RELATED):
         titles = pd.read_csv(path, dtype=str, keep_default_na=False)["source_title"]
         assert not titles.str.contains("转载|镜像|非官方|载2024").any(), path
+        # Chinese titles shown in Chinese briefs: no site names in Latin letters (those go in the note)
+        assert not titles.str.contains("[A-Za-z]").any(), path
 
 
 def test_shipped_milestones_file_is_valid():
