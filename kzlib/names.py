@@ -64,7 +64,9 @@ class Names:
 
         Raises LookupError (unknown) or ValueError (ambiguous) with the message to show."""
         label = terms.label(text)
-        for candidate, unit in ((text, None), (label, None), *self._unit_split(label)):
+        respelled = terms.respelled(label)
+        for candidate, unit in ((text, None), (label, None), *self._unit_split(label), (respelled, None),
+                                *self._unit_split(respelled)):
             hits = self.find(candidate)
             if len(hits) == 1:
                 return next(iter(hits)), unit

@@ -47,14 +47,17 @@ OBSERVATION_COLUMNS = [
     "file", "row", "quote", "sheet",
 ]
 MILESTONE_COLUMNS = [
-    "target", "year", "state", "source_title", "source_link", "source_date", "note", "file", "row", "quote", "sheet",
+    "target", "year", "state", "source_title", "source_link", "source_date", "flags", "note", "file", "row", "quote",
+    "sheet",
 ]
 # Column order of the shipped files data/observations.csv and data/milestones.csv (data/related.csv: the
 # observation columns after target, scope_zh, scope_en).
 SHIPPED_OBSERVATION_COLUMNS = [
     "indicator", "year", "value", "unit", "source_title", "source_link", "source_date", "flags", "quote", "note",
 ]
-SHIPPED_MILESTONE_COLUMNS = ["target", "year", "state", "source_title", "source_link", "source_date", "quote", "note"]
+SHIPPED_MILESTONE_COLUMNS = [
+    "target", "year", "state", "source_title", "source_link", "source_date", "flags", "quote", "note",
+]
 LEFTOVERS = (".observations-*.csv", ".milestones-*.csv", ".scenarios.user.yaml.tmp", ".scenarios.yaml.tmp")
 
 
@@ -326,7 +329,7 @@ def _same(new: dict, old: dict, key: str) -> bool:
     if any(new.get(c, "") != old.get(c, "") for c in ("source_title", "source_link", "source_date", "note", "quote")):
         return False
     if key == "target":
-        return new["state"] == old["state"]
+        return new["state"] == old["state"] and _plain_flags(new) == _plain_flags(old)
     close = abs(new["value"] - old["value"]) <= 1e-9 * max(1.0, abs(old["value"]))
     return close and _plain_flags(new) == _plain_flags(old)
 

@@ -183,6 +183,15 @@ def _quantity(record: Record, info: dict | None, unit_in_name: str | None, ctx: 
     return value, conversions
 
 
+def _flags(record: Record, ctx: Context) -> list[str]:
+    """The flags written in the record's flags cell (ids or words), or none (the problem recorded)."""
+    try:
+        return parse_flags(record.cells.get("flags"))
+    except ValueError as exc:
+        ctx.bad(record, "flags", str(exc))
+        return []
+
+
 def observation(record: Record, names: Names, info: dict[str, dict], ctx: Context) -> dict | None:
     """One validated observation from a record, or None (problems recorded)."""
     before = len(ctx.problems)
@@ -197,11 +206,7 @@ def observation(record: Record, names: Names, info: dict[str, dict], ctx: Contex
                                      "enter those figures instead")
         ind = None
     _common(rec, record, ctx)
-    try:
-        flags = parse_flags(record.cells.get("flags"))
-    except ValueError as exc:
-        ctx.bad(record, "flags", str(exc))
-        flags = []
+    flags = _flags(record, ctx)
     value, conversions = _quantity(record, ind, unit_in_name, ctx)
     if len(ctx.problems) > before or ind is None:
         return None
@@ -235,10 +240,12 @@ def milestone(record: Record, names: Names, kinds: dict[str, str], ctx: Context)
                                   "observations file (indicator, year, value)")
     rec["target"] = tid or raw
     _common(rec, record, ctx)
+    flags = _flags(record, ctx)
     column = "state" if "state" in record.cells else "value"
     state = ctx.terms.state(record.cells.get(column))
     if state is None:
         ctx.bad(record, column, f"unknown state '{as_text(record.cells.get(column))}'; expected "
                                 f"{', '.join(settings.MILESTONE_STATES)} (已完成, 推进中, 未启动)")
     rec["state"] = state
+    rec["flags"] = ";".join(dict.fromkeys(flags))  # as written: 预计 in a title qualifies figures, not states
     return None if len(ctx.problems) > before else rec

@@ -49,6 +49,7 @@ class Terms:
     note_prefixes: tuple[str, ...]
     source_prefixes: tuple[str, ...]
     label_prefixes: tuple[str, ...]
+    name_words: tuple[tuple[str, str], ...]  # (written word, registry word)
 
     def column(self, cell: object) -> str | None:
         """The canonical column a header cell names, or None."""
@@ -112,6 +113,12 @@ class Terms:
                 return text[len(prefix):].lstrip()[1:].strip(" 。.") or None
         return None
 
+    def respelled(self, name: str) -> str:
+        """A name with the words people write (GDP) put as the registry's names write them (地区生产总值)."""
+        for written, word in self.name_words:
+            name = re.sub(re.escape(written), word, name, flags=re.IGNORECASE)
+        return name
+
     def label(self, text: object) -> str:
         """A row label as a name to match: sub-item prefixes (其中：), numbering (1.、（一）) and marks dropped."""
         label = norm_text(text)
@@ -143,6 +150,8 @@ def _load(path: str, mtime_ns: int) -> Terms:
         note_prefixes=tuple(sorted(map(norm_text, _words(doc.get("note_prefixes"))), key=len, reverse=True)),
         source_prefixes=tuple(map(norm_text, _words(doc.get("source_prefixes")))),
         label_prefixes=tuple(map(norm_text, _words(doc.get("label_prefixes")))),
+        name_words=tuple((norm_text(w), norm_text(word)) for word, words in (doc.get("name_words") or {}).items()
+                         for w in _words(words)),
     )
 
 

@@ -42,7 +42,8 @@ class Project:
 
 def make_project(folder: Path) -> Project:
     """Copy the checkout's data/ (without the user's saved scenarios) and notebooks/ into `folder`."""
-    shutil.copytree(CHECKOUT / "data", folder / "data", ignore=shutil.ignore_patterns("scenarios.user.yaml"))
+    shutil.copytree(CHECKOUT / "data", folder / "data", ignore=shutil.ignore_patterns(
+        "scenarios.user.yaml", ".kzstate.json", ".kz.lock"))  # this machine's own, git-ignored
     shutil.copytree(CHECKOUT / "notebooks", folder / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     return Project(folder)
 

@@ -50,7 +50,7 @@ def test_related_figures_are_sourced_and_scoped_in_both_languages(related, reg):
 def test_figures_only_related_are_never_in_the_observations_judged(related, obs):
     own = related[related["file"] == "data/related.csv"]
     judged = set(zip(obs["indicator"], obs["year"], strict=True))
-    assert own.shape[0] == 17
+    assert own.shape[0] == 18
     assert not [k for k in zip(own["indicator"], own["year"], strict=True) if k in judged]
 
 
@@ -170,4 +170,4 @@ def test_shipped_milestones_are_read_with_their_quotes(reg):
     assert "全线建成投用" in done["quote"].iloc[0]
     assert (df["source_link"].str.startswith("http")).all()
     assert paths.MILESTONES.read_text(encoding="utf-8").splitlines()[0] == (
-        "target,year,state,source_title,source_link,source_date,quote,note")
+        "target,year,state,source_title,source_link,source_date,flags,quote,note")

@@ -20,14 +20,11 @@ SHIPPED_MILESTONES = paths.MILESTONES
 
 @pytest.fixture
 def project(project):
-    """A temporary project: the real indicators of core.yaml and observed.yaml, tiny test targets, the shipped
-    observations and an empty milestones file."""
+    """A temporary project: the real indicators, tiny test targets, the shipped observations and an empty
+    milestones file."""
     registry = project.data / "registry"
     shutil.rmtree(registry / "targets")
     (registry / "targets").mkdir()
-    for path in (registry / "indicators").glob("*.yaml"):
-        if path.name not in ("core.yaml", "observed.yaml"):
-            path.unlink()
     shutil.copy(CORPUS / "registry_targets.yaml", registry / "targets" / "action-01.yaml")
     # the shipped milestones name the real targets, which the tiny registry lacks
     header = SHIPPED_MILESTONES.read_text(encoding="utf-8").splitlines()[0]
@@ -48,7 +45,7 @@ def leftovers(data: Path) -> list[str]:
 def test_check_clean_file_exits_0_and_lists_changes(project, capsys):
     assert main(["data", "check", str(CORPUS / "good_utf8.csv")]) == 0
     out, err = capsys.readouterr()
-    assert "105 figures shipped" in out
+    assert "109 figures shipped" in out
     assert "Would add 3 figures" in out
     assert "Would override 1 figure" in out and "rural_income" in out and "21036" in out
     assert "converted from 1180000 人 to 118 万人" in out
@@ -112,7 +109,7 @@ def test_gaps_xlsx_request_filled_in_loads_back(project, tmp_path):
     out = tmp_path / "gaps.xlsx"
     assert main(["data", "gaps", "--format", "xlsx", "-o", str(out), "--to", "2025"]) == 0
     book = openpyxl.load_workbook(out)
-    sheet = book["统计局"]  # urbanisation_rate is the statistics bureau's
+    sheet = book["区统计局"]  # urbanisation_rate is the statistics bureau's
     head = [c.value for c in sheet[3]]
     row = next(r for r in range(4, sheet.max_row + 1) if sheet.cell(r, 1).value == "urbanisation_rate")
     sheet.cell(row, head.index("2025年") + 1).value = 54.5
@@ -120,7 +117,7 @@ def test_gaps_xlsx_request_filled_in_loads_back(project, tmp_path):
     book.save(out)
     report = observations.observation_report(out, registry=load_registry())
     assert [(c.key, c.year, c.value, c.row, c.sheet) for c in report.added] == [
-        ("urbanisation_rate", 2025, 54.5, row, "统计局")]
+        ("urbanisation_rate", 2025, 54.5, row, "区统计局")]
 
 
 def test_gaps_xlsx_needs_output_file(project, capsys):

@@ -59,14 +59,14 @@ def test_one_sheet_per_department_after_the_instructions(tmp_path, reg, shipped)
     names = load_departments().set_index("id")["name_zh"]
     assert book.sheetnames[0] == "填表说明"
     assert set(book.sheetnames[1:]) <= set(names)
-    assert book.sheetnames[1] == "统计局"
-    head = [c.value for c in book["统计局"][3]]
+    assert book.sheetnames[1] == "区统计局"
+    head = [c.value for c in book["区统计局"][3]]
     assert head == ["指标代码", "指标名称", "计量单位", "2020年", "2021年", "2022年", "2023年", "2024年", "2025年",
                     "资料来源", "来源链接", "发布日期", "备注", "方案条款", "已有数据年份", "常见出处"]
 
 
 def test_held_years_are_grey_with_their_figure_and_missing_ones_yellow(tmp_path, reg, shipped):
-    ws = request(tmp_path / "r.xlsx", reg, shipped)["统计局"]
+    ws = request(tmp_path / "r.xlsx", reg, shipped)["区统计局"]
     row = row_of(ws, "gdp")
     head = [c.value for c in ws[3]]
     cells = {y: ws.cell(row, head.index(f"{y}年") + 1) for y in YEARS}
@@ -102,9 +102,9 @@ def test_round_trip_generate_fill_check_add(project, tmp_path, capsys):
     assert main(["data", "gaps", "--format", "xlsx", "-o", str(path), "--to", "2025"]) == 0
     book = openpyxl.load_workbook(path)
     src = "测试用例：2025年开州区统计公报（非真实数据）"
-    gdp_row = fill(book["统计局"], "gdp", {"2025年": 760.5, "资料来源": src, "备注": "初步核算"})
-    fill(book["统计局"], "urbanisation_rate", {"2025年": "54.5%", "资料来源": src})
-    jobs_row = fill(book["人力社保局"], "new_urban_jobs", {"2025年": "8,100", "资料来源": "测试用例：就业统计（非真实数据）"})
+    gdp_row = fill(book["区统计局"], "gdp", {"2025年": 760.5, "资料来源": src, "备注": "初步核算"})
+    fill(book["区统计局"], "urbanisation_rate", {"2025年": "54.5%", "资料来源": src})
+    jobs_row = fill(book["区人力社保局"], "new_urban_jobs", {"2025年": "8,100", "资料来源": "测试用例：就业统计（非真实数据）"})
     book.save(path)
     capsys.readouterr()
 
@@ -128,7 +128,7 @@ def test_round_trip_generate_fill_check_add(project, tmp_path, capsys):
     assert main(["data", "check", str(path)]) == 0  # checked again after the merge: nothing new
     out = capsys.readouterr().out
     assert "Would add" not in out and "Would override" not in out and "3 figures the same as held" in out
-    assert (gdp_row, jobs_row) == (4, row_of(book["人力社保局"], "new_urban_jobs"))
+    assert (gdp_row, jobs_row) == (4, row_of(book["区人力社保局"], "new_urban_jobs"))
 
 
 def test_english_request_has_english_headers_and_reads_back(tmp_path, reg, shipped):

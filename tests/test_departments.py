@@ -29,9 +29,9 @@ def test_departments_of_every_target(reg):
     table = departments_of(reg).set_index("target")
     assert len(table) == len(reg.targets)
     assert (table["department_zh"] != "").all()
-    assert table.loc["a1_gdp", "department_zh"] == "统计局"  # by its indicator
+    assert table.loc["a1_gdp", "department_zh"] == "区统计局"  # by its indicator
     assert table.loc["a9_urban_rural_income_ratio", "department_zh"] == "国家统计局开州调查队"
-    assert table.loc["a2_expwy_wuyunkai", "department_zh"] == "交通局"  # the milestone's own
+    assert table.loc["a2_expwy_wuyunkai", "department_zh"] == "区交通局"  # the milestone's own
     assert table.loc["a6_carbon_stage_goals", "department_en"] == "Development & Reform Commission"
 
 
@@ -40,6 +40,14 @@ def test_department_names_can_name_excel_sheets():
     for name in (*deps["name_zh"], *deps["name_en"]):
         assert len(name) <= SHEET_NAME_LIMIT and not set("[]:*?/\\") & set(name)
     assert not deps["id"].duplicated().any() and not deps["name_zh"].duplicated().any()
+
+
+def test_district_departments_are_named_as_the_district_writes_them():
+    # The district's own departments carry 区 (区统计局, 区发展改革委); the survey office and the zone's committee
+    # are named in full.
+    names = set(load_departments()["name_zh"])
+    assert {"区统计局", "区发展改革委", "区科技局", "区经济信息委", "国家统计局开州调查队", "开州高新区管委会"} <= names
+    assert all(n.startswith("区") for n in names - {"国家统计局开州调查队", "开州高新区管委会"})
 
 
 @pytest.fixture

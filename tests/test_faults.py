@@ -60,8 +60,10 @@ def data_rows(path: Path) -> list[dict[str, str]]:
 
 
 def test_a_shipped_file_cut_mid_line_stops_every_command_and_touches_no_brief(project, tmp_path):
-    text = (project.data / "observations.csv").read_bytes()
-    (project.data / "observations.csv").write_bytes(text[: len(text) // 2])  # cut in the middle of a line
+    text = (project.data / "observations.csv").read_text(encoding="utf-8")
+    cut = text[: len(text) // 2]  # cut in the middle of a line (between characters: a torn one is undecodable)
+    assert not cut.endswith("\n")
+    (project.data / "observations.csv").write_text(cut, encoding="utf-8")
     out = tmp_path / "out"
     (out / "html" / "zh").mkdir(parents=True)
     (out / "html" / "zh" / "action-01.html").write_text("<p>the last good brief</p>", encoding="utf-8")

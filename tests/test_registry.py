@@ -208,3 +208,27 @@ def test_per_capita_densities_and_shares_are_measured_on_a_line(registry):
     info = registry.indicators.set_index("id")["measure"]
     assert info["invention_patents_per_10k"] == "density" and info["childcare_places_per_1000"] == "density"
     assert info["urbanisation_rate"] == "share" and info["gdp"] == "amount"
+
+
+# Latin letters a Chinese planning office writes in Chinese names: grades (4A级), 5G, PM2.5, road numbers
+# (G211, S202), 保税物流中心（B型）. Anything else (GDP above all) is English in Chinese text.
+NAMES_IN_LATIN = re.compile(r"[34]A级|5G|PM2\.5|[GS]\d{3}|（B型）")
+
+
+def test_chinese_names_carry_no_english(registry):
+    names = [*registry.targets["name_zh"], *registry.indicators["name_zh"]]
+    assert not [n for n in names if re.search("[A-Za-z]", NAMES_IN_LATIN.sub("", n))]
+    assert registry.target("a1_services_share")["name_zh"] == "服务业增加值占地区生产总值比重"  # the plan's phrase
+    assert registry.target("a10_income_growth_vs_gdp")["name_zh"] == "居民收入增速高于全区地区生产总值增速"
+
+
+def test_related_scopes_are_plain_and_invite_no_comparison():
+    links = yaml.safe_load(paths.RELATED_LINKS.read_text(encoding="utf-8"))["links"]
+    with paths.RELATED.open(encoding="utf-8", newline="") as f:
+        scopes = [e["scope_zh"] for e in links] + [r["scope_zh"] for r in csv.DictReader(f)]
+    assert not [s for s in scopes if re.search("[A-Za-z]", NAMES_IN_LATIN.sub("", s))]
+    assert not [s for s in scopes if "可与" in s or "比较基准" in s]
+    assert all(len(s) <= 40 for s in scopes)  # a scope, not an explanation
+    # The income multiple is nominal: it says so beside the real-growth comparison.
+    income = [e["scope_zh"] for e in links if e["indicator"] == "resident_income_multiple_of_2020"]
+    assert income and all("现价" in s for s in income)

@@ -259,6 +259,9 @@ def test_flag_word_in_a_title_row_covers_the_whole_table(tmp_path, reg):
     ("服务业增加值占地区生产总值比重", "services_share"), ("New urban jobs each year", "new_urban_jobs"),
     ("“专精特新”企业", "srdi_firms"), ("专精特新企业", "srdi_firms"), ("高新技术企业双倍增", "high_tech_enterprises"),
     ("地区生产总值（亿元）", "gdp"), ("其中：第一产业增加值", "primary_value_added"), ("1.常住人口", "resident_population"),
+    # GDP written for 地区生产总值 (input_terms.yaml name_words), in any case and with the unit in the name.
+    ("单位GDP用水量", "water_use_per_gdp"), ("制造业增加值占gdp比重(%)", "manufacturing_share"),
+    ("人均GDP", "gdp_per_capita"),
 ])
 def test_brief_labels_name_their_indicator(reg, name, indicator):
     assert indicator_names(reg).resolve(name, load_terms())[0] == indicator
