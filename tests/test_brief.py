@@ -274,3 +274,16 @@ def test_the_chance_column_is_left_out_when_no_target_has_one():
     html = brief.status_grid(b, rows=rows.assign(probability=float("nan")))
     assert b.words["col_probability"] not in html
     assert b.words["col_probability"] in brief.status_grid(b, rows=rows.assign(probability=0.5))
+
+
+LATIN_NAMES = re.compile(r"PM2\.5|\d+G|\d+A级?|[GS]\d+|kzlib")
+
+
+@pytest.mark.parametrize("action", [None, *range(1, 11)])
+def test_chinese_first_screen_tables_and_judgements_carry_no_english(action):
+    b = brief.Brief(context.load(), "zh", action)
+    shown = [brief.lead(b), brief.judgements(b), brief.status_table(b), brief.milestones(b)]
+    if action is None:
+        shown += [brief.action_counts(b), brief.furthest_behind(b)]
+    words = re.sub(r"<[^>]+>|&\w+;|&#x?\w+;", " ", "".join(shown))
+    assert not re.findall(r"[A-Za-z]{2,}", LATIN_NAMES.sub("", words))

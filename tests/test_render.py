@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from kzlib import assess, brief, cli, context, files, kernels, labels, paths, render, text
+from kzlib import assess, brief, charts, cli, context, files, kernels, labels, paths, render, text
 
 ACTION = 1
 
@@ -149,6 +149,31 @@ def test_brief_is_one_offline_file_without_code(rendered, name):
     assert "from kzlib import" not in html and "brief.load(" not in html and "In&nbsp;[" not in html
     assert len(html.encode("utf-8")) < 1_000_000
     assert '<html lang="zh">' in html
+
+
+def printed_pages(html: Path, tmp: Path) -> int:
+    """The pages headless Chromium prints the brief on (A4, as the brief's @page asks), with the bundled CJK font."""
+    fonts = tmp / "fonts.conf"
+    fonts.write_text(f'''<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>
+<include ignore_missing="yes">/etc/fonts/fonts.conf</include><dir>{charts.font_file().parent}</dir>
+<cachedir>{tmp / "fc-cache"}</cachedir></fontconfig>''', encoding="utf-8")
+    pdf = tmp / (html.stem + ".pdf")
+    subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                    f"--user-data-dir={tmp / 'profile'}", "--no-pdf-header-footer", f"--print-to-pdf={pdf}",
+                    html.as_uri()], env=dict(os.environ, FONTCONFIG_FILE=str(fonts)), capture_output=True,
+                   timeout=180, check=True)
+    return len(re.findall(rb"/Type\s*/Page(?!s)", pdf.read_bytes()))
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium is not installed")
+@pytest.mark.parametrize(("name", "most"), [("action-01", 4), ("overview", 6)])
+def test_a_brief_prints_on_a_few_a4_pages(rendered, tmp_path, name, most):
+    pages = printed_pages(rendered["out"] / "html" / "zh" / f"{name}.html", tmp_path)
+    assert 1 <= pages <= most
 
 
 @pytest.mark.slow
