@@ -291,11 +291,32 @@ def status_counts(rows: pd.DataFrame) -> dict[str, int]:
     return {s: int(counts[s]) for s in settings.STATUSES if s in counts}
 
 
+@dataclass(frozen=True)
+class Shown:
+    """Targets that show the same status words: their class, the year-by-year rule they follow, how many."""
+
+    status: str
+    side: str | None
+    n: int
+
+
+def shown_counts(rows: pd.DataFrame, lang: str) -> list[Shown]:
+    """How many targets show each status word (守住底线 apart from 达到序时进度), in settings.STATUSES order."""
+    groups: dict[tuple[str, str], Shown] = {}
+    for row in rows.to_dict("records"):
+        status, side = str(row["status"]), text.year_rule(row)
+        word = text.status_label(status, lang, side)
+        had = groups.get((status, word))
+        groups[(status, word)] = Shown(status, side, 1 + (had.n if had else 0))
+    order = {s: i for i, s in enumerate(settings.STATUSES)}
+    return sorted(groups.values(), key=lambda g: (order[g.status], g.side is not None))
+
+
 def status_summary(b: Brief) -> Html:
-    """The number of targets and one coloured chip per status (each target counted once)."""
+    """The number of targets and one coloured chip per status word (each target counted once)."""
     rows = assess.counted(b.rows)
     lead_ = b.words["summary" if b.action is not None else "summary_all"].format(n=len(rows))
-    chips = "".join(chip(s, b.lang, n) for s, n in status_counts(rows).items())
+    chips = "".join(chip(g.status, b.lang, g.n, g.side) for g in shown_counts(rows, b.lang))
     return Html(f'<p class="kz-summary">{esc(lead_)}{chips}</p>')
 
 
@@ -307,22 +328,22 @@ def _in_sentence(word: str, lang: str) -> str:
 def headline(b: Brief) -> str:
     """共N项目标，已有判断X项：已完成a项、达到序时进度b项…；数据不足c项，暂无数据d项 (each target counted once)."""
     rows = assess.counted(b.rows)
-    counts = status_counts(rows)
-    judged = [s for s in counts if s in JUDGED and s != "insufficient_data"]
-    rest = [s for s in counts if s not in judged]
-    item = labels.label("brief.count_item", b.lang, status="{status}", n="{n}")
+    groups = shown_counts(rows, b.lang)
+    judged = [g for g in groups if g.status in JUDGED and g.status != "insufficient_data"]
+    rest = [g for g in groups if g not in judged]
 
-    def listed(statuses: list[str]) -> str:
-        return labels.label("brief.list_sep", b.lang).join(
-            item.format(status=_in_sentence(text.status_label(s, b.lang), b.lang), n=counts[s]) for s in statuses)
+    def listed(shown: list[Shown]) -> str:
+        return labels.label("brief.list_sep", b.lang).join(labels.label(
+            "brief.count_item", b.lang, status=_in_sentence(text.status_label(g.status, b.lang, g.side), b.lang),
+            n=g.n) for g in shown)
 
     key = "brief.headline_action" if b.action is not None else "brief.headline_plan"
     if not judged:
-        if set(rest) <= {"no_data"}:
+        if {g.status for g in rest} <= {"no_data"}:
             return labels.label(key + "_none", b.lang, n=len(rows)) + labels.label("brief.stop", b.lang)
         return labels.label(key + "_unjudged", b.lang, n=len(rows), items=listed(rest)) + \
             labels.label("brief.stop", b.lang)
-    line = labels.label(key, b.lang, n=len(rows), judged=sum(counts[s] for s in judged))
+    line = labels.label(key, b.lang, n=len(rows), judged=sum(g.n for g in judged))
     line += labels.label("brief.headline_judged", b.lang, items=listed(judged))
     if rest:
         line += labels.label("brief.headline_rest", b.lang, items=listed(rest))
@@ -382,6 +403,14 @@ def changes(b: Brief, before: Brief) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["id", "before", "after", "change"])
 
 
+def change_item(row: Mapping[str, Any], change: Mapping[str, Any], lang: str) -> str:
+    """常住人口城镇化率（由“数据不足”转为“明显滞后”）: one target's change, in the words its chip shows."""
+    side = text.year_rule(row)
+    return labels.label("brief.change_item", lang, name=text.name_of(row, lang),
+                        before=text.status_label(change["before"], lang, side),
+                        after=text.status_label(change["after"], lang, side))
+
+
 def since_last_year(b: Brief) -> str:
     """与上年相比: which targets improved, which worsened, which new figures arrived."""
     before = previous(b)
@@ -395,10 +424,8 @@ def since_last_year(b: Brief) -> str:
         rows = moved[moved["change"] == kind]
         if rows.empty:
             continue
-        items = labels.label("brief.list_sep", b.lang).join(
-            labels.label("brief.change_item", b.lang, name=text.name_of(names.loc[r["id"]], b.lang),
-                         before=text.status_label(r["before"], b.lang), after=text.status_label(r["after"], b.lang))
-            for r in rows.to_dict("records"))
+        items = labels.label("brief.list_sep", b.lang).join(change_item(names.loc[r["id"]], r, b.lang)
+                                                            for r in rows.to_dict("records"))
         parts.append(labels.label(f"brief.change_{kind}", b.lang, items=items))
     fresh = b.observations[(b.observations["year"] > year) & b.observations["indicator"].isin(indicators_of(b))]
     fresh = fresh[fresh["file"] != "derived"]
@@ -482,10 +509,8 @@ def trial_figures(b: Brief) -> str:
     shipped = context.load((), None, ctx.as_of, ctx.method, action=ctx.action)  # statuses only
     moved = changes(b, Brief(shipped, b.lang, b.action))
     names = b.rows.set_index("id")
-    changed = labels.label("brief.list_sep", b.lang).join(
-        labels.label("brief.change_item", b.lang, name=text.name_of(names.loc[r["id"]], b.lang),
-                     before=text.status_label(r["before"], b.lang), after=text.status_label(r["after"], b.lang))
-        for r in moved.to_dict("records"))
+    changed = labels.label("brief.list_sep", b.lang).join(change_item(names.loc[r["id"]], r, b.lang)
+                                                          for r in moved.to_dict("records"))
     line = labels.label("brief.trial", b.lang, n=len(extra))
     line += labels.label("brief.trial_changed", b.lang, items=changed) if changed else \
         labels.label("brief.trial_unchanged", b.lang)
@@ -898,7 +923,10 @@ def action_counts(b: Brief) -> Html:
         rows.append([action_link(act["action"], act[f"title_{b.lang}"], b.lang, short=True), *cells, esc(len(mine))])
     numeric = tuple(range(1, len(head)))
     chips = "".join(chip(s, b.lang) for s in present)
-    return Html(f"<h2>{esc(w['matrix'])}</h2><p class=\"kz-legend\">{chips}</p>" + table(head, rows, numeric=numeric))
+    note = f'<p class="kz-note kz-notes">{esc(w["matrix_note"])}</p>' if any(
+        text.year_rule(r) for r in counted.to_dict("records")) else ""
+    return Html(f"<h2>{esc(w['matrix'])}</h2><p class=\"kz-legend\">{chips}</p>" + table(head, rows, numeric=numeric)
+                + note)
 
 
 def status_matrix(b: Brief) -> Html:

@@ -403,8 +403,8 @@ def trajectory(target: Mapping[str, Any], observations: pd.DataFrame | None, pat
     _y_limits(ax, obs, target_value, _get(row, "value_high"), unit)
     if len(obs) == 0 and target_value is None:
         ax.set_yticks([])  # nothing to measure: no made-up scale
-    ax.text(settings.PLAN_START - 0.45, 1.0, f" {words['plan_period']}", transform=ax.get_xaxis_transform(),
-            ha="left", va="top", fontsize=look.small, color=MUTED)
+    ax.text(max(settings.PLAN_START - 0.45, ax.get_xlim()[0]), 1.0, f" {words['plan_period']}",
+            transform=ax.get_xaxis_transform(), ha="left", va="top", fontsize=look.small, color=MUTED)  # in the band
 
     name = _wrap(text.name_of(row, lang), look.wrap_zh if lang == "zh" else look.wrap_en)
     goal = text.target_text(row, lang)

@@ -81,6 +81,7 @@ TEXT: dict[str, dict[str, str]] = {
     "brief.plan_source": {"zh": "目标原文：《{title}》（重庆市开州区人民政府2023年7月印发）", "en": "Targets quoted from the plan 《{title}》 (Kaizhou District People's Government, July 2023)"},
     "brief.overview_title": {"zh": "各项行动进展总览", "en": "All actions at a glance"},
     "brief.matrix": {"zh": "各项行动目标评估结果", "en": "Assessment of the targets by action"},
+    "brief.matrix_note": {"zh": "注：底线类指标守住底线的计入“达到序时进度”，未守住的计入“明显滞后”或“与目标反向”；增速比较类指标达到要求的计入“达到序时进度”，未达到的计入“明显滞后”或“与目标反向”。", "en": "Note: a floor held counts as on track, a floor broken as lagging or moving away; a comparison of growth rates met counts as on track, one not met as lagging or moving away."},
     "brief.behind": {"zh": "进度滞后的主要目标", "en": "Main targets behind schedule"},
     "brief.none_behind": {"zh": "暂无进度落后的目标。", "en": "No target is behind schedule."},
     "brief.open_brief": {"zh": "查看简报", "en": "open brief"},
@@ -166,6 +167,8 @@ TEXT: dict[str, dict[str, str]] = {
     # risk: the one-line reason of a risk in the lead
     "risk.latest": {"zh": "{year}年为{value}", "en": "{value} in {year}"},
     "risk.gap": {"zh": "距目标尚差{gap}", "en": "{gap} to go"},
+    "risk.floor_gap": {"zh": "低于底线{gap}", "en": "{gap} below the floor"},
+    "risk.ceiling_gap": {"zh": "高于上限{gap}", "en": "{gap} above the ceiling"},
     "risk.breaks": {"zh": "按现有趋势推算{year}年可能低于底线", "en": "on the trend it may fall below the floor in {year}"},
     "risk.need": {"zh": "今后需年均{need}", "en": "needs {need} a year"},
     "risk.seen": {"zh": "（此前年均{seen}）", "en": " (so far {seen})"},

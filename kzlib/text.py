@@ -610,10 +610,10 @@ def risk_reason(row: Mapping[str, Any], lang: str) -> str:
     if year is None or value is None:
         return judgement(row, lang)
     parts = [labels.label("risk.latest", lang, value=value_text(row, value, lang), year=int(year))]
-    gap = _get(row, "gap")
-    if gap is not None and _get(row, "target_value") is not None and row.get("kind") != "compare":
-        parts.append(labels.label("risk.gap", lang, gap=diff_text(row, abs(float(gap)), lang,
-                                                                  sig=3 if row.get("kind") in RELATIVE_KINDS else None)))
+    gap, rule = _get(row, "gap"), year_rule(row)
+    if gap is not None and _get(row, "target_value") is not None and rule != "compare":
+        shown = diff_text(row, abs(float(gap)), lang, sig=3 if row.get("kind") in RELATIVE_KINDS else None)
+        parts.append(labels.label("risk.gap" if rule is None else f"risk.{rule}_gap", lang, gap=shown))
     if _get(row, "break_year") is not None:
         parts.append(labels.label("risk.breaks", lang, year=int(_get(row, "break_year"))))
     need, seen = _get(row, "required_pace"), _get(row, "observed_pace")

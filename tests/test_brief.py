@@ -287,3 +287,13 @@ def test_chinese_first_screen_tables_and_judgements_carry_no_english(action):
         shown += [brief.action_counts(b), brief.furthest_behind(b)]
     words = re.sub(r"<[^>]+>|&\w+;|&#x?\w+;", " ", "".join(shown))
     assert not re.findall(r"[A-Za-z]{2,}", LATIN_NAMES.sub("", words))
+
+
+def test_the_headline_counts_the_words_the_chips_show():
+    b = lead_of(["on_track", "on_track", "lagging", "no_data"])
+    b.rows["kind"] = ["maintain", "level", "maintain", "level"]
+    assert brief.headline(b) == ("本行动共4项目标任务，其中可作评估的3项：达到序时进度1项、守住底线1项、未守住底线1项；"
+                                 "另有暂无数据1项。")
+    change = {"before": "insufficient_data", "after": "lagging"}
+    assert brief.change_item({"name_zh": "粮食产量", "kind": "maintain"}, change, "zh") == \
+        "粮食产量（由“数据不足”转为“未守住底线”）"

@@ -419,3 +419,13 @@ def test_a_patent_density_is_a_level_in_its_unit_not_a_ratio() -> None:
     assert target_text(row, "zh") == "2件以上"
     assert target_text(row, "en") == "≥2 patents per 10 thousand people"
     assert target_text(assess_row(kind="ratio", comparator="<=", target_value=2.05, unit="倍"), "zh") == "不高于2.05:1"
+
+
+def test_a_risk_line_says_a_floor_is_below_the_floor_not_short_of_a_target() -> None:
+    from kzlib.text import risk_reason
+
+    row = assess_row(name_zh="粮食产量", unit="万吨", kind="maintain", comparator=">=", target_value=59.0,
+                     status="lagging", latest_value=58.47, gap=0.53, required_pace=None, observed_pace=None,
+                     probability=None)
+    assert risk_reason(row, "zh") == "2024年为58.47万吨，低于底线0.53万吨"
+    assert risk_reason(assess_row(required_pace=None, probability=None), "zh") == "2024年为721.44亿元，距目标尚差278.56亿元"
