@@ -407,8 +407,8 @@ def change_item(row: Mapping[str, Any], change: Mapping[str, Any], lang: str) ->
     """常住人口城镇化率（由“数据不足”转为“明显滞后”）: one target's change, in the words its chip shows."""
     side = text.year_rule(row)
     return labels.label("brief.change_item", lang, name=text.name_of(row, lang),
-                        before=text.status_label(change["before"], lang, side),
-                        after=text.status_label(change["after"], lang, side))
+                        before=_in_sentence(text.status_label(change["before"], lang, side), lang),
+                        after=_in_sentence(text.status_label(change["after"], lang, side), lang))
 
 
 def since_last_year(b: Brief) -> str:
