@@ -53,6 +53,7 @@ from kzlib.trajectory import (
     base_index,
     cagr,
     first_year,
+    floor_base_year,
     goal_of,
     indicator_info,
     meets,
@@ -315,11 +316,15 @@ def _numeric(tg: Mapping, info: Mapping, years: np.ndarray, values: np.ndarray, 
     linear = used == "linear"
     goal = goal_of(tg, x0, t0)
     walk = random_walk(years, values)
+    if kind in FLOOR_KINDS:  # its outlook follows the plan years' trend
+        base_year = floor_base_year(years, base_year)
+        i = base_index(years, base_year)
+        out.update(base_year=int(years[i]), base_value=float(values[i]))
     pace = observed_pace(years, values, base_year, linear)
     space = None
     if scenario is not None:
         space = scenarios.scenario_pace(scenario, ind, years, values, plan_pace(goal, kind, t, xt, linear), overrides,
-                                        linear)
+                                        linear, base_year if kind in FLOOR_KINDS else settings.DEFAULT_BASE_YEAR)
     out["target_value"] = goal.value
     if kind in FLOOR_KINDS:
         out.update(_floor(tg, goal, years, values, walk, pace, space))

@@ -206,16 +206,16 @@ def custom(overrides: Mapping[str, float]) -> Scenario:
 
 def scenario_pace(scenario: Scenario, indicator: str, years: np.ndarray, values: np.ndarray,
                   plan: tj.Pace | None = None, overrides: Mapping[str, float] | None = None,
-                  linear: bool = False) -> tj.Pace | None:
+                  linear: bool = False, base_year: int = settings.DEFAULT_BASE_YEAR) -> tj.Pace | None:
     """The pace an indicator follows under a scenario: overrides first, then its stated growth or step, then its
-    base (the trend, linear for shares and rates when `linear`, or the plan path)."""
+    base (the trend since `base_year`, linear for shares and rates when `linear`, or the plan path)."""
     stated = dict(scenario.values.get(indicator, {}))
     growth = (overrides or {}).get(indicator, scenario.growth.get(indicator))
     if growth is not None:
         return tj.Pace(growth=float(growth), values=stated)
     if indicator in scenario.step:
         return tj.Pace(step=float(scenario.step[indicator]), values=stated)
-    base = plan if scenario.base == "plan" else tj.observed_pace(years, values, linear=linear)
+    base = plan if scenario.base == "plan" else tj.observed_pace(years, values, base_year, linear=linear)
     if base is None:
         return tj.Pace(values=stated) if stated else None
     shift = scenario.shift.get(indicator)
@@ -251,8 +251,10 @@ def _central(scenario: Scenario, ind: str, years: np.ndarray, values: np.ndarray
             goal = tj.goal_of(tg, float(values[i]), int(years[i]))
             plans.append(tj.plan_pace(goal, tg["kind"], t, xt, linear))
     best, best_path, best_score = None, None, -math.inf
+    floors = targets["kind"].isin(tj.FLOOR_KINDS).all()  # a floor's trend is the plan years' (trajectory.floor_base_year)
+    trend_from = tj.floor_base_year(years, settings.DEFAULT_BASE_YEAR) if floors else settings.DEFAULT_BASE_YEAR
     for plan in plans:
-        pace = scenario_pace(scenario, ind, years, values, plan, overrides, linear)
+        pace = scenario_pace(scenario, ind, years, values, plan, overrides, linear, trend_from)
         if pace is None:
             continue
         path = pace.path(t, xt, end)

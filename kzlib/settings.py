@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+DEFAULT_PLAN = "kaizhou-2023-2027"  # the plan pack in data/plans/ used when none is named (KZ_PLAN, --plan)
 PLAN_START = 2023
 PLAN_END = 2027
 DEFAULT_BASE_YEAR = 2022

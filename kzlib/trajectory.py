@@ -181,6 +181,12 @@ def observed_pace(years: np.ndarray, values: np.ndarray, base_year: int = settin
     return Pace(growth=g) if g is not None else Pace(step=(xt - x0) / (t - t0))
 
 
+def floor_base_year(years: np.ndarray, base_year: int) -> int:
+    """The year a floor's trend is measured from: the plan's first year once two plan years have figures (a floor
+    holds year by year, so a pre-plan outlier must not set its outlook), else the base year."""
+    return settings.PLAN_START if int((np.asarray(years) >= settings.PLAN_START).sum()) >= 2 else base_year
+
+
 def series_by_indicator(observations: pd.DataFrame, as_of: int | None = None) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Years and values per indicator, sorted, one per year, up to as_of."""
     obs = observations[["indicator", "year", "value"]].dropna(subset=["value"])

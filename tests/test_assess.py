@@ -223,7 +223,8 @@ def test_range(series, status, ratio, bound):
     ({2022: 30, 2023: 31, 2024: 32}, "on_track", [], None),  # holds, and the trend keeps it above the floor
     # holds in 2024, but 31 -> 30.2 is -1.30 %/yr: 30.2 * 0.98701 = 29.81 < 30 in 2025
     ({2022: 31, 2023: 30.5, 2024: 30.2}, "at_risk", [], 2025),
-    ({2022: 31, 2023: 29.5, 2024: 30.2}, "at_risk", [2023], 2025),  # the broken 2023 is named, not classed
+    # two plan years: the trend is theirs (29.5 -> 30.2, rising), not the pre-plan 31's; the broken 2023 is named
+    ({2022: 31, 2023: 29.5, 2024: 30.2}, "on_track", [2023], None),
     ({2022: 31, 2023: 30.5, 2024: 29.0}, "moving_away", [2024], None),  # below the floor in 2024 and falling
     ({2022: 28, 2023: 29.5}, "lagging", [2023], None),  # below the floor in 2023 but rising towards it
     ({2023: 29.0}, "insufficient_data", [2023], None),  # one figure, short of the floor: too few to judge a trend
@@ -422,14 +423,18 @@ def test_an_achieved_target_has_no_gap_and_no_pace_needed():
     assert all(np.isnan(row[c]) for c in ("gap", "required_growth", "required_pace", "speedup"))
 
 
-def test_new_jobs_falling_towards_the_floor_are_at_risk():
-    # 每年城镇新增就业7000人以上: 15266 (2020), 8285 (2023), 7998 (2024). 2024 holds, but the pace since the
-    # base point 2020 is (7998/15266)^(1/4) - 1 = -14.92 %/yr: 6805 in 2025 breaks the floor; 4925 in 2027.
+def test_new_jobs_follow_the_plan_years_trend_not_a_pre_plan_outlier():
+    # 每年城镇新增就业7000人以上: 15266 (2020), 8285 (2023), 7998 (2024). Two plan years: the trend is theirs,
+    # 7998/8285 - 1 = -3.464 %/yr: 7721 in 2025, 7998 × 0.96536^3 = 7195 in 2027, above the floor all along
+    # (from the 2020 figure it would be -14.9 %/yr and "break" in 2025: an artefact of the pre-plan year).
     row = one(target(kind="flow", value=7000), {2020: 15266, 2023: 8285, 2024: 7998})
-    assert (row["status"], row["break_year"]) == ("at_risk", 2025)
-    assert row["projected_value"] == pytest.approx(7998 * (7998 / 15266) ** 0.75, rel=1e-9)
-    assert round(row["projected_value"]) == 4925  # the "about 4925" of the brief's own trend
-    assert row["broken_years"] == []
+    assert (row["status"], row["base_year"]) == ("on_track", 2023)
+    assert row["projected_value"] == pytest.approx(7998 * (7998 / 8285) ** 3, rel=1e-9)
+    assert row["observed_pace"] == pytest.approx(100 * (7998 / 8285 - 1))
+    # the plan years' own fall breaks it: 8285 -> 7500 is -9.475 %/yr, 6789 in 2025
+    falling = one(target(kind="flow", value=7000), {2020: 15266, 2023: 8285, 2024: 7500})
+    assert (falling["status"], falling["break_year"]) == ("at_risk", 2025)
+    assert falling["broken_years"] == []
 
 
 def test_grain_area_back_above_the_floor_is_on_track():

@@ -180,3 +180,16 @@ def test_scenario_probability_moves_with_the_assumed_growth():
     high = assess.assess(registry(GOAL), obs(series), overrides={"x": 0.2}).iloc[0]["scenario_probability"]
     assert 0 <= low < high <= 1
     assert math.isfinite(low)
+
+
+def test_the_trend_of_a_floor_follows_the_plan_years_in_the_chart_and_the_judgement_alike():
+    # new jobs 15266 (2020), 8285 (2023), 7998 (2024): the trend of a floor is 2023 -> 2024, -3.464 %/yr
+    floor = target(kind="flow", value=7000)
+    series = {2020: 15266, 2023: 8285, 2024: 7998}
+    path = scenarios.project(registry(floor), obs(series), TREND).query("kind == 'projected'")
+    assert path.set_index("year").loc[2027, "value"] == pytest.approx(7998 * (7998 / 8285) ** 3)
+    row = assess.assess(registry(floor), obs(series), scenario="trend").iloc[0]
+    assert row["scenario_value"] == pytest.approx(path.set_index("year").loc[2027, "value"])
+    # a level target keeps the trend since the base point (2020): (7998/15266)^(1/4) - 1 a year
+    level = scenarios.project(registry(target(value=9000)), obs(series), TREND).query("kind == 'projected'")
+    assert level.set_index("year").loc[2027, "value"] == pytest.approx(7998 * (7998 / 15266) ** 0.75)
