@@ -188,7 +188,7 @@ def test_the_trend_of_a_floor_follows_the_plan_years_in_the_chart_and_the_judgem
     series = {2020: 15266, 2023: 8285, 2024: 7998}
     path = scenarios.project(registry(floor), obs(series), TREND).query("kind == 'projected'")
     assert path.set_index("year").loc[2027, "value"] == pytest.approx(7998 * (7998 / 8285) ** 3)
-    row = assess.assess(registry(floor), obs(series), scenario="trend").iloc[0]
+    row = assess.assess(registry(floor), obs(series), scenario=TREND).iloc[0]
     assert row["scenario_value"] == pytest.approx(path.set_index("year").loc[2027, "value"])
     # a level target keeps the trend since the base point (2020): (7998/15266)^(1/4) - 1 a year
     level = scenarios.project(registry(target(value=9000)), obs(series), TREND).query("kind == 'projected'")
