@@ -82,7 +82,8 @@ COLUMNS = [
     "scenario_status", "stated_value", "path_growth", "n_changes", "scenario_growth", "scenario_year_met",
     "scenario_probability", "pace_unit", "required_pace", "observed_pace", "break_year", "measure", "prices",
     "real_growth", "real_growth_year", "reference", "reference_value", "repeat_of", "indicator_zh", "indicator_en",
-    "reference_zh", "reference_en", "missing_series", "plan_base_year",
+    "reference_zh", "reference_en", "missing_series", "plan_base_year", "latest_flags", "recent_pace",
+    "recent_projected",
 ]
 INT_COLUMNS = ["base_year", "latest_year", "year_met", "scenario_year_met", "n_changes", "break_year",
                "real_growth_year", "plan_base_year"]
@@ -90,7 +91,7 @@ FLOAT_COLUMNS = [
     "target_value", "value_high", "ratio", "base_value", "latest_value", "gap", "observed_growth",
     "required_growth", "speedup", "projected_value", "probability", "time_progress", "task_progress",
     "scenario_value", "stated_value", "path_growth", "scenario_growth", "scenario_probability", "required_pace",
-    "observed_pace", "real_growth", "reference_value",
+    "observed_pace", "real_growth", "reference_value", "recent_pace", "recent_projected",
 ]
 
 
@@ -212,6 +213,19 @@ def _observed(pace: Pace | None, unit: str) -> dict:
     if pace.growth is not None:
         return {"pace_unit": "percent", "observed_pace": 100.0 * pace.growth}
     return {"pace_unit": "points" if unit in PERCENT_UNITS else (unit or "units"), "observed_pace": pace.step}
+
+
+def _recent(years: np.ndarray, values: np.ndarray, linear: bool, end: int) -> dict:
+    """The latest year's own change (a growth rate in percent, or a step) and where it leads by `end`, when the
+    year before has a figure: beside a pace averaged over several years it shows a recent turn."""
+    if len(years) < 2 or int(years[-1]) - int(years[-2]) != 1:
+        return {}
+    prev, xt, t = float(values[-2]), float(values[-1]), int(years[-1])
+    if linear or prev <= 0 or xt <= 0:
+        step = xt - prev
+        return {"recent_pace": step, "recent_projected": xt + step * (end - t)}
+    g = xt / prev - 1.0
+    return {"recent_pace": 100.0 * g, "recent_projected": xt * (1.0 + g) ** (end - t)}
 
 
 def _speedup(need: float | None, seen: float | None, d: int) -> float | None:
@@ -349,6 +363,8 @@ def _numeric(tg: Mapping, info: Mapping, years: np.ndarray, values: np.ndarray, 
     else:
         out.update(paces, gap=d * (facing.value - xt), required_growth=p.required_growth,
                    speedup=_speedup(paces["required_pace"], paces["observed_pace"], d))
+    if not achieved and t - t0 > 1:
+        out.update(_recent(years, values, linear, goal.year))
     if goal.year <= t:
         out["probability"] = 1.0 if achieved else 0.0
     elif p.status != "insufficient_data":
@@ -450,39 +466,75 @@ def assess(registry, observations: pd.DataFrame, as_of: int | None = None, scena
         df[col] = pd.to_numeric(df[col], errors="coerce").astype(float)
     df["n_obs"] = df["n_obs"].fillna(0).astype(int)
     df["reason"] = df["reason"].fillna("")
+    df["latest_flags"] = latest_flags(df, observations, milestones)
     return df
+
+
+def latest_flags(table: pd.DataFrame, observations: pd.DataFrame, milestones: pd.DataFrame | None) -> list[str]:
+    """The flags (`;`-separated) of the figure or record each row's judgement rests on: its latest one."""
+    def last(frame: pd.DataFrame | None, keys: list[str]) -> dict:
+        if frame is None or frame.empty or "flags" not in frame:
+            return {}
+        kept = frame.dropna(subset=["year"]).drop_duplicates(keys, keep="last")
+        return {tuple(k): "" if missing(f) else str(f) for k, f in zip(kept[keys].itertuples(index=False),
+                                                                          kept["flags"], strict=True)}
+
+    figures, records = last(observations, ["indicator", "year"]), last(milestones, ["target", "year"])
+    out = []
+    for row in table.to_dict("records"):
+        year = row["latest_year"]
+        if missing(year):
+            out.append("")
+        elif row["kind"] == "milestone":
+            own = [records.get((t, int(year))) for t in (row["id"], row.get("repeat_of")) if not missing(t)]
+            out.append(next((f for f in own if f is not None), ""))
+        else:
+            out.append(figures.get((row["indicator"], int(year)), ""))
+    return out
+
+
+WEAK_FLAGS = ("secondary", "inferred_year")  # a figure from a repost or of a guessed year is to be verified
+
+
+def weak(row: Mapping) -> bool:
+    """Whether the figure a judgement rests on is to be verified (a repost, or a year inferred)."""
+    return bool(set(str(row.get("latest_flags") or "").split(";")) & set(WEAK_FLAGS))
 
 
 RISK_STATUSES = ("moving_away", "lagging", "needs_acceleration", "at_risk")
 
 
-def is_risk(row: Mapping) -> bool:
+def is_risk(row: Mapping, now: int | None = None) -> bool:
     """Whether a target is a risk: behind its time (or at risk of breaking a floor), unlikely to be met, or a
-    milestone not started within settings.MILESTONE_RISK_YEARS of its year."""
+    milestone not started within settings.MILESTONE_RISK_YEARS of its year (kzlib.assess.late_start)."""
     chance = row.get("probability")
-    return row.get("status") in RISK_STATUSES or late_start(row) or (
+    return row.get("status") in RISK_STATUSES or late_start(row, now) or (
         not missing(chance) and chance < settings.RISK_PROBABILITY and row.get("status") != "achieved")
 
 
-def late_start(row: Mapping) -> bool:
-    """A milestone still not started, by its latest record, within settings.MILESTONE_RISK_YEARS of its year."""
+def late_start(row: Mapping, now: int | None = None) -> bool:
+    """A milestone still not started by its latest record, with settings.MILESTONE_RISK_YEARS or fewer left before
+    its year: counted from `now` (the year the brief is read in) when given, else from the record's year."""
     year, due = row.get("latest_year"), row.get("target_year")
-    return row.get("status") == "not_started" and not missing(year) and not missing(due) and \
-        int(due) - int(year) <= settings.MILESTONE_RISK_YEARS
+    if row.get("status") != "not_started" or missing(due) or (missing(year) and now is None):
+        return False
+    return int(due) - int(now if now is not None else year) <= settings.MILESTONE_RISK_YEARS
 
 
-def behind(table: pd.DataFrame, n: int = 10) -> pd.DataFrame:
-    """The `n` targets most at risk, each counted once (kzlib.assess.counted): unlikely to be met first (probability
-    below settings.RISK_PROBABILITY), then by status (moving away, lagging, needs acceleration, at risk), then the
-    lowest ratio (targets without one last)."""
+def behind(table: pd.DataFrame, n: int = 10, now: int | None = None) -> pd.DataFrame:
+    """The `n` targets most at risk, each counted once (kzlib.assess.counted): those resting on firm figures before
+    those resting on a figure to verify (kzlib.assess.weak); then unlikely to be met first (probability below
+    settings.RISK_PROBABILITY), then by status (moving away, lagging, needs acceleration, at risk), then the lowest
+    ratio (targets without one last)."""
     table = counted(table)
-    rows = table[pd.Series([is_risk(r) for r in table.to_dict("records")], index=table.index, dtype=bool)].copy()
+    rows = table[pd.Series([is_risk(r, now) for r in table.to_dict("records")], index=table.index, dtype=bool)].copy()
     chance = pd.to_numeric(rows.get("probability", pd.Series(np.nan, index=rows.index)), errors="coerce")
     rows["_unlikely"] = ~(chance < settings.RISK_PROBABILITY)
+    rows["_weak"] = [weak(r) for r in rows.to_dict("records")]
     rows["_rank"] = rows["status"].map(lambda s: RISK_STATUSES.index(s) if s in RISK_STATUSES else len(RISK_STATUSES))
     rows["_ratio"] = pd.to_numeric(rows.get("ratio", pd.Series(np.nan, index=rows.index)), errors="coerce")
-    rows = rows.sort_values(["_unlikely", "_rank", "_ratio"], na_position="last", kind="stable").head(n)
-    return rows.drop(columns=["_unlikely", "_rank", "_ratio"])
+    rows = rows.sort_values(["_weak", "_unlikely", "_rank", "_ratio"], na_position="last", kind="stable").head(n)
+    return rows.drop(columns=["_weak", "_unlikely", "_rank", "_ratio"])
 
 
 def counted(table: pd.DataFrame) -> pd.DataFrame:

@@ -363,13 +363,20 @@ def no_risks(b: Brief) -> str:
 
 
 def risk_items(b: Brief, n: int = settings.LEAD_RISKS) -> list[str]:
-    """The n targets most at risk (kzlib.assess.behind), each with its one-line reason."""
+    """The n targets most at risk (kzlib.assess.behind), each with its one-line reason; one resting on a figure to
+    verify says so and who is to verify it."""
+    who = departments(b)
     out = []
-    for row in assess.behind(b.rows, n).to_dict("records"):
+    for row in assess.behind(b.rows, n, b.now).to_dict("records"):
         where = "" if b.action is not None else labels.action(int(row["action"]), b.lang) + " "
         name = esc(where + text.name_of(row, b.lang))
+        reason = text.risk_reason(row, b.lang)
+        if assess.weak(row):
+            dept = who.get(row["id"])
+            reason += labels.label("risk.verify", b.lang, department=dept) if dept else \
+                labels.label("risk.verify_plain", b.lang)
         out.append(f"<li>{row_chip(row, b.lang)} <b>{name}</b>{esc(labels.label('brief.colon', b.lang))}"
-                   f"{esc(text.risk_reason(row, b.lang))}</li>")
+                   f"{esc(reason)}</li>")
     return out
 
 
@@ -937,7 +944,7 @@ def status_matrix(b: Brief) -> Html:
 def furthest_behind(b: Brief, n: int = 10) -> Html:
     """The targets most at risk as a table linking to their action's brief, then the chart."""
     w = b.words
-    rows = assess.behind(b.assessment, n)
+    rows = assess.behind(b.assessment, n, b.now)
     if rows.empty:
         return Html(f"<h2>{esc(w['behind'])}</h2><p>{esc(w['none_behind'])}</p>")
     titles = b.registry.actions.set_index("action")[f"title_{b.lang}"].to_dict()
@@ -946,7 +953,7 @@ def furthest_behind(b: Brief, n: int = 10) -> Html:
              for r, row in zip(rows.to_dict("records"), status_rows(rows, b.lang, b=b, marks=marks), strict=True)]
     columns, cells = _drop_empty_chance(("col_action", *STATUS_COLUMNS), cells, rows)
     numeric = tuple(i for i, c in enumerate(columns) if c in NUMERIC_COLUMNS)
-    chart_ = png(charts.furthest_behind(b.assessment, b.lang, n=n), w["behind"])
+    chart_ = png(charts.furthest_behind(b.assessment, b.lang, n=n, now=b.now), w["behind"])
     return Html(f"<h2>{esc(w['behind'])}</h2>" + table([w[c] for c in columns], cells, numeric=numeric)
                 + flag_notes(marks, b.lang) + chart_)
 

@@ -614,11 +614,11 @@ def status_matrix(assessment: pd.DataFrame, registry: Any = None, lang: str = "z
     return fig
 
 
-def furthest_behind(assessment: pd.DataFrame, lang: str = "zh", n: int = 10) -> Figure:
+def furthest_behind(assessment: pd.DataFrame, lang: str = "zh", n: int = 10, now: int | None = None) -> Figure:
     """The n targets furthest behind (kzlib.assess.behind) as bars of their pace ratio R in their status colours."""
     use_style(lang)
     words = labels.words("chart", lang)
-    rows = assess.behind(assessment, n)
+    rows = assess.behind(assessment, n, now)
     rows["ratio"] = pd.to_numeric(rows["ratio"], errors="coerce")
     fig = _figure(max(2.4, 0.36 * len(rows) + 1.5))
     ax = fig.add_subplot()
@@ -635,7 +635,7 @@ def furthest_behind(assessment: pd.DataFrame, lang: str = "zh", n: int = 10) -> 
                       if "action" in row and not text.missing(row["action"]) else "")
                      + shorten(text.name_of(row, lang), 28 if lang == "zh" else 36))
         if np.isnan(ratio):  # a floor broken, or no pace to compare: named, no bar
-            ax.text(0.02, i, words["no_ratio"].format(status=text.status_label(row["status"], lang)), va="center",
+            ax.text(0.02, i, words["no_ratio"].format(status=text.row_status(row, lang)), va="center",
                     ha="left", fontsize=8, color=MUTED, zorder=3)
             continue
         shown = max(ratio, left)
@@ -678,8 +678,9 @@ def chart_files(assessment: pd.DataFrame, langs: tuple[str, ...], actions: list[
 def write_charts(assessment: pd.DataFrame, observations: pd.DataFrame, path: pd.DataFrame | None, out: str | Path,
                  langs: tuple[str, ...] = settings.LANGS, actions: list[int] | None = None, fmt: str = "png",
                  registry: Any = None, scenario_labels: Mapping[str, str] | None = None,
-                 dpi: int = settings.EXPORT_DPI) -> list[Path]:
-    """Draw every chart of the given actions (all actions and the overview when None) into `out`."""
+                 dpi: int = settings.EXPORT_DPI, now: int | None = None) -> list[Path]:
+    """Draw every chart of the given actions (all actions and the overview when None) into `out`; `now`, the year
+    they are read in, decides which milestones are late to start (kzlib.assess.late_start)."""
     out = Path(out)
     overview = actions is None
     actions = sorted({int(a) for a in assessment["action"]}) if actions is None else actions
@@ -694,7 +695,7 @@ def write_charts(assessment: pd.DataFrame, observations: pd.DataFrame, path: pd.
         elif chart == "status_matrix":
             fig = status_matrix(assessment, registry, lang)
         else:
-            fig = furthest_behind(assessment, lang)
+            fig = furthest_behind(assessment, lang, now=now)
         target = out / name
         target.parent.mkdir(parents=True, exist_ok=True)
         fig.savefig(target, format=fmt, dpi=dpi)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import importlib.util
 import os
 import sys
@@ -223,7 +224,7 @@ def _cmd_charts(args: argparse.Namespace) -> int:
         written = charts.write_charts(ctx.assessment, ctx.observations, ctx.paths, stage, langs,
                                       [args.action] if args.action else None, args.format, registry=ctx.registry,
                                       scenario_labels={"zh": ctx.scenario.label_zh, "en": ctx.scenario.label_en},
-                                      dpi=args.dpi)
+                                      dpi=args.dpi, now=dt.date.today().year)
     print(f"{len(written)} chart{'s' if len(written) != 1 else ''} written to {args.output}/")
     return 0
 

@@ -345,7 +345,48 @@ def _need_clause(row: Mapping[str, Any], lang: str) -> str:
                                times=times) if t - t0 == 1 else \
             labels.label("judge.speedup", lang, span=year_span(t0, t, lang), word=word,
                          pace=pace_value(row, "observed", lang), times=times)
-    return clause
+    return clause + _recent_clause(row, lang)
+
+
+RECENT_APART = 0.2  # the latest year's change is told when it is this far (relatively) from the average pace
+RECENT_APART_POINTS = 0.5  # and, for growth rates, at least this many percentage points
+
+
+def recent_turn(row: Mapping[str, Any]) -> bool:
+    """Whether the latest year's own change differs enough from the pace averaged since the base point to tell."""
+    recent, seen = _get(row, "recent_pace"), _get(row, "observed_pace")
+    if recent is None or seen is None:
+        return False
+    apart = abs(float(recent) - float(seen))
+    floor = RECENT_APART_POINTS if row.get("pace_unit") == "percent" else 0.0
+    return apart > max(RECENT_APART * abs(float(seen)), floor)
+
+
+def _recent_clause(row: Mapping[str, Any], lang: str) -> str:
+    """（其中2024年现价增长5.0%、按可比价格计算增长3.0%）: the latest year's change when it turned."""
+    if not recent_turn(row):
+        return ""
+    t, recent = int(_get(row, "latest_year")), float(_get(row, "recent_pace"))
+    pace = pace_phrase(dict(row, observed_pace=recent), "observed", lang)
+    if _real_in_recent(row):
+        return labels.label("judge.recent_real", lang, year=t, pace=pace,
+                            real=format_number(float(_get(row, "real_growth")), lang, "%", 1, fixed=True))
+    return labels.label("judge.recent", lang, year=t, pace=pace)
+
+
+def _real_in_recent(row: Mapping[str, Any]) -> bool:
+    """Whether the real growth of the latest year is told beside its nominal growth (a nominal amount that turned)."""
+    year = _get(row, "real_growth_year")
+    return recent_turn(row) and row.get("prices") == "current" and _get(row, "real_growth") is not None and \
+        year is not None and int(year) == int(_get(row, "latest_year"))
+
+
+def _trend_word(row: Mapping[str, Any], which: str) -> str:
+    """增速 / 降幅 for a growth rate, 趋势 / 变化幅度 for a change in points or units: what a projection follows."""
+    value = _get(row, f"{which}_pace")
+    if row.get("pace_unit") != "percent" or value is None:
+        return f"pace.{'trend' if which == 'observed' else 'recent'}_line"
+    return f"pace.trend_{'grow' if float(value) >= 0 else 'fall'}"
 
 
 def _real_growth(row: Mapping[str, Any], lang: str) -> str:
@@ -363,7 +404,14 @@ def _outlook(row: Mapping[str, Any], lang: str) -> str:
     projected, chance, end = _get(row, "projected_value"), _get(row, "probability"), _get(row, "target_year")
     parts = []
     if projected is not None and end is not None:
-        parts.append(labels.label("judge.projected", lang, year=int(end), value=value_text(row, projected, lang, sig=3)))
+        clause = labels.label("judge.projected", lang, year=int(end), value=value_text(row, projected, lang, sig=3),
+                              word=labels.label(_trend_word(row, "observed"), lang))
+        if recent_turn(row) and _get(row, "recent_projected") is not None:
+            clause += labels.label("judge.comma", lang) + labels.label(
+                "judge.recent_projected", lang, year=int(_get(row, "latest_year")),
+                word=labels.label(_trend_word(row, "recent"), lang),
+                value=value_text(row, _get(row, "recent_projected"), lang, sig=3))
+        parts.append(clause)
     if chance is not None:
         shown = labels.label("judge.below_one", lang) if chance < 0.005 else \
             labels.label("judge.about", lang, p=format_percent(chance, lang, 0))
@@ -391,7 +439,7 @@ def _progress(row: Mapping[str, Any], lang: str) -> str:
         first = _sentence([head, labels.label("judge.verdict", lang, clause=need, verdict=_verdict(status, lang))
                            if need else _verdict(status, lang)], lang)
     chance = _get(row, "probability")
-    rest = [_real_growth(row, lang)]
+    rest = [] if _real_in_recent(row) else [_real_growth(row, lang)]
     if status in ("needs_acceleration", "lagging", "moving_away") or (
             chance is not None and chance < settings.RISK_PROBABILITY):
         rest.append(_outlook(row, lang))
@@ -457,6 +505,7 @@ def _floor(row: Mapping[str, Any], lang: str, source: str | None, now: int | Non
         trend = labels.label(f"judge.{side}_breaks", lang, year=when, basis=_trend_basis(row, lang))
         projected = _get(row, "projected_value")
         more = labels.label("judge.projected", lang, year=int(_get(row, "target_year")),
+                            word=labels.label(_trend_word(row, "observed"), lang),
                             value=value_text(row, projected, lang, sig=3)) if projected is not None else ""
         verify = labels.label("judge.verify", lang, year=when) if now is not None and when < now else ""
         return _sentence([rule, held, broke, trend + labels.label("judge.comma", lang) + _verdict(status, lang), more,

@@ -560,3 +560,29 @@ def test_a_milestone_not_started_close_to_its_year_is_a_risk():
     rows = pd.DataFrame([dict(late, id="m", ratio=None, repeat_of=None),
                          {"id": "x", "status": "lagging", "ratio": 0.2, "probability": None, "repeat_of": None}])
     assert list(assess.behind(rows)["id"]) == ["x", "m"]  # after the targets behind their time
+
+
+def test_the_latest_years_own_change_is_kept_beside_the_average_pace():
+    # GDP 535.81 (2020), 686.91 (2023), 721.44 (2024): 721.44 / 686.91 − 1 = 5.027 % in 2024, against
+    # (721.44 / 535.81)^(1/4) − 1 = 7.72 % a year since 2020; at 5.027 %: 721.44 × 1.05027^3 = 835.80 in 2027
+    row = one(target(value=1000, comparator=">"), {2020: 535.81, 2023: 686.91, 2024: 721.44})
+    assert row["recent_pace"] == pytest.approx(100 * (721.44 / 686.91 - 1))
+    assert row["recent_projected"] == pytest.approx(721.44 * (721.44 / 686.91) ** 3)
+    # no figure the year before the latest: nothing to tell
+    assert np.isnan(one(target(value=1000), {2020: 535.81, 2024: 721.44})["recent_pace"])
+
+
+def test_a_milestone_late_to_start_is_counted_from_the_year_it_is_read_in():
+    # not started as of 2022, due 2027: five years from the record, but read in 2026 only one is left
+    row = {"status": "not_started", "latest_year": 2022, "target_year": 2027, "probability": None}
+    assert not assess.is_risk(row)
+    assert assess.is_risk(row, now=2026) and not assess.is_risk(row, now=2024)
+
+
+def test_the_flags_of_the_figure_a_judgement_rests_on_are_kept():
+    data = obs({2023: 10.0, 2024: 12.0}).assign(flags=["", "secondary;inferred_year"])
+    row = assess.assess(registry(target(value=20)), data).iloc[0]
+    assert row["latest_flags"] == "secondary;inferred_year" and assess.weak(row)
+    rows = pd.DataFrame([dict(row, id="weak", status="lagging"),
+                         dict(row, id="firm", status="lagging", latest_flags="preliminary")])
+    assert list(assess.behind(rows)["id"]) == ["firm", "weak"]  # a figure to verify goes after firm ones

@@ -21,9 +21,9 @@ def test_furthest_behind_table_and_chart_list_the_same_targets(overview):
     html = brief.furthest_behind(overview)
     table_part = html.split("<table", 1)[1].split("</table>", 1)[0]
     table_rows = re.findall(r"<tr><td>.*?</td><td>(.*?)</td>", table_part)
-    rows = assess.behind(overview.assessment, 10)
+    rows = assess.behind(overview.assessment, 10, overview.now)
     assert len(table_rows) == len(rows) > 0
-    fig = charts.furthest_behind(overview.assessment, "zh", n=10)
+    fig = charts.furthest_behind(overview.assessment, "zh", n=10, now=overview.now)
     ticks = [t.get_text() for t in fig.axes[0].get_yticklabels()][::-1]  # drawn bottom-up
     assert len(ticks) == len(rows)
     for tick, name, (_, row) in zip(ticks, table_rows, rows.iterrows(), strict=True):

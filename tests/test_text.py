@@ -152,9 +152,9 @@ def test_judgement_accepts_a_series_and_adds_the_outlook() -> None:
 def test_achieved_share() -> None:
     row = assess_row(name_zh="常住人口城镇化率", name_en="Urbanisation rate", unit="%", unit_en="%", kind="share",
                      target_value=60.0, latest_value=61.2, gap=-1.2, status="achieved")
-    assert judgement(row, "zh") == "2024年常住人口城镇化率为61.2%，已提前达到2027年目标（超过60%）。"
+    assert judgement(row, "zh") == "2024年常住人口城镇化率为61.2%，已提前达到2027年目标（超过60%），需继续保持。"
     assert judgement(row, "en") == ("Urbanisation rate was 61.2% in 2024, already meeting the 2027 target (>60%) "
-                                    "ahead of time.")
+                                    "ahead of time; it is to be held there.")
     # met in the target year itself: met, not ahead of time
     assert judgement(dict(row, latest_year=2027), "zh") == "2027年常住人口城镇化率为61.2%，已达到2027年目标（超过60%）。"
 
@@ -296,13 +296,13 @@ def test_milestones_state_year_and_source() -> None:
     assert judgement(row, "en") == ("Kaizhou general airport built (due 2027): in progress as of 2024. "
                                     "Source: 开州区政府工作报告（2025）.")
     done = dict(row, milestone_state="done", status="achieved", latest_year=2022, source_title=None)
-    assert judgement(done, "zh") == "建成开州通用机场（目标年份2027年）：已于2022年完成。"
-    assert judgement(done, "zh", source="开州日报") == "建成开州通用机场（目标年份2027年）：已于2022年完成。来源：开州日报。"
+    assert judgement(done, "zh") == "建成开州通用机场（目标年份2027年）：截至2022年已完成。"
+    assert judgement(done, "zh", source="开州日报") == "建成开州通用机场（目标年份2027年）：截至2022年已完成。来源：开州日报。"
     # read in 2026, a 2024 record of work in progress is two years old: to be updated; a done record never is
     assert judgement(row, "zh", now=2026).startswith("建成开州通用机场（目标年份2027年）：截至2024年正在推进，相关信息需更新。")
     assert "需更新" not in judgement(row, "zh", now=2025)
     assert "需更新" not in judgement(done, "zh", now=2030)
-    assert judgement(done, "en") == "Kaizhou general airport built (due 2027): done in 2022."
+    assert judgement(done, "en") == "Kaizhou general airport built (due 2027): done as of 2022."
     unknown = dict(row, milestone_state=None, status="no_data", latest_year=None)
     assert "暂无进展信息" in judgement(unknown, "zh")
 
@@ -377,7 +377,7 @@ def test_new_jobs_at_risk_name_the_year_the_floor_breaks() -> None:
     # 7998 × (1 − 0.149)^3 = 4929: the trend the outlook follows is named with the year it breaks the floor
     assert judgement(row, "zh") == ("方案要求城镇新增就业人数每年不低于7000人；2024年为7998人，守住底线；"
                                     "按现有趋势（2022—2024年年均下降14.9%）推算，2025年可能低于底线，存在不达标风险；"
-                                    "按现有增速推算，2027年约为4930人。")
+                                    "按现有降幅推算，2027年约为4930人。")
     assert judgement(row, "en") == ("The plan requires new urban jobs to stay at or above 7,000 people every year; it "
                                     "was 7,998 people in 2024, above the floor; on the current trend (−14.9% a year "
                                     "in 2022–2024) it may fall below the floor in 2025, so it is at risk; at the "
@@ -429,3 +429,16 @@ def test_a_risk_line_says_a_floor_is_below_the_floor_not_short_of_a_target() -> 
                      probability=None)
     assert risk_reason(row, "zh") == "2024年为58.47万吨，低于底线0.53万吨"
     assert risk_reason(assess_row(required_pace=None, probability=None), "zh") == "2024年为721.44亿元，距目标尚差278.56亿元"
+
+
+def test_a_recent_turn_is_told_beside_the_average_pace_with_real_growth_for_a_nominal_amount() -> None:
+    # GDP 686.91 (2023) -> 721.44 (2024): 721.44 / 686.91 - 1 = +5.03 % against 7.7 % a year since 2020; real
+    # growth 3.0 % in 2024. At 5.03 % a year: 721.44 × 1.0503^3 = 835.8 in 2027.
+    row = assess_row(prices="current", real_growth=3.0, real_growth_year=2024, recent_pace=5.0268,
+                     recent_projected=835.80, projected_value=901.76)
+    zh = judgement(row, "zh")
+    assert "约为2020—2024年年均增速（7.7%）的1.5倍（其中2024年现价增长5.0%、按可比价格计算增长3.0%）" in zh
+    assert "按现有增速推算，2027年约为902亿元，若按2024年增速，约为836亿元" in zh
+    assert zh.count("可比价格") == 1  # told once, beside the nominal growth of its year
+    # a latest year in line with the average is not told
+    assert "其中2024年" not in judgement(dict(row, recent_pace=7.5), "zh")
