@@ -50,7 +50,7 @@ def test_related_figures_are_sourced_and_scoped_in_both_languages(related, reg):
 def test_figures_only_related_are_never_in_the_observations_judged(related, obs):
     own = related[related["file"] == "data/related.csv"]
     judged = set(zip(obs["indicator"], obs["year"], strict=True))
-    assert own.shape[0] == 18
+    assert own.shape[0] == 16
     assert not [k for k in zip(own["indicator"], own["year"], strict=True) if k in judged]
 
 
@@ -74,11 +74,12 @@ def test_doubtful_reference_rows_are_left_out(related):
 
 
 def test_related_evidence_follows_the_observations_given(reg, obs):
-    extra = pd.DataFrame([{**obs.iloc[0].to_dict(), "indicator": "tourism_revenue", "year": 2025, "value": 90.0,
-                           "unit": "亿元", "file": "new.xlsx"}])
+    # related.yaml links pm25_urban to a6_air_good_days: a new figure of it shows beside the target
+    extra = pd.DataFrame([{**obs.iloc[0].to_dict(), "indicator": "pm25_urban", "year": 2026, "value": 30.0,
+                           "unit": "微克/立方米", "file": "new.xlsx"}])
     rows = load_related(registry=reg, observations=pd.concat([obs, extra]))
-    got = rows[(rows["target"] == "a5_culture_tourism_va") & (rows["year"] == 2025)]
-    assert got[["indicator", "value", "file"]].values.tolist() == [["tourism_revenue", 90.0, "new.xlsx"]]
+    got = rows[(rows["target"] == "a6_air_good_days") & (rows["year"] == 2026)]
+    assert got[["indicator", "value", "file"]].values.tolist() == [["pm25_urban", 30.0, "new.xlsx"]]
 
 
 def test_related_file_problems_name_row_and_column(tmp_path, reg, obs):
