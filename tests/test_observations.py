@@ -407,6 +407,6 @@ def test_the_2024_farm_figures_of_kaizhou_daily_are_shipped_as_printed(shipped):
     # 开州日报 2025-03-26, page 3: 耕地保有量达112.85万亩 … 粮食播种面积稳定在173.04万亩,产量58.47万吨.
     assert _series(shipped, "grain_output")[2024] == 58.47
     assert _series(shipped, "cultivated_land") == {2024: 112.85}
-    # The sown area of 2024 was already held from another page (173.4); the disagreement is told, not resolved.
+    # The sown area of 2024: the district paper's 173.04 is taken over a news feature's 173.4, which the note keeps.
     area = shipped[(shipped["indicator"] == "grain_area") & (shipped["year"] == 2024)]
-    assert area["value"].tolist() == [173.4] and "173.04" in area["note"].iloc[0]
+    assert area["value"].tolist() == [173.04] and "173.4万亩" in area["note"].iloc[0]
