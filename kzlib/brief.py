@@ -256,20 +256,32 @@ def header(b: Brief) -> Html:
     return out
 
 
-def data_year(b: Brief) -> int | None:
-    """The latest year with a figure of the indicators the brief's targets use, or a record of its milestones."""
-    obs = b.observations[b.observations["indicator"].isin(indicators_of(b))]
-    mine = set(b.rows["id"]) | set(b.rows["repeat_of"].dropna())
-    mil = b.milestones[b.milestones["target"].isin(mine)]
-    years = [*obs["year"], *mil["year"]]
+def data_years(b: Brief) -> tuple[int, int] | None:
+    """The year most of the brief's judgements rest on, and the latest any rests on (None without any)."""
+    years = with_figures(b)["latest_year"].dropna().astype(int)
+    if years.empty:
+        return None
+    counts = years.value_counts()
+    return int(counts[counts == counts.max()].index.max()), int(years.max())
+
+
+def plan_data_year(b: Brief) -> int | None:
+    """The latest year of any figure or record held for the plan: every brief compares with the data of the year
+    before it, so all of them speak of the same 'last year'."""
+    obs = b.observations[b.observations["file"] != "derived"]
+    years = [*obs["year"], *b.milestones["year"]]
     return int(max(years)) if years else None
 
 
 def vintage_line(b: Brief) -> str:
     """One line: how recent the data are, the scenario, and when the brief was made."""
     w = b.words
-    year = data_year(b)
-    parts = [w["vintage"].format(year=year) if year is not None else w["no_vintage"]]
+    years = data_years(b)
+    if years is None:
+        parts = [w["no_vintage"]]
+    else:
+        parts = [w["vintage"].format(year=years[0]) if years[0] == years[1] else
+                 w["vintage_some"].format(year=years[0], latest=years[1])]
     if b.as_of is not None:
         parts.append(w["as_of"].format(year=b.as_of))
     parts += [w["scenario"].format(label=b.scenario_label), w["rendered"].format(date=date_text(b.rendered, b.lang))]
@@ -382,7 +394,7 @@ def risk_items(b: Brief, n: int = settings.LEAD_RISKS) -> list[str]:
 
 def previous(b: Brief) -> Brief | None:
     """The same brief assessed on the data known a year earlier (as_of = the latest data year − 1)."""
-    year = b.as_of if b.as_of is not None else data_year(b)
+    year = b.as_of if b.as_of is not None else plan_data_year(b)
     if year is None:
         return None
     ctx = b.context
@@ -410,6 +422,26 @@ def changes(b: Brief, before: Brief) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["id", "before", "after", "change"])
 
 
+def figure_change(info: Mapping[str, Any], figures: pd.DataFrame, lang: str) -> str:
+    """城区空气质量优良天数346天（2025年），较2023年增加11天: an indicator's newest figure and its move on the one
+    before it."""
+    figures = figures.sort_values("year")
+    last = figures.iloc[-1]
+    unit = {"unit": info.get("unit") or last["unit"], "unit_en": info.get("unit_en") or last["unit"]}
+    shown = labels.label("brief.figure_item", lang, name=info.get(f"name_{lang}") or info.get("name_zh"),
+                         value=text.value_text(unit, float(last["value"]), lang), year=int(last["year"]))
+    if len(figures) < 2:
+        return shown
+    before = figures.iloc[-2]
+    diff = float(last["value"]) - float(before["value"])
+    if diff == 0:
+        return shown
+    points = unit["unit"] in text.PERCENT_UNITS
+    verb = labels.label(f"brief.{'more' if diff > 0 else 'less'}{'_points' if points else ''}", lang)
+    return shown + labels.label("brief.figure_moved", lang, year=int(before["year"]), verb=verb,
+                                diff=text.diff_text(unit, abs(diff), lang, sig=3))
+
+
 def change_item(row: Mapping[str, Any], change: Mapping[str, Any], lang: str) -> str:
     """常住人口城镇化率（由“数据不足”转为“明显滞后”）: one target's change, in the words its chip shows."""
     side = text.year_rule(row)
@@ -423,7 +455,7 @@ def since_last_year(b: Brief) -> str:
     before = previous(b)
     if before is None:
         return ""
-    year = (b.as_of if b.as_of is not None else data_year(b)) - 1
+    year = (b.as_of if b.as_of is not None else plan_data_year(b)) - 1
     names = b.rows.set_index("id")
     moved = changes(b, before)
     parts = []
@@ -434,13 +466,13 @@ def since_last_year(b: Brief) -> str:
         items = labels.label("brief.list_sep", b.lang).join(change_item(names.loc[r["id"]], r, b.lang)
                                                             for r in rows.to_dict("records"))
         parts.append(labels.label(f"brief.change_{kind}", b.lang, items=items))
-    fresh = b.observations[(b.observations["year"] > year) & b.observations["indicator"].isin(indicators_of(b))]
-    fresh = fresh[fresh["file"] != "derived"]
+    shown = shown_figures(b)
+    fresh = shown[shown["year"] > year]
     if not fresh.empty:
-        info = b.registry.indicators.set_index("id")[f"name_{b.lang}"]
+        info = b.registry.indicators.set_index("id")
         items = labels.label("brief.list_sep", b.lang).join(
-            f"{info.get(i, i)}{labels.label('brief.year_in', b.lang, year=int(g['year'].max()))}"
-            for i, g in fresh.groupby("indicator", sort=False))
+            figure_change(info.loc[i] if i in info.index else {"name_zh": i, "name_en": i},
+                          shown[shown["indicator"] == i], b.lang) for i in dict.fromkeys(fresh["indicator"]))
         parts.append(labels.label("brief.change_figures", b.lang, items=items))
     lead = labels.label("brief.change_lead", b.lang, year=year)
     if not parts:
@@ -462,9 +494,12 @@ def flags_of(value: object) -> list[str]:
 def latest_flags(b: Brief, row: Mapping[str, Any]) -> list[str]:
     """The quality flags of the figure a judgement rests on (its indicator in its latest year); the zone scope
     only when the indicator is not the zone's own."""
-    obs = b.observations
-    hit = obs[(obs["indicator"] == row.get("indicator")) & (obs["year"] == row.get("latest_year"))]
-    flags = flags_of(hit["flags"].iloc[-1]) if len(hit) else []
+    if "latest_flags" in row:
+        flags = flags_of(row.get("latest_flags"))
+    else:
+        obs = b.observations
+        hit = obs[(obs["indicator"] == row.get("indicator")) & (obs["year"] == row.get("latest_year"))]
+        flags = flags_of(hit["flags"].iloc[-1]) if len(hit) else []
     return [f for f in flags if f != "zone_scope" or row.get("indicator") not in zone_indicators(b)]
 
 
@@ -473,12 +508,11 @@ def data_vintage(b: Brief) -> str:
     rows = assess.counted(with_figures(b))
     if rows.empty:
         return labels.label("brief.vintage_none", b.lang)
-    numeric = rows[rows["kind"] != "milestone"]
     years = rows["latest_year"].dropna().astype(int).value_counts().sort_index(ascending=False)
     sep = labels.label("brief.list_sep", b.lang)
     by_year = sep.join(labels.label("brief.vintage_year", b.lang, year=int(y), n=int(n)) for y, n in years.items())
     flagged: dict[str, int] = {}
-    for row in numeric.to_dict("records"):
+    for row in rows.to_dict("records"):  # figures and milestone records alike
         for f in latest_flags(b, row):
             flagged[f] = flagged.get(f, 0) + 1
     line = labels.label("brief.vintage_lead", b.lang, years=by_year)
@@ -493,13 +527,18 @@ def missing_by_department(b: Brief) -> str:
     """尚无数据的N项目标需向以下部门收集：统计局3项…（见附表1）."""
     rows = assess.counted(without_figures(b))
     rows = rows[rows["status"] != "not_assessable"]
-    if rows.empty:
+    few = with_figures(b)
+    few = few[few["status"] == "insufficient_data"]
+    if rows.empty and few.empty:
         return labels.label("brief.missing_none", b.lang)
     who = departments(b)
-    counts = pd.Series([who.get(t) or labels.label("brief.no_department", b.lang) for t in rows["id"]]).value_counts()
+    asked = [*rows["id"], *few["id"]]
+    counts = pd.Series([who.get(t) or labels.label("brief.no_department", b.lang) for t in asked]).value_counts()
     items = labels.label("brief.list_sep", b.lang).join(
         labels.label("brief.count_item", b.lang, status=d, n=int(n)) for d, n in counts.items())
-    return labels.label("brief.missing", b.lang, n=len(rows), items=items)
+    if few.empty:
+        return labels.label("brief.missing", b.lang, n=len(rows), items=items)
+    return labels.label("brief.missing_few", b.lang, n=len(rows), few=len(few), items=items)
 
 
 def trial_figures(b: Brief) -> str:
@@ -745,11 +784,11 @@ def milestones(b: Brief) -> Html:
 def judgement_list(b: Brief, outlook: bool = False, rows: pd.DataFrame | None = None) -> str:
     """A chip and a short judgement per target (kzlib.text.judgement); with `outlook`, the scenario's outcome."""
     parts = []
-    sources = b.registry.indicators.set_index("id")[f"source_{b.lang}"].to_dict()
+    who = departments(b)
     rows = b.rows if rows is None else rows
     for row in rows.to_dict("records"):
-        hint = sources.get(row.get("indicator"))
-        sentence = text.judgement(row, b.lang, None if text.missing(hint) else str(hint), b.now)
+        ask = None if row["kind"] == "milestone" else who.get(row["id"])  # a milestone names its own source
+        sentence = text.judgement(row, b.lang, ask or None, b.now)
         note = repeat_note(row, b)
         if note:
             sentence += labels.label("brief.aside", b.lang, text=note)

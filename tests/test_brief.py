@@ -297,3 +297,13 @@ def test_the_headline_counts_the_words_the_chips_show():
     change = {"before": "insufficient_data", "after": "lagging"}
     assert brief.change_item({"name_zh": "粮食产量", "kind": "maintain"}, change, "zh") == \
         "粮食产量（由“数据不足”转为“未守住底线”）"
+
+
+def test_a_new_figure_is_told_with_its_move_on_the_one_before():
+    info = {"name_zh": "城区空气质量优良天数", "name_en": "Good-air days", "unit": "天", "unit_en": "days"}
+    figures = pd.DataFrame({"year": [2025, 2023], "value": [346.0, 335.0], "unit": "天"})
+    assert brief.figure_change(info, figures, "zh") == "城区空气质量优良天数346天（2025年），较2023年增加11天"
+    share = {"name_zh": "城镇化率", "unit": "%", "unit_en": "%"}
+    rate = pd.DataFrame({"year": [2023, 2024], "value": [53.34, 53.94], "unit": "%"})
+    assert brief.figure_change(share, rate, "zh") == "城镇化率53.94%（2024年），较2023年提高0.6个百分点"
+    assert brief.figure_change(share, rate.tail(1), "zh") == "城镇化率53.94%（2024年）"

@@ -66,7 +66,6 @@ def test_every_target_shows_one_status_word_in_chip_table_chart_and_sentence(lan
     """The status of a target reads the same in its table row, its chart tag and its judgement's chip; a floor
     held reads 守住底线 / floor held everywhere, never the words of pace against the time elapsed."""
     ctx = context.load()
-    sources = ctx.registry.indicators.set_index("id")[f"source_{lang}"].to_dict()
     for action in sorted({int(a) for a in ctx.assessment["action"]}):
         b = brief.Brief(ctx, lang, action)
         table, judged = brief.status_table(b), brief.judgements(b)
@@ -75,8 +74,7 @@ def test_every_target_shows_one_status_word_in_chip_table_chart_and_sentence(lan
             assert charts.parts(brief.chart(b, row)).status_tag.get_text() == text.row_status(row, lang), row["id"]
             line = next(r for r in table.split("<tr>") if r.startswith("<td>" + brief.esc(text.name_of(row, lang))))
             assert f">{word}</span>" in line, (row["id"], word)
-            hint = sources.get(row["indicator"])
-            sentence = text.judgement(row, lang, None if text.missing(hint) else str(hint), b.now)
+            sentence = text.judgement(row, lang, brief.departments(b).get(row["id"]) or None, b.now)
             assert f"{brief.row_chip(row, lang)} {brief.esc(sentence)}" in judged, row["id"]
             assert f">{word}</span>" in brief.row_chip(row, lang)
             if text.year_rule(row) in ("floor", "ceiling") and row["status"] == "on_track":

@@ -228,11 +228,11 @@ def test_growth_target_names_the_level_it_implies() -> None:
 def test_no_data_names_the_figure_and_the_source() -> None:
     row = assess_row(name_zh="全社会研发经费投入", name_en="Gross R&D expenditure", kind="growth", status="no_data",
                      base_year=None, latest_year=None, latest_value=None, n_obs=0)
-    assert judgement(row, "zh", source="科技经费投入统计公报") == (
-        "暂无全社会研发经费投入的数据，无法评估进度；需从科技经费投入统计公报收集2022年以来各年度数据。")
-    assert judgement(row, "en", source="R&D expenditure bulletin") == (
-        "There are no figures of gross R&D expenditure yet, so progress cannot be assessed; collect annual "
-        "figures since 2022 from the R&D expenditure bulletin.")
+    assert judgement(row, "zh", source="区科技局") == (
+        "暂无全社会研发经费投入的数据，无法评估进度；需请区科技局提供2022年以来各年度数据。")
+    assert judgement(row, "en", source="Science & Technology Bureau") == (
+        "There are no figures of gross R&D expenditure yet, so progress cannot be assessed; ask the Science & "
+        "Technology Bureau for annual figures since 2022.")
 
 
 def test_single_figure_is_too_few_data_with_the_gap() -> None:
@@ -240,9 +240,9 @@ def test_single_figure_is_too_few_data_with_the_gap() -> None:
     row = assess_row(name_zh="常住人口", name_en="Resident population", unit="万人", unit_en="10 thousand people",
                      status="insufficient_data", base_year=2023, latest_year=2023, latest_value=118.56, n_obs=1,
                      target_value=125.0, comparator=">=", gap=125 - 118.56)
-    assert judgement(row, "zh", source="统计公报") == (
+    assert judgement(row, "zh", source="区统计局") == (
         "常住人口目前仅有2023年数据（118.56万人），距125万人目标尚差6.44万人；尚无法判断进度；"
-        "需从统计公报补充2022年以来其余年份数据。")
+        "需请区统计局补充2022年以来其余年份数据。")
     assert judgement(row, "en") == ("Resident population has a single figure (1.1856 million people in 2023), "
                                     "64,400 people short of the target of 1.25 million people; too few data to judge "
                                     "its pace; collect the other years since 2022.")
@@ -402,8 +402,9 @@ def test_a_comparison_names_the_missing_series_or_compares_the_two() -> None:
                      indicator_en="real growth of disposable income", reference_zh="地区生产总值增长率",
                      reference_en="GDP growth", status="no_data", missing_series="inc", latest_value=None,
                      latest_year=None, unit="%", unit_en="%")
-    assert judgement(row, "zh", source="统计公报") == (
-        "居民收入增速高于全区GDP增速：暂无全体居民人均可支配收入实际增长率数据，无法比较；需从统计公报收集2023年以来各年度数据。")
+    assert judgement(row, "zh", source="国家统计局开州调查队") == (
+        "居民收入增速高于全区GDP增速：暂无全体居民人均可支配收入实际增长率数据，无法比较；"
+        "需请国家统计局开州调查队提供2023年以来各年度数据。")
     short = dict(row, status="lagging", missing_series=None, latest_year=2024, latest_value=5.5, reference_value=6.0,
                  gap=0.5)
     assert judgement(short, "zh") == ("2024年全体居民人均可支配收入实际增长率为5.5%，低于地区生产总值增长率（6.0%）"
