@@ -250,10 +250,17 @@ def header(b: Brief) -> Html:
         act = b.registry.action(b.action)
         title = labels.action_title(b.action, act[f"title_{b.lang}"], b.lang)
         body = (f"<h1>{esc(title)}</h1>"
-                f'<div class="kz-goals"><b>{esc(w["goals"])}</b> {esc(act[f"goals_{b.lang}"])}</div>')
+                f'<div class="kz-goals"><b>{esc(w["goals"])}</b> {esc(sentence_end(act[f"goals_{b.lang}"], b.lang))}</div>')
     out = Html(page_style(b, title) + kicker + body + vintage_line(b))
     out.metadata = {"kzlib": {"title": title}}
     return out
+
+
+def sentence_end(words: str, lang: str) -> str:
+    """A quoted sentence closed with its full stop when the quote stops before it."""
+    words = str(words).rstrip()
+    stop = "。" if lang == "zh" else "."
+    return words if words.endswith(("。", ".", "！", "？", "!", "?")) else words + stop
 
 
 def data_years(b: Brief) -> tuple[int, int] | None:
@@ -284,8 +291,11 @@ def vintage_line(b: Brief) -> str:
                  w["vintage_some"].format(year=years[0], latest=years[1])]
     if b.as_of is not None:
         parts.append(w["as_of"].format(year=b.as_of))
-    parts += [w["scenario"].format(label=b.scenario_label), w["rendered"].format(date=date_text(b.rendered, b.lang))]
-    return f'<p class="kz-vintage">{" · ".join(esc(p) for p in parts)}</p>'
+    if years is not None:  # no figure, no projection
+        parts.append(w["scenario"].format(label=b.scenario_label))
+    parts.append(w["rendered"].format(date=date_text(b.rendered, b.lang)))
+    sep = labels.label("brief.name_sep", b.lang) if b.lang == "zh" else " · "
+    return f'<p class="kz-vintage">{esc(sep.join(parts))}</p>'
 
 
 def date_text(iso: str, lang: str) -> str:
@@ -924,13 +934,19 @@ def appendix(b: Brief) -> Html:
         parts.append(table([w["col_target"], w["col_goal"], w["col_clause"], w["col_department"]], rows))
     items = [f"<li>{esc(w['plan_source'].format(title=labels.label('plan.title', 'zh')))}</li>"]
     for title, url, used, notes in source_rows(b):
-        extra = f"{esc(labels.label('brief.list_sep', b.lang))}{esc(notes)}" if notes else ""
+        extra = esc(labels.label("brief.used_flags", b.lang, flags=notes)) if notes else ""
         items.append(f'<li>{link(title, url)}<br><span class="kz-note">{esc(w["col_used"])}'
                      f'{esc(labels.label("brief.colon", b.lang))}{esc(used)}{extra}</span></li>')
     parts.append(f"<h3>{esc(w['sources'])}</h3><ul class=\"kz-list kz-sources\">{''.join(items)}</ul>")
-    parts.append(f"<h3>{esc(w['method'])}</h3><p class=\"kz-note\">{esc(w['method_text'])}</p>")
+    parts.append(f"<h3>{esc(w['method'])}</h3><p class=\"kz-note\">{esc(method_text(b))}</p>")
     parts.append(f'<p class="kz-note kz-stamp">{esc(environment_stamp(b.lang))}</p></section>')
     return Html("".join(parts))
+
+
+def method_text(b: Brief) -> str:
+    """评估方法说明: how targets are judged; the sentence on chances only when the brief shows one."""
+    shows_chance = b.rows["probability"].notna().any() if "probability" in b.rows else False
+    return b.words["method_text"] + (b.words["method_probability"] if shows_chance else "")
 
 
 def environment_stamp(lang: str) -> str:
@@ -1019,7 +1035,7 @@ def overview_appendix(b: Brief) -> Html:
     if rows:
         parts.append(f"<h3>{esc(w['appendix_departments'])}</h3>")
         parts.append(table([w["col_department"], w["col_count"], w["col_targets"]], rows, numeric=(1,)))
-    parts.append(f"<h3>{esc(w['method'])}</h3><p class=\"kz-note\">{esc(w['method_text'])}</p>")
+    parts.append(f"<h3>{esc(w['method'])}</h3><p class=\"kz-note\">{esc(method_text(b))}</p>")
     parts.append(f'<p class="kz-note kz-stamp">{esc(environment_stamp(b.lang))}</p></section>')
     return Html("".join(parts))
 

@@ -368,8 +368,8 @@ def trajectory(target: Mapping[str, Any], observations: pd.DataFrame | None, pat
                 ax.fill_between(proj["year"], proj["lo50"], proj["hi50"], color=FAN, alpha=0.22, lw=0, zorder=2),
             ]
             parts.projection = ax.plot(proj["year"], proj["value"], color=FAN, lw=1.4, ls="-.", zorder=3)[0]
-            label = words["projection"] + (f"（{scenario_label}）" if lang == "zh" else f" ({scenario_label})") \
-                if scenario_label else words["projection"]
+            label = (scenario_label if lang == "zh" else f"{words['projection']} ({scenario_label})") \
+                if scenario_label else words["projection"]  # zh: the scenario says what the line is (按现有趋势测算)
             handles.append(Line2D([], [], color=FAN, lw=1.4, ls="-.", label=label))
             if proj[["lo50", "hi50"]].iloc[1:].notna().all(axis=None):
                 handles += [Patch(facecolor=FAN, alpha=0.34, label=words["band50"]),

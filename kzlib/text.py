@@ -219,6 +219,11 @@ def target_text(row: Mapping[str, Any], lang: str) -> str:
         return f"{low}{SPAN_DASH[lang]}{format_number(high, lang, unit)}"
     shown = value_text(row, value, lang)
     comparator = str(row.get("comparator") or "")
+    if lang == "zh" and _is_share(row) and float(value) == 100 and comparator in (">=", "="):
+        comparator = "="  # 100%: nothing lies above it
+    if lang == "zh" and not _is_share(row) and not _is_ratio(row) and abs(float(value)) >= 1e4 \
+            and float(value) % 1000 == 0:
+        shown = format_number(float(value) / 1e4, lang) + "万" + unit_of(row, lang)  # 2万件, as the plan writes it
     if lang == "zh":
         shown = ZH_COMPARATORS.get(comparator, "{v}").format(v=shown)
     else:
@@ -668,7 +673,10 @@ def risk_reason(row: Mapping[str, Any], lang: str) -> str:
     need, seen = _get(row, "required_pace"), _get(row, "observed_pace")
     if need is not None:
         pace = labels.label("risk.need", lang, need=pace_phrase(row, "required", lang))
-        if seen is not None:
+        t0, t = _get(row, "base_year"), _get(row, "latest_year")
+        if seen is not None and t0 is not None and int(t) - int(t0) == 1:  # one year of change is that year's
+            pace += labels.label("risk.seen_one", lang, seen=pace_phrase(row, "observed", lang), year=int(t))
+        elif seen is not None:
             pace += labels.label("risk.seen", lang, seen=pace_phrase(row, "observed", lang))
         parts.append(pace)
     chance = _get(row, "probability")

@@ -139,9 +139,9 @@ def test_lead_names_the_risks_and_counts_each_target_once(action_one):
     for row in risks.to_dict("records"):
         assert brief.esc(row["name_zh"]) in lead
     counted = assess.counted(action_one.rows)
-    assert f"本行动共{len(counted)}项目标任务" in lead
+    assert f"本行动明确目标任务{len(counted)}项" in lead
     judged = counted["status"].isin([s for s in brief.JUDGED if s != "insufficient_data"]).sum()
-    assert f"其中可作评估的{judged}项" in lead
+    assert f"其中可评估{judged}项" in lead
     assert "较上年变化" in lead and "待补充数据" in lead
 
 
@@ -199,16 +199,16 @@ def lead_of(statuses: list[str], action: int | None = 1, lang: str = "zh") -> Si
 
 
 def test_headline_when_nothing_can_be_judged_says_so_once():
-    assert brief.headline(lead_of(["no_data"] * 3)) == "本行动共3项目标任务，目前均暂无数据，尚无法评估进展。"
+    assert brief.headline(lead_of(["no_data"] * 3)) == "本行动明确目标任务3项，目前均暂无数据，尚无法评估进展。"
     assert brief.headline(lead_of(["no_data", "insufficient_data"])) == (
-        "本行动共2项目标任务，均尚不能评估进展，其中数据不足1项、暂无数据1项。")
+        "本行动明确目标任务2项，均尚不能评估进展，其中数据不足1项、暂无数据1项。")
     assert brief.headline(lead_of(["lagging", "no_data"], action=None)) == (
-        "方案共2项目标任务，其中可作评估的1项：明显滞后1项；另有暂无数据1项。")
+        "方案明确目标任务2项，其中可评估1项：明显滞后1项；另有暂无数据1项。")
 
 
 def test_an_empty_risk_list_says_how_much_is_still_unknown():
     assert brief.no_risks(lead_of(["on_track", "no_data", "insufficient_data", "not_assessable"])) == (
-        "已评估的1项中，暂无进度滞后或难以如期实现的；另有2项尚缺数据，相关风险尚不能排除。")
+        "已评估的1项暂无进度滞后；另有2项尚缺数据，尚无法判断整体进度。")
     assert brief.no_risks(lead_of(["no_data", "not_assessable"])) == "目前尚无可评估进展的目标，暂不能判断风险。"
     assert brief.no_risks(lead_of(["achieved", "on_track"])) == "暂无进度落后或难以如期实现的目标。"
 
@@ -292,7 +292,7 @@ def test_chinese_first_screen_tables_and_judgements_carry_no_english(action):
 def test_the_headline_counts_the_words_the_chips_show():
     b = lead_of(["on_track", "on_track", "lagging", "no_data"])
     b.rows["kind"] = ["maintain", "level", "maintain", "level"]
-    assert brief.headline(b) == ("本行动共4项目标任务，其中可作评估的3项：达到序时进度1项、守住底线1项、未守住底线1项；"
+    assert brief.headline(b) == ("本行动明确目标任务4项，其中可评估3项：达到序时进度1项、守住底线1项、未守住底线1项；"
                                  "另有暂无数据1项。")
     change = {"before": "insufficient_data", "after": "lagging"}
     assert brief.change_item({"name_zh": "粮食产量", "kind": "maintain"}, change, "zh") == \

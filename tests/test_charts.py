@@ -186,7 +186,7 @@ def test_trajectory_labels_in_chinese() -> None:
 def test_trajectory_labels_in_english() -> None:
     drawn = texts(charts.trajectory(assess_row(), OBS, PATH, "en"))
     assert {"Gross regional product", "100 million yuan", "Needs acceleration", "Preliminary (hollow)",
-            "Scenario projection", "Path to the target (time elapsed)"} <= set(drawn)
+            "Scenario projection", "Path by time elapsed"} <= set(drawn)
     assert ">1,000" in drawn
 
 

@@ -36,7 +36,7 @@ def test_shipped_file_is_valid_and_labels_assumptions(project_registry):
     for s in custom:
         assert "示例假设" in s.label_zh and "illustrative assumption" in s.label_en
     assert found["slow"].shift == {"gdp": pytest.approx(-0.02), "retail_sales": pytest.approx(-0.02)}
-    assert found["trend"].label_zh == "按现有趋势外推"  # a projection, as a planning office names it
+    assert found["trend"].label_zh == "按现有趋势测算"  # a projection, as a planning office names it
 
 
 def test_bad_file_names_file_entry_line_and_column(tmp_path):

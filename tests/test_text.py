@@ -443,3 +443,22 @@ def test_a_recent_turn_is_told_beside_the_average_pace_with_real_growth_for_a_no
     assert zh.count("可比价格") == 1  # told once, beside the nominal growth of its year
     # a latest year in line with the average is not told
     assert "其中2024年" not in judgement(dict(row, recent_pace=7.5), "zh")
+
+
+def test_targets_read_in_the_plans_own_words() -> None:
+    water = assess_row(kind="maintain", comparator=">=", target_value=100.0, unit="%", unit_en="%")
+    assert target_text(water, "zh") == "每年100%"  # nothing lies above 100 %
+    patents = assess_row(comparator=">", target_value=20000.0, unit="件", unit_en="patents")
+    assert target_text(patents, "zh") == "超过2万件"  # 突破2万件
+    assert target_text(dict(patents, target_value=15266.0), "zh") == "超过15266件"  # not a round number of 万
+    assert target_text(patents, "en") == ">20,000 patents"
+
+
+def test_a_risk_line_names_one_years_change_as_that_year() -> None:
+    from kzlib.text import risk_reason
+
+    row = assess_row(name_zh="常住人口城镇化率", unit="%", kind="share", target_value=60.0, latest_value=53.94,
+                     gap=6.06, base_year=2023, pace_unit="points", required_pace=2.02, observed_pace=0.6,
+                     probability=None)
+    assert risk_reason(row, "zh").endswith("今后需年均提高2.0个百分点（2024年提高0.6个百分点）")
+    assert risk_reason(dict(row, base_year=2022), "zh").endswith("（此前年均提高0.6个百分点）")
