@@ -12,6 +12,7 @@ import datetime as dt
 import html
 import io
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +44,18 @@ class Html(str):
 def esc(value: object) -> str:
     """Text from data, safe to put in HTML (None and NaN become an empty string)."""
     return "" if text.missing(value) else html.escape(str(value), quote=True)
+
+
+# A number with the unit or measure word after it (721.44亿元, 2.0个百分点, 3项, 2027年): kept on one line.
+NUMBER_WITH_UNIT = re.compile(r"\d[\d.,]*(?:个百分点|[%％]|[\u4e00-\u9fff]{1,2})?")
+
+
+def prose(value: object, lang: str) -> str:
+    """Sentences from kzlib as escaped HTML; in Chinese, a number never parts from its unit at a line end."""
+    escaped = esc(value)
+    if lang != "zh":
+        return escaped
+    return NUMBER_WITH_UNIT.sub(lambda m: f'<span class="kz-nw">{m.group()}</span>', escaped)
 
 
 def link(label: object, url: object) -> str:
@@ -398,7 +411,7 @@ def risk_items(b: Brief, n: int = settings.LEAD_RISKS) -> list[str]:
             reason += labels.label("risk.verify", b.lang, department=dept) if dept else \
                 labels.label("risk.verify_plain", b.lang)
         out.append(f"<li>{row_chip(row, b.lang)} <b>{name}</b>{esc(labels.label('brief.colon', b.lang))}"
-                   f"{esc(reason)}</li>")
+                   f"{prose(reason, b.lang)}</li>")
     return out
 
 
@@ -589,15 +602,15 @@ def lead(b: Brief) -> Html:
     parts = [f'<section class="kz-lead"><h2>{esc(w["lead"])}</h2>']
     trial = trial_figures(b)
     if trial:
-        parts.append(f'<p class="kz-trial">{esc(trial)}</p>')
-    parts.append(f'<p class="kz-headline">{esc(headline(b))}</p>')
+        parts.append(f'<p class="kz-trial">{prose(trial, b.lang)}</p>')
+    parts.append(f'<p class="kz-headline">{prose(headline(b), b.lang)}</p>')
     risks = risk_items(b, settings.LEAD_RISKS)
     parts.append(f"<h3>{esc(w['risks'])}</h3>")
     parts.append(f'<ol class="kz-risks">{"".join(risks)}</ol>' if risks else f"<p>{esc(no_risks(b))}</p>")
     for heading, line in ((w["since"], since_last_year(b)), (w["data"], data_vintage(b)),
                           (w["missing_heading"], missing_by_department(b)), (w["scenario_heading"], scenario_note(b))):
         if line:
-            parts.append(f"<h3>{esc(heading)}</h3><p>{esc(line)}</p>")
+            parts.append(f"<h3>{esc(heading)}</h3><p>{prose(line, b.lang)}</p>")
     parts.append("</section>")
     return Html("".join(parts))
 
@@ -805,7 +818,7 @@ def judgement_list(b: Brief, outlook: bool = False, rows: pd.DataFrame | None = 
         if outlook:
             more = text.scenario_outlook(row, b.lang, b.scenario_label)
             sentence += more if b.lang == "zh" or not more else " " + more
-        parts.append(f'<p class="kz-judgement">{row_chip(row, b.lang)} {esc(sentence)}</p>')
+        parts.append(f'<p class="kz-judgement">{row_chip(row, b.lang)} {prose(sentence, b.lang)}</p>')
     return "".join(parts)
 
 
@@ -972,28 +985,25 @@ def action_link(n: int, title: str, lang: str, short: bool = False) -> str:
 
 
 def action_counts(b: Brief) -> Html:
-    """Per action: a link to its brief and how many of its targets have each status (each target counted once)."""
+    """Per action: a link to its brief and how many of its targets show each status word (each target counted
+    once in the plan, where it first stands), with a note on the repeats the action briefs count."""
     w = b.words
     counted = assess.counted(b.assessment)
-    present = [s for s in settings.STATUSES if s in set(counted["status"])]
-    head = [w["col_action"], *(text.status_label(s, b.lang) for s in present), w["col_total"]]
+    groups = shown_counts(counted, b.lang)
+    words_ = [text.status_label(g.status, b.lang, g.side) for g in groups]
+    head = [w["col_action"], *words_, w["col_total"]]
     rows = []
     for act in b.registry.actions.to_dict("records"):
         mine = counted[counted["action"] == act["action"]]
-        counts = status_counts(mine)
-        cells = [esc(counts[s]) if s in counts else "" for s in present]
+        have = {text.status_label(g.status, b.lang, g.side): g.n for g in shown_counts(mine, b.lang)}
+        cells = [esc(have[word]) if word in have else "" for word in words_]
         rows.append([action_link(act["action"], act[f"title_{b.lang}"], b.lang, short=True), *cells, esc(len(mine))])
     numeric = tuple(range(1, len(head)))
-    chips = "".join(chip(s, b.lang) for s in present)
-    note = f'<p class="kz-note kz-notes">{esc(w["matrix_note"])}</p>' if any(
-        text.year_rule(r) for r in counted.to_dict("records")) else ""
+    chips = "".join(chip(g.status, b.lang, side=g.side) for g in groups)
+    repeats = len(b.assessment) - len(counted)
+    note = f'<p class="kz-note kz-notes">{esc(w["matrix_note"].format(n=repeats))}</p>' if repeats else ""
     return Html(f"<h2>{esc(w['matrix'])}</h2><p class=\"kz-legend\">{chips}</p>" + table(head, rows, numeric=numeric)
                 + note)
-
-
-def status_matrix(b: Brief) -> Html:
-    """The status matrix chart of all actions (kzlib.charts.status_matrix), each target counted once."""
-    return figure(charts.status_matrix(assess.counted(b.assessment), b.registry, b.lang), b.words["matrix"])
 
 
 def furthest_behind(b: Brief, n: int = 10) -> Html:

@@ -149,12 +149,16 @@ def shorten(s: str, limit: int) -> str:
     return s.rstrip() + "…"
 
 
+NO_LINE_START = set("年月日）)；;，,、。：:%％")  # a Chinese line never starts with these (行首禁则)
+
+
 def _wrap(s: str, limit: int) -> str:
-    """Wrap a title to lines of at most `limit` display columns, at spaces for Latin text."""
+    """Wrap a title to lines of at most `limit` display columns, at spaces for Latin text; a Chinese line never
+    starts with a closing mark or a unit that belongs to the line before."""
     lines, line = [], ""
     for word in (s.split(" ") if " " in s else list(s)):
         piece = (line + " " + word) if line and " " in s else line + word
-        if _width(piece) > limit and line:
+        if _width(piece) > limit and line and word not in NO_LINE_START:
             lines.append(line)
             line = word
         else:
@@ -242,9 +246,7 @@ def _draw_target(ax: Axes, row: Mapping[str, Any], lang: str, x_left: float, fon
     """The target at its year: marker with comparator text, a range band, or a floor/ceiling line."""
     words = labels.words("chart", lang)
     kind, status = row.get("kind"), str(row.get("status") or "no_data")
-    colour = style.status_colour(status)
-    if colour == settings.STATUS_COLOURS["no_data"]:
-        colour = MUTED  # the pale no-data grey would vanish on white
+    colour = style.on_white(style.status_colour(status))  # a pale status colour (at risk, no data) darkened to read
     value, high = text.target_level(row), _get(row, "value_high")
     target_year = int(_get(row, "target_year") or settings.PLAN_END)
     goal = text.target_text(row, lang)
@@ -465,7 +467,7 @@ def _y_limits(ax: Axes, obs: pd.DataFrame, target: float | None, high: float | N
     if len(obs) == 0 and target is not None:
         low = min(0.0, float(target))
     pad = 0.08 * (top - low or abs(top) or 1.0)
-    low, top = low - pad, top + 1.6 * pad
+    low, top = low - 1.6 * pad, top + 2.4 * pad  # room for value labels below and the target's label above
     if unit in text.PERCENT_UNITS:
         low, top = max(low, 0.0), min(top, 100.0 + pad)
     ax.set_ylim(low, top)

@@ -83,7 +83,7 @@ TEXT: dict[str, dict[str, str]] = {
     "brief.plan_source": {"zh": "目标原文：《{title}》（重庆市开州区人民政府2023年7月印发）", "en": "Targets quoted from the plan 《{title}》 (Kaizhou District People's Government, July 2023)"},
     "brief.overview_title": {"zh": "各项行动进展总览", "en": "All actions at a glance"},
     "brief.matrix": {"zh": "各项行动目标评估结果", "en": "Assessment of the targets by action"},
-    "brief.matrix_note": {"zh": "注：底线类指标守住底线的计入“达到序时进度”，未守住的计入“明显滞后”或“与目标反向”；增速比较类指标达到要求的计入“达到序时进度”，未达到的计入“明显滞后”或“与目标反向”。", "en": "Note: a floor held counts as on track, a floor broken as lagging or moving away; a comparison of growth rates met counts as on track, one not met as lagging or moving away."},
+    "brief.matrix_note": {"zh": "注：各行动简报按本行动全部目标任务计数；与其他行动重复的{n}项，总览中只在首次出现的行动计一次。", "en": "Note: each action's brief counts all of its targets; the {n} that repeat another action's are counted once here, where they first stand."},
     "brief.behind": {"zh": "进度滞后的主要目标", "en": "Main targets behind schedule"},
     "brief.none_behind": {"zh": "暂无进度落后的目标。", "en": "No target is behind schedule."},
     "brief.open_brief": {"zh": "查看简报", "en": "open brief"},

@@ -28,3 +28,16 @@ def ink_on(hex_colour: str) -> str:
 def status_colour(status: str) -> str:
     """The colour of a status class (settings.STATUS_COLOURS), the no-data grey for anything unknown."""
     return settings.STATUS_COLOURS.get(status, settings.STATUS_COLOURS["no_data"])
+
+
+def on_white(hex_colour: str, minimum: float = 3.0) -> str:
+    """The colour, darkened towards INK just enough to read on white (WCAG contrast `minimum`, 3 for large text
+    and lines): a pale status colour stays recognisable as its own hue."""
+    rgb = [int(hex_colour.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4)]
+    ink = [int(INK.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4)]
+    for step in range(11):
+        t = step / 10
+        mixed = "#" + "".join(f"{round(c + (k - c) * t):02x}" for c, k in zip(rgb, ink, strict=True))
+        if contrast(mixed, WHITE) >= minimum:
+            return mixed
+    return INK

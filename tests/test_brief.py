@@ -132,8 +132,13 @@ def test_header_carries_title_and_goals(action_one):
     assert "@page" in head and "counter(page)" in head  # the printed page says what it is, not the browser's path
 
 
+def unwrapped(html: str) -> str:
+    """HTML without the spans that keep a number on one line with its unit."""
+    return re.sub(r'<span class="kz-nw">(.*?)</span>', r"\1", html)
+
+
 def test_lead_names_the_risks_and_counts_each_target_once(action_one):
-    lead = brief.lead(action_one)
+    lead = unwrapped(brief.lead(action_one))
     risks = assess.behind(action_one.rows, 5)
     assert len(risks) > 0
     for row in risks.to_dict("records"):
@@ -307,3 +312,10 @@ def test_a_new_figure_is_told_with_its_move_on_the_one_before():
     rate = pd.DataFrame({"year": [2023, 2024], "value": [53.34, 53.94], "unit": "%"})
     assert brief.figure_change(share, rate, "zh") == "城镇化率53.94%（2024年），较2023年提高0.6个百分点"
     assert brief.figure_change(share, rate.tail(1), "zh") == "城镇化率53.94%（2024年）"
+
+
+def test_a_number_keeps_its_unit_on_one_line_in_chinese_prose():
+    html = brief.prose("2024年为721.44亿元，需年均提高2.0个百分点；<b>", "zh")
+    assert '<span class="kz-nw">721.44亿元</span>' in html and '<span class="kz-nw">2.0个百分点</span>' in html
+    assert "&lt;b&gt;" in html and unwrapped(html) == brief.esc("2024年为721.44亿元，需年均提高2.0个百分点；<b>")
+    assert brief.prose("72.1 billion yuan", "en") == "72.1 billion yuan"

@@ -29,3 +29,15 @@ def test_chip_and_chart_tag_use_the_same_ink(status):
     assert f"color:{style.ink_on(settings.STATUS_COLOURS[status])}" in chip
     assert to_hex(tag.get_color()) == style.ink_on(settings.STATUS_COLOURS[status]).lower()
     assert to_hex(tag.get_bbox_patch().get_facecolor()) == settings.STATUS_COLOURS[status].lower()
+
+
+def test_a_pale_status_colour_is_darkened_just_enough_to_read_on_white():
+    from kzlib import settings, style
+
+    for status, colour in settings.STATUS_COLOURS.items():
+        shown = style.on_white(colour)
+        assert style.contrast(shown, style.WHITE) >= 3.0, status
+        if style.contrast(colour, style.WHITE) >= 3.0:
+            assert shown.lower() == colour.lower()  # a colour that reads already is left as it is
+    pale = settings.STATUS_COLOURS["at_risk"]
+    assert style.contrast(pale, style.WHITE) < 3.0 and style.on_white(pale) != pale
