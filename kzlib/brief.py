@@ -79,14 +79,14 @@ def row_chip(row: Mapping[str, Any], lang: str) -> str:
     return chip(str(row["status"]), lang, side=text.year_rule(row))
 
 
-def table(head: Sequence[str], rows: Iterable[Sequence[str]], numeric: Sequence[int] = ()) -> str:
-    """An HTML table from header labels (escaped here) and cells that are already HTML."""
-    cls = [' class="num"' if i in numeric else "" for i in range(len(head))]
-    out = ['<table class="kz-table"><thead><tr>']
-    out += [f"<th{c}>{esc(h)}</th>" for h, c in zip(head, cls, strict=True)]
+def table(head: Sequence[str], rows: Iterable[Sequence[str]], numeric: Sequence[int] = (), cls: str = "") -> str:
+    """An HTML table from header labels (escaped here) and cells that are already HTML; `cls` adds a class."""
+    kinds = [' class="num"' if i in numeric else "" for i in range(len(head))]
+    out = [f'<table class="kz-table{" " + cls if cls else ""}"><thead><tr>']
+    out += [f"<th{c}>{esc(h)}</th>" for h, c in zip(head, kinds, strict=True)]
     out.append("</tr></thead><tbody>")
     for row in rows:
-        out.append("<tr>" + "".join(f"<td{c}>{cell}</td>" for cell, c in zip(row, cls, strict=True)) + "</tr>")
+        out.append("<tr>" + "".join(f"<td{c}>{cell}</td>" for cell, c in zip(row, kinds, strict=True)) + "</tr>")
     out.append("</tbody></table>")
     return "".join(out)
 
@@ -243,13 +243,11 @@ def departments(b: Brief) -> dict[str, str]:
 
 
 def page_style(b: Brief, title: str) -> str:
-    """The printed page: A4, a running head naming the plan and the brief, the environment stamp and page n of N
-    at the foot."""
+    """The printed page: A4, a running head naming the plan and the brief, page n of N at the foot."""
     head = labels.label("brief.running_head", b.lang, plan=labels.label("plan.short", b.lang), brief=title)
     page = labels.label("brief.page", b.lang)
-    quoted, stamp = (json.dumps(t, ensure_ascii=False) for t in (head, environment_stamp(b.lang)))
-    return (f"<style>@page {{ @top-left {{ content: {quoted}; }} @bottom-left {{ content: {stamp}; }} "
-            f"@bottom-right {{ content: {page}; }} }}</style>")
+    quoted = json.dumps(head, ensure_ascii=False)
+    return f"<style>@page {{ @top-left {{ content: {quoted}; }} @bottom-right {{ content: {page}; }} }}</style>"
 
 
 def header(b: Brief) -> Html:
@@ -974,10 +972,12 @@ def environment_stamp(lang: str) -> str:
 # ---------------------------------------------------------------- the overview
 
 
-def action_link(n: int, title: str, lang: str, short: bool = False) -> str:
+def action_link(n: int, title: str, lang: str, short: bool = False, bare: bool = False) -> str:
     """A relative link to an action's brief (action-NN.html, same folder); `short`: 行动三 linked, the title
-    below it in small type."""
+    below it in small type; `bare`: 行动三 alone."""
     href = f"action-{int(n):02d}.html"
+    if bare:
+        return f'<a class="kz-action" href="{href}">{esc(labels.action(n, lang))}</a>'
     if short:
         return (f'<a class="kz-action" href="{href}">{esc(labels.action(n, lang))}</a>'
                 f'<br><span class="kz-note">{esc(title)}</span>')
@@ -1014,12 +1014,12 @@ def furthest_behind(b: Brief, n: int = 10) -> Html:
         return Html(f"<h2>{esc(w['behind'])}</h2><p>{esc(w['none_behind'])}</p>")
     titles = b.registry.actions.set_index("action")[f"title_{b.lang}"].to_dict()
     marks = flag_marks(b, rows)
-    cells = [[action_link(r["action"], titles[r["action"]], b.lang, short=True), *row]
+    cells = [[action_link(r["action"], titles[r["action"]], b.lang, bare=True), *row]
              for r, row in zip(rows.to_dict("records"), status_rows(rows, b.lang, b=b, marks=marks), strict=True)]
     columns, cells = _drop_empty_chance(("col_action", *STATUS_COLUMNS), cells, rows)
     numeric = tuple(i for i, c in enumerate(columns) if c in NUMERIC_COLUMNS)
     chart_ = png(charts.furthest_behind(b.assessment, b.lang, n=n, now=b.now), w["behind"])
-    return Html(f"<h2>{esc(w['behind'])}</h2>" + table([w[c] for c in columns], cells, numeric=numeric)
+    return Html(f"<h2>{esc(w['behind'])}</h2>" + table([w[c] for c in columns], cells, numeric=numeric, cls="kz-behind")
                 + flag_notes(marks, b.lang) + chart_)
 
 
