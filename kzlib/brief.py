@@ -184,10 +184,11 @@ class Brief:
 
 
 def load(lang: str, scenario: str = "trend", data: Sequence[str] = (), as_of: int | None = None,
-         action: int | None = None) -> Brief:
-    """The brief of one action (all actions for the overview) from kzlib.context.load."""
+         action: int | None = None, plan: str | Path | None = None) -> Brief:
+    """The brief of one action (all actions for the overview) of a plan (kzlib.plans; None: the one in use) from
+    kzlib.context.load."""
     text.status_label("achieved", lang)  # rejects an unknown language before any work
-    return Brief(context.load(data, scenario, as_of, action=action), lang, action)
+    return Brief(context.load(data, scenario, as_of, action=action, plan=plan), lang, action)
 
 
 # ---------------------------------------------------------------- which targets have figures
@@ -617,7 +618,7 @@ def lead(b: Brief) -> Html:
 
 
 def commentary_file(b: Brief) -> Path:
-    """data/commentary/<lang>/action-NN.md (overview.md for the overview): kzlib.briefdata.commentary_file."""
+    """the plan's commentary/<lang>/action-NN.md (overview.md for the overview): kzlib.briefdata.commentary_file."""
     from kzlib import briefdata
 
     return briefdata.commentary_file(b.lang, "overview" if b.action is None else f"action-{int(b.action):02d}")
@@ -943,7 +944,7 @@ def appendix(b: Brief) -> Html:
     if rows:
         parts.append(f"<h3>{esc(w['appendix_missing'])}</h3>")
         parts.append(table([w["col_target"], w["col_goal"], w["col_clause"], w["col_department"]], rows))
-    items = [f"<li>{esc(w['plan_source'].format(title=labels.label('plan.title', 'zh')))}</li>"]
+    items = [f"<li>{esc(w['plan_source'])}</li>"]
     for title, url, used, notes in source_rows(b):
         extra = esc(labels.label("brief.used_flags", b.lang, flags=notes)) if notes else ""
         items.append(f'<li>{link(title, url)}<br><span class="kz-note">{esc(w["col_used"])}'

@@ -60,7 +60,7 @@ def data_digest(observations: pd.DataFrame, milestones: pd.DataFrame, indicators
 
 
 def commentary_file(lang: str, name: str) -> Path:
-    """Where a brief's commentary is written: data/commentary/<lang>/<name>.md (name: action-03, overview)."""
+    """Where a brief's commentary is written: the plan's commentary/<lang>/<name>.md (name: action-03, overview)."""
     return paths.COMMENTARY / lang / f"{name}.md"
 
 

@@ -79,7 +79,7 @@ class Subject:
 
 @dataclass(frozen=True)
 class Terms:
-    """The wording vocabulary of data/registry/bulletin_terms.yaml, with the registry's own names."""
+    """The wording vocabulary of the plan's registry/bulletin_terms.yaml, with the registry's own names."""
 
     subjects: dict[str, Subject]
     phrases: dict[str, str]

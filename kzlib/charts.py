@@ -548,7 +548,8 @@ def dashboard(assessment: pd.DataFrame, lang: str = "zh") -> Figure:
     bar_height, mile_height = (0.3 * n_num + 0.7 if n_num else 0), (0.22 * mile_lines + 0.4 if n_mile else 0)
     fig = _figure(max(2.4, bar_height + mile_height + 1.0))
     actions = rows["action"].dropna().unique() if "action" in rows else []
-    title = words["dashboard"].format(action=int(actions[0])) if len(actions) == 1 else words["dashboard_any"]
+    title = words["dashboard"].format(action=labels.action(int(actions[0]), lang)) if len(actions) == 1 \
+        else words["dashboard_any"]
     fig.suptitle(title, x=0.01, ha="left", fontsize=11, color=INK)
     if not n_num and not n_mile:
         ax = fig.add_subplot()
@@ -568,8 +569,7 @@ def dashboard(assessment: pd.DataFrame, lang: str = "zh") -> Figure:
 
 
 def _action_titles(registry: Any, actions: list[int], lang: str) -> dict[int, str]:
-    words = labels.words("chart", lang)
-    titles = {a: words["action"].format(action=labels.numeral(a, lang)) for a in actions}
+    titles = {a: labels.action(a, lang) for a in actions}
     if registry is not None:
         for _, act in registry.actions.iterrows():
             if int(act["action"]) in titles:
@@ -633,7 +633,7 @@ def furthest_behind(assessment: pd.DataFrame, lang: str = "zh", n: int = 10, now
     names = []
     for i, (_, row) in enumerate(rows.iloc[::-1].iterrows()):
         ratio = float(row["ratio"])
-        names.append((words["short_action"].format(action=labels.numeral(int(row["action"]), lang))
+        names.append((labels.action(int(row["action"]), lang) + ("：" if lang == "zh" else ": ")
                       if "action" in row and not text.missing(row["action"]) else "")
                      + shorten(text.name_of(row, lang), 28 if lang == "zh" else 36))
         if np.isnan(ratio):  # a floor broken, or no pace to compare: named, no bar

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-from kzlib import files, paths, settings
+from kzlib import files, paths, plans, settings
 from kzlib.errors import SHOWN_PROBLEMS, KzError, ObservationError, more_line
 
 
@@ -136,7 +136,7 @@ def _cmd_data_gaps(args: argparse.Namespace) -> int:
     _refuse_jumps(args, reg)
     end = args.end if args.end is not None else (
         datarequest.last_year() if args.format == "xlsx" else settings.PLAN_END)
-    years = range(args.start, end + 1)
+    years = range(args.start if args.start is not None else settings.GAP_FIRST_YEAR, end + 1)
     if args.format == "table":
         table = observations.gaps(reg, obs, years).drop(columns="name_en" if args.lang == "zh" else "name_zh")
         tables.write_table(table, "table", args.output)
@@ -278,7 +278,8 @@ def _cmd_plan_draft(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of `kz` with all its subcommands."""
-    parser = argparse.ArgumentParser(prog="kz", description="Track the Kaizhou action plan (2023-2027).")
+    parser = argparse.ArgumentParser(prog="kz", description="Track a plan's targets (a plan pack in data/plans/).")
+    parser.add_argument("--plan", dest="plan_pack", metavar="ID_OR_DIR", help=PLAN_HELP)
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("targets", help="list the plan's targets")
@@ -302,21 +303,22 @@ def build_parser() -> argparse.ArgumentParser:
                                     "in and pass it back with --data or `kz data add`.")
     p.add_argument("--format", choices=("table", "csv", "xlsx"), default="table")
     p.add_argument("-o", "--output", help="write to FILE instead of standard output")
-    p.add_argument("--from", dest="start", type=int, default=settings.GAP_FIRST_YEAR, metavar="YEAR")
+    p.add_argument("--from", dest="start", type=int, metavar="YEAR",
+                   help="first year asked for (default: the plan's gap_first_year, two years before its base year)")
     p.add_argument("--to", dest="end", type=int, metavar="YEAR",
-                   help=f"last year asked for (default: {settings.PLAN_END}; for xlsx, last year, the latest that "
+                   help="last year asked for (default: the plan's last year; for xlsx, last year, the latest that "
                         "can have been published)")
     p.add_argument("--lang", choices=settings.LANGS, default="zh",
                    help="language of the names and of the xlsx request's headers and instructions (default: zh)")
     add_data_argument(p)
     p.set_defaults(func=_cmd_data_gaps)
-    p = data.add_parser("add", help="merge a checked file into data/observations.csv (or data/milestones.csv)")
+    p = data.add_parser("add", help="merge a checked file into the plan's observations.csv (or milestones.csv)")
     p.add_argument("file", metavar="FILE")
     add_jumps_argument(p)
     p.set_defaults(func=_cmd_data_add)
     p = data.add_parser("draft", help="draft a year's figures from a statistical bulletin (text, HTML, .docx, PDF)",
                         description="Read a 统计公报 and write one draft observation per figure whose wording is "
-                                    "known (data/registry/bulletin_terms.yaml and the registry's names), in the "
+                                    "known (the plan's registry/bulletin_terms.yaml and the registry's names), in the "
                                     "columns `kz data check` reads; every other number is listed in "
                                     "OUT.unmapped.csv (or .xlsx) with the reason. Nothing is merged.")
     p.add_argument("bulletin", metavar="BULLETIN", help=".txt, .html, .docx or .pdf (with a text layer)")
@@ -337,7 +339,7 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--action", type=int, nargs="+", metavar="N",
                        help="only these actions (no overview)")
     p.add_argument("--lang", choices=("zh", "en", "both"), default="both")
-    p.add_argument("--scenario", default="trend", help="scenario name in data/scenarios.yaml (default: trend)")
+    p.add_argument("--scenario", default="trend", help="scenario name in the plan's scenarios.yaml (default: trend)")
     add_data_argument(p)
     p.add_argument("--as-of", type=int, metavar="YEAR", help="assess with data up to YEAR")
     p.add_argument("--jobs", type=int, metavar="N", help="briefs rendered at once (default: one per core)")
@@ -355,7 +357,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dpi", type=int, default=settings.EXPORT_DPI, metavar="N",
                    help=f"resolution of PNG charts (default {settings.EXPORT_DPI}: sharp at full width in Word)")
     p.add_argument("-o", "--output", required=True, metavar="DIR", help="output folder")
-    p.add_argument("--scenario", default="trend", help="scenario name in data/scenarios.yaml (default: trend)")
+    p.add_argument("--scenario", default="trend", help="scenario name in the plan's scenarios.yaml (default: trend)")
     add_data_argument(p)
     p.add_argument("--as-of", type=int, metavar="YEAR", help="assess with data up to YEAR")
     p.set_defaults(func=_cmd_charts)
@@ -363,7 +365,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("assess", help="judge every target: status, growth ratio, gap, pace, probability")
     p.add_argument("--action", type=int, metavar="N")
     p.add_argument("--as-of", dest="as_of", type=int, metavar="YEAR", help="use only observations up to YEAR")
-    p.add_argument("--scenario", metavar="NAME", help="a scenario from data/scenarios.yaml (trend, plan, ...)")
+    p.add_argument("--scenario", metavar="NAME", help="a scenario from the plan's scenarios.yaml (trend, plan, ...)")
     p.add_argument("--method", choices=("auto", "growth_ratio", "linear"), default="auto",
                    help="auto (default): shares, rates, ratios and densities on the linear path (序时进度), amounts "
                         "and counts on the compound path; or force one method")
@@ -384,7 +386,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--id", help="the plan's id in plan.yaml (default: the name of DIR)")
     p.add_argument("--indicators", metavar="DIR",
                    help="reuse the indicators of this folder when their name_zh is a target's subject "
-                        "(default: data/registry/indicators); 'none' proposes every indicator anew")
+                        "(default: the plan's registry/indicators); 'none' proposes every indicator anew")
     p.set_defaults(func=_cmd_plan_draft)
     p = sub.add_parser("doctor", help="check this environment against requirements.lock and say what to fix",
                        description="Print the versions that matter (Python, kzlib, pandas, matplotlib, papermill, "
@@ -392,7 +394,22 @@ def build_parser() -> argparse.ArgumentParser:
                                    "requirements.lock pins it, and whether Chromium is there for the print check; "
                                    "exit 1 when something is off.")
     p.set_defaults(func=_cmd_doctor)
+    for leaf in _leaves(parser):  # `kz render --plan X` as well as `kz --plan X render`
+        leaf.add_argument("--plan", dest="plan_pack", metavar="ID_OR_DIR", default=argparse.SUPPRESS, help=PLAN_HELP)
     return parser
+
+
+PLAN_HELP = ("the plan to work on: the id of a pack in data/plans/ or a folder holding plan.yaml (default: KZ_PLAN, "
+             "else kaizhou-2023-2027)")
+
+
+def _leaves(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+    """The parsers of every subcommand that takes arguments (kz targets, kz data check, …)."""
+    found = []
+    for action in parser._subparsers._group_actions if parser._subparsers else []:
+        for child in action.choices.values():
+            found += _leaves(child) if child._subparsers else [child]
+    return found
 
 
 def _name(args: argparse.Namespace) -> str:
@@ -416,8 +433,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     name = _name(args)
     try:
+        plans.use(args.plan_pack)  # the whole command, and the kernels it starts, work on this plan
         if args.command in ("data", "render"):
-            files.clean_leftovers(paths.DATA)
+            files.clean_leftovers(paths.PLAN_DIR)
         code = args.func(args)
         sys.stdout.flush()  # a closed pipe shows here, not after main has returned
         return code

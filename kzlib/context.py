@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kzlib import assess, observations, paths, registry, related, scenarios
+from kzlib import assess, observations, paths, plans, registry, related, scenarios
 from kzlib.errors import KzError, ObservationError, Problem
 from kzlib.registry import Registry
 from kzlib.scenarios import Scenario
@@ -69,8 +69,11 @@ def _stamp(path: Path) -> tuple:
 
 
 def inputs_stamp(data: Sequence[str | Path] = ()) -> tuple:
-    """What a load depends on: the project root, the files of data/ and each extra data file."""
-    return (str(paths.root()), _stamp(paths.DATA), tuple((str(d), _stamp(Path(d))) for d in data))
+    """What a load depends on: the project root, the files of the plan's pack (and of the packs it reads figures
+    from) and each extra data file."""
+    shared = tuple(_stamp(plans.folder_of(name)) for name in plans.current().observations_from)
+    return (str(paths.root()), str(paths.PLAN_DIR), _stamp(paths.PLAN_DIR), shared,
+            tuple((str(d), _stamp(Path(d))) for d in data))
 
 
 _REGISTRY: dict[tuple, Registry] = {}
@@ -133,13 +136,15 @@ def _scope(reg: Registry, action: int | None) -> Registry:
 
 def load(data: Sequence[str | Path] = (), scenario: str | Scenario | None = "trend", as_of: int | None = None,
          method: str = "auto", action: int | None = None,
-         user_scenarios: str | Path | None = None) -> Context:
+         user_scenarios: str | Path | None = None, plan: str | Path | None = None) -> Context:
     """Read, check and assess: registry, figures (shipped, then `data` files), milestones, scenario, projections.
 
-    `scenario` is a name (from data/scenarios.yaml or the user's file), a Scenario, or None (no projections).
+    `plan` (an id in data/plans/ or a folder) becomes the plan in use (kzlib.plans.use); None keeps the current one.
+    `scenario` is a name (from the plan's scenarios.yaml or the user's file), a Scenario, or None (no projections).
     Raises a DataError listing every problem (the registry's, the scenario's, or the figures' and milestones'
     together) before anything is assessed.
     """
+    plans.use(plan)
     data = tuple(str(d) for d in data)
     as_of = None if as_of is None else int(as_of)
     action = None if action is None else int(action)

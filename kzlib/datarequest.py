@@ -111,11 +111,15 @@ def _gap_indicators(reg: Registry) -> dict[str, list[str]]:
     return out
 
 
-def gaps(reg: Registry, observations: pd.DataFrame,
-         years: Iterable[int] = range(settings.GAP_FIRST_YEAR, settings.PLAN_END + 1)) -> pd.DataFrame:
-    """Per indicator of a numeric target: the years with figures, the missing years, unit, likely source and
-    the department that publishes or holds it."""
-    years = list(years)
+def plan_years() -> range:
+    """The years a data request asks for by default: from the plan's gap_first_year to its last year."""
+    return range(settings.GAP_FIRST_YEAR, settings.PLAN_END + 1)
+
+
+def gaps(reg: Registry, observations: pd.DataFrame, years: Iterable[int] | None = None) -> pd.DataFrame:
+    """Per indicator of a numeric target: the years (default kzlib.datarequest.plan_years) with figures, the
+    missing years, unit, likely source and the department that publishes or holds it."""
+    years = list(plan_years() if years is None else years)
     have = observations.groupby("indicator")["year"].apply(set).to_dict()
     departments = indicator_departments(reg)
     rows = []
@@ -132,8 +136,7 @@ def gaps(reg: Registry, observations: pd.DataFrame,
     return pd.DataFrame(rows, columns=GAP_COLUMNS)
 
 
-def gap_worksheet(reg: Registry, observations: pd.DataFrame,
-                  years: Iterable[int] = range(settings.GAP_FIRST_YEAR, settings.PLAN_END + 1)) -> pd.DataFrame:
+def gap_worksheet(reg: Registry, observations: pd.DataFrame, years: Iterable[int] | None = None) -> pd.DataFrame:
     """One row per missing indicator-year, value and source left empty: fill in and load with --data."""
     rows = []
     for g in gaps(reg, observations, years).to_dict("records"):

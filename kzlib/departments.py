@@ -1,4 +1,4 @@
-"""The district departments that publish or hold the figures (data/registry/departments.yaml).
+"""The district departments that publish or hold the figures (the plan's registry/departments.yaml).
 
 Which department each target's figures come from is a view of the registry: `registry.departments_of`.
 """

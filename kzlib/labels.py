@@ -7,18 +7,19 @@ fields (a test checks this).
 
 from __future__ import annotations
 
-from kzlib import settings
+import re
+
+from kzlib import plans, settings
 
 TEXT: dict[str, dict[str, str]] = {
     # plan
-    "plan.title": {"zh": "重庆市开州区实施成渝地区双城经济圈建设行动方案（2023—2027年）",
-                   "en": "Kaizhou District action plan for the Chengdu–Chongqing economic circle (2023–2027)"},
-    "plan.action": {"zh": "行动{n}", "en": "Action {n}"},
-    "plan.short": {"zh": "开州区成渝地区双城经济圈建设行动方案进展简报", "en": "Kaizhou action plan 2023–2027: progress brief"},
-    # index (outputs/html/index.html)
-    "index.title": {"zh": "开州区成渝地区双城经济圈建设行动方案 · 进展简报", "en": "Progress briefs"},
+    # the plan in use (kzlib.plans): its title, short name and the words for its sections come from its plan.yaml
+    "plan.title": {"zh": "{plan_title}", "en": "{plan_title}"},
+    "plan.short": {"zh": "{plan_short}进展简报", "en": "{plan_short}: progress brief"},
+    # index (outputs/<plan>/html/index.html)
+    "index.title": {"zh": "{plan_short} · 进展简报", "en": "{plan_short}: progress briefs"},
     "index.briefs": {"zh": "进展简报", "en": "progress briefs"},
-    "index.heading": {"zh": "开州区行动方案（2023—2027年）进展简报", "en": "Kaizhou action plan 2023–2027: progress briefs"},
+    "index.heading": {"zh": "{plan_short}（{plan_start}—{plan_end}年）进展简报", "en": "{plan_short}: progress briefs"},
     "index.language": {"zh": "中文", "en": "English"},
     "index.status": {"zh": "状态总表", "en": "Status of every target"},
     # status
@@ -47,17 +48,17 @@ TEXT: dict[str, dict[str, str]] = {
     "brief.rendered": {"zh": "{date}编制", "en": "made {date}"},
     "brief.scenario": {"zh": "测算口径：{label}", "en": "scenario: {label}"},
     "brief.as_of": {"zh": "按{year}年数据评估", "en": "assessed with data up to {year}"},
-    "brief.summary": {"zh": "本行动共{n}个目标：", "en": "{n} targets in this action: "},
-    "brief.summary_all": {"zh": "各项行动共{n}个目标：", "en": "{n} targets in all actions: "},
+    "brief.summary": {"zh": "本{section}共{n}个目标：", "en": "{n} targets in this {section}: "},
+    "brief.summary_all": {"zh": "各{section}共{n}个目标：", "en": "{n} targets in all {section}s: "},
     "brief.status_table": {"zh": "主要指标完成情况", "en": "Progress of the main indicators"},
     "brief.charts": {"zh": "主要指标走势", "en": "Trends of the main indicators"},
     "brief.milestones": {"zh": "重点项目和任务进展", "en": "Key projects and tasks"},
     "brief.judgements": {"zh": "逐项研判", "en": "Target by target"},
     "brief.gaps": {"zh": "数据缺口：需收集的数据", "en": "Data gaps: what to collect"},
     "brief.sources": {"zh": "数据来源", "en": "Sources"},
-    "brief.no_milestones": {"zh": "本行动无里程碑类目标。", "en": "This action has no milestone targets."},
+    "brief.no_milestones": {"zh": "本{section}无里程碑类目标。", "en": "This {section} has no milestone targets."},
     "brief.no_gaps": {"zh": "本简报所用指标暂无缺口。", "en": "No gaps in the indicators used here."},
-    "brief.no_charts": {"zh": "本行动无可量化的数值目标。", "en": "This action has no numeric target to chart."},
+    "brief.no_charts": {"zh": "本{section}无可量化的数值目标。", "en": "This {section} has no numeric target to chart."},
     "brief.col_target": {"zh": "指标（任务）", "en": "Indicator (task)"},
     "brief.col_status": {"zh": "评估结果", "en": "Assessment"},
     "brief.col_latest": {"zh": "最新数据（年份）", "en": "Latest (year)"},
@@ -68,7 +69,7 @@ TEXT: dict[str, dict[str, str]] = {
     "brief.col_state": {"zh": "进展", "en": "State"},
     "brief.col_year": {"zh": "信息年份", "en": "Year"},
     "brief.col_source": {"zh": "来源", "en": "Source"},
-    "brief.col_action": {"zh": "行动", "en": "Action"},
+    "brief.col_action": {"zh": "{section}", "en": "{Section}"},
     "brief.col_total": {"zh": "合计", "en": "Total"},
     "brief.col_missing": {"zh": "缺少年份", "en": "Missing years"},
     "brief.col_have": {"zh": "已有年份", "en": "Years held"},
@@ -79,11 +80,11 @@ TEXT: dict[str, dict[str, str]] = {
     "brief.col_notes": {"zh": "说明", "en": "Notes"},
     "brief.aspiration": {"zh": "力争", "en": "aspiration"},
     "brief.gap_milestone": {"zh": "{name}：尚无进展记录，请收集进展状态及公开来源。", "en": "{name}: no progress recorded; collect its state and a public source."},
-    "brief.gap_benchmark": {"zh": "{name}：方案未给出具体数值，需确定参照值后方可评估。", "en": "{name}: the plan gives no number; a reference value is needed before it can be assessed."},
-    "brief.plan_source": {"zh": "目标原文：《{title}》（重庆市开州区人民政府2023年7月印发）", "en": "Targets quoted from the plan 《{title}》 (Kaizhou District People's Government, July 2023)"},
-    "brief.overview_title": {"zh": "各项行动进展总览", "en": "All actions at a glance"},
-    "brief.matrix": {"zh": "各项行动目标评估结果", "en": "Assessment of the targets by action"},
-    "brief.matrix_note": {"zh": "注：各行动简报按本行动全部目标任务计数；与其他行动重复的{n}项，总览中只在首次出现的行动计一次。", "en": "Note: each action's brief counts all of its targets; the {n} that repeat another action's are counted once here, where they first stand."},
+    "brief.gap_benchmark": {"zh": "{name}：{document}未给出具体数值，需确定参照值后方可评估。", "en": "{name}: the {document} gives no number; a reference value is needed before it can be assessed."},
+    "brief.plan_source": {"zh": "目标原文：《{plan_title_zh}》（{issuer}{issued}印发）", "en": "Targets quoted from the {document} 《{plan_title_zh}》 ({issuer}, {issued})"},
+    "brief.overview_title": {"zh": "各{section}进展总览", "en": "All {section}s at a glance"},
+    "brief.matrix": {"zh": "各{section}目标评估结果", "en": "Assessment of the targets by {section}"},
+    "brief.matrix_note": {"zh": "注：各{section}简报按本{section}全部目标任务计数；与其他{section}重复的{n}项，总览中只在首次出现的{section}计一次。", "en": "Note: each {section}'s brief counts all of its targets; the {n} that repeat another {section}'s are counted once here, where they first stand."},
     "brief.behind": {"zh": "进度滞后的主要目标", "en": "Main targets behind schedule"},
     "brief.none_behind": {"zh": "暂无进度落后的目标。", "en": "No target is behind schedule."},
     "brief.open_brief": {"zh": "查看简报", "en": "open brief"},
@@ -103,18 +104,18 @@ TEXT: dict[str, dict[str, str]] = {
     "brief.appendix_missing": {"zh": "附表1　暂无数据及暂不能量化评估的目标任务", "en": "Table A1. Targets without figures or not quantifiable"},
     "brief.appendix_departments": {"zh": "附表1　需有关单位报送数据的目标任务", "en": "Table A1. Targets without figures, by department"},
     "brief.method": {"zh": "评估方法说明", "en": "How targets are judged"},
-    "brief.method_text": {"zh": "按序时进度评估。基期原则上为2022年（方案实施前一年），缺2022年数据的，取此前最近年份或此后最早年份。总量类、数量类指标比较实际年均增速与完成目标所需年均增速（按复合增长计算）；比重、比率、人均类指标比较任务完成进度与时间进度（按线性计算）。两者之比达到0.95及以上的为“达到序时进度”，0.60（含）至0.95的为“低于序时进度”，0（含）至0.60的为“明显滞后”，小于0的为“与目标反向”。每年须守住的底线类指标，以最近一年是否守住底线为准，评估结果为“守住底线”或“未守住底线”，当前守住但按现有趋势将在目标年份前跌破的，为“达标但有风险”。两项增速相比较的指标（如居民收入增速高于地区生产总值增速），以两者均有数据的最近一年是否达到要求为准。仅有一年数据的为“数据不足”。重点项目和任务按“已完成”“正在推进”“尚未启动”记录，距目标年份不足2年仍未启动的列为风险。", "en": "Targets are judged against the time elapsed: amounts and counts by their average annual growth against the growth needed (compound), shares, rates, ratios and per-capita figures by the share of the distance covered against the share of the time elapsed (linear). A ratio of 0.95 or more is on track, 0.60 to 0.95 needs acceleration, 0 to 0.60 is lagging, below 0 is moving away. A floor to hold every year is judged on the latest year (floor held, or below the floor); if the trend breaks it before the target year it is at risk. A comparison of two growth rates is judged on the latest year with both (requirement met or not). A single figure is too few data. Milestones are done, in progress or not started; one not started two years or less before its year is a risk."},
+    "brief.method_text": {"zh": "按序时进度评估。基期原则上为{plan_base}年（{document}实施前一年），缺{plan_base}年数据的，取此前最近年份或此后最早年份。总量类、数量类指标比较实际年均增速与完成目标所需年均增速（按复合增长计算）；比重、比率、人均类指标比较任务完成进度与时间进度（按线性计算）。两者之比达到0.95及以上的为“达到序时进度”，0.60（含）至0.95的为“低于序时进度”，0（含）至0.60的为“明显滞后”，小于0的为“与目标反向”。每年须守住的底线类指标，以最近一年是否守住底线为准，评估结果为“守住底线”或“未守住底线”，当前守住但按现有趋势将在目标年份前跌破的，为“达标但有风险”。两项增速相比较的指标（如居民收入增速高于地区生产总值增速），以两者均有数据的最近一年是否达到要求为准。仅有一年数据的为“数据不足”。重点项目和任务按“已完成”“正在推进”“尚未启动”记录，距目标年份不足2年仍未启动的列为风险。", "en": "Targets are judged against the time elapsed: amounts and counts by their average annual growth against the growth needed (compound), shares, rates, ratios and per-capita figures by the share of the distance covered against the share of the time elapsed (linear). A ratio of 0.95 or more is on track, 0.60 to 0.95 needs acceleration, 0 to 0.60 is lagging, below 0 is moving away. A floor to hold every year is judged on the latest year (floor held, or below the floor); if the trend breaks it before the target year it is at risk. A comparison of two growth rates is judged on the latest year with both (requirement met or not). A single figure is too few data. Milestones are done, in progress or not started; one not started two years or less before its year is a risk."},
     "brief.method_probability": {"zh": "按期实现概率根据历年波动模拟估算，有4个及以上年度变化量的指标方予列示。", "en": " Probabilities come from simulating past fluctuations and are given only with four or more annual changes."},
-    "brief.col_clause": {"zh": "方案原文", "en": "Clause of the plan"},
+    "brief.col_clause": {"zh": "{document}原文", "en": "Clause of the {document}"},
     "brief.col_department": {"zh": "责任单位", "en": "Department to ask"},
     "brief.col_count": {"zh": "项数", "en": "Number"},
     "brief.col_targets": {"zh": "目标任务", "en": "Targets"},
-    "brief.headline_action": {"zh": "本行动明确目标任务{n}项，其中可评估{judged}项", "en": "This action has {n} targets, {judged} of them judged"},
-    "brief.headline_plan": {"zh": "方案明确目标任务{n}项，其中可评估{judged}项", "en": "The plan has {n} targets, {judged} of them judged"},
-    "brief.headline_action_none": {"zh": "本行动明确目标任务{n}项，目前均暂无数据，尚无法评估进展", "en": "This action has {n} targets; none has figures yet, so progress cannot be assessed"},
-    "brief.headline_plan_none": {"zh": "方案明确目标任务{n}项，目前均暂无数据，尚无法评估进展", "en": "The plan has {n} targets; none has figures yet, so progress cannot be assessed"},
-    "brief.headline_action_unjudged": {"zh": "本行动明确目标任务{n}项，均尚不能评估进展，其中{items}", "en": "This action has {n} targets, none of which can be assessed yet: {items}"},
-    "brief.headline_plan_unjudged": {"zh": "方案明确目标任务{n}项，均尚不能评估进展，其中{items}", "en": "The plan has {n} targets, none of which can be assessed yet: {items}"},
+    "brief.headline_action": {"zh": "本{section}明确目标任务{n}项，其中可评估{judged}项", "en": "This {section} has {n} targets, {judged} of them judged"},
+    "brief.headline_plan": {"zh": "{document}明确目标任务{n}项，其中可评估{judged}项", "en": "The {document} has {n} targets, {judged} of them judged"},
+    "brief.headline_action_none": {"zh": "本{section}明确目标任务{n}项，目前均暂无数据，尚无法评估进展", "en": "This {section} has {n} targets; none has figures yet, so progress cannot be assessed"},
+    "brief.headline_plan_none": {"zh": "{document}明确目标任务{n}项，目前均暂无数据，尚无法评估进展", "en": "The {document} has {n} targets; none has figures yet, so progress cannot be assessed"},
+    "brief.headline_action_unjudged": {"zh": "本{section}明确目标任务{n}项，均尚不能评估进展，其中{items}", "en": "This {section} has {n} targets, none of which can be assessed yet: {items}"},
+    "brief.headline_plan_unjudged": {"zh": "{document}明确目标任务{n}项，均尚不能评估进展，其中{items}", "en": "The {document} has {n} targets, none of which can be assessed yet: {items}"},
     "brief.headline_judged": {"zh": "：{items}", "en": ": {items}"},
     "brief.headline_rest": {"zh": "；另有{items}", "en": "; besides, {items}"},
     "brief.count_item": {"zh": "{status}{n}项", "en": "{n} {status}"},
@@ -147,7 +148,7 @@ TEXT: dict[str, dict[str, str]] = {
     "brief.more_points": {"zh": "提高", "en": "up"},
     "brief.less_points": {"zh": "降低", "en": "down"},
     "brief.change_item": {"zh": "{name}（由“{before}”转为“{after}”）", "en": "{name} (from {before} to {after})"},
-    "brief.vintage_none": {"zh": "本行动各项目标尚无可用数据。", "en": "None of these targets has a figure yet."},
+    "brief.vintage_none": {"zh": "本{section}各项目标尚无可用数据。", "en": "None of these targets has a figure yet."},
     "brief.vintage_lead": {"zh": "评估所用数据（含进展信息）的最新年份：{years}", "en": "The assessments rest on figures and records for {years}"},
     "brief.vintage_year": {"zh": "{year}年{n}项", "en": "{year} ({n})"},
     "brief.vintage_flags": {"zh": "；其中{items}", "en": "; of these, {items}"},
@@ -158,7 +159,7 @@ TEXT: dict[str, dict[str, str]] = {
     "brief.trial": {"zh": "本简报使用了尚未并入正式统计数据的试算数据（本简报涉及{n}个）", "en": "This brief uses trial figures not yet merged into the official data ({n} of them used here)"},
     "brief.trial_changed": {"zh": "，据此改变判断的目标：{items}。", "en": "; they change the judgement of: {items}."},
     "brief.trial_unchanged": {"zh": "，未改变任何判断。", "en": "; they change no judgement."},
-    "brief.scenario_note": {"zh": "情景预测按“{label}”计算。{note}", "en": "Projections follow the scenario \u201c{label}\u201d. {note}"},
+    "brief.scenario_note": {"zh": "情景预测按“{label}”计算。{note}", "en": "Projections follow the scenario “{label}”. {note}"},
     "brief.related_item": {"zh": "参考数据：{value}（{year}年；{scope}）", "en": "Related: {value} ({year}; {scope})"},
     "brief.stamp": {"zh": "生成环境：kzlib {version}，依赖版本清单 {lock}", "en": "Made with kzlib {version}, lock {lock}"},
     "brief.stamp_env": {"zh": "（已安装版本与清单不一致 {env}）", "en": " (installed versions differ from it: {env})"},
@@ -202,7 +203,7 @@ TEXT: dict[str, dict[str, str]] = {
     "chart.floor": {"zh": "每年底线", "en": "Annual floor"},
     "chart.ceiling": {"zh": "每年上限", "en": "Annual ceiling"},
     "chart.range": {"zh": "目标区间", "en": "Target range"},
-    "chart.plan_period": {"zh": "方案实施期", "en": "Plan period"},
+    "chart.plan_period": {"zh": "{document}实施期", "en": "{Document} period"},
     "chart.broken": {"zh": "低于底线的年份", "en": "Year below the floor"},
     "chart.gap": {"zh": "数据缺失年份（点线连接）", "en": "Years without data (dotted)"},
     "chart.every_year": {"zh": "目标：{start}—{end}年{target}", "en": "Target: {target}, {start}–{end}"},
@@ -210,15 +211,13 @@ TEXT: dict[str, dict[str, str]] = {
     "chart.one_obs": {"zh": "仅有{year}年数据", "en": "one figure only ({year})"},
     "chart.target_line": {"zh": "目标：{year}年{target}", "en": "Target: {target} by {year}"},
     "chart.base_line": {"zh": "基期：{year}年", "en": "base year {year}"},
-    "chart.dashboard": {"zh": "行动{action}\u3000目标进度一览", "en": "Action {action}: progress at a glance"},
+    "chart.dashboard": {"zh": "{action}　目标进度一览", "en": "{action}: progress at a glance"},
     "chart.dashboard_any": {"zh": "目标进度一览", "en": "Progress at a glance"},
     "chart.task_axis": {"zh": "任务进度（竖线 = 时间进度）", "en": "Task progress (tick = share of time elapsed)"},
     "chart.time": {"zh": "时间进度", "en": "Time elapsed"},
     "chart.milestones": {"zh": "重点项目和任务进展", "en": "Key projects and tasks"},
-    "chart.no_targets": {"zh": "本行动暂无目标", "en": "No targets in this action"},
-    "chart.matrix": {"zh": "各项行动目标评估结果分布（项）", "en": "Assessment of the targets by action (number)"},
-    "chart.action": {"zh": "行动{action}", "en": "Action {action}"},
-    "chart.short_action": {"zh": "行动{action}：", "en": "A{action}: "},
+    "chart.no_targets": {"zh": "本{section}暂无目标", "en": "No targets in this {section}"},
+    "chart.matrix": {"zh": "各{section}目标评估结果分布（项）", "en": "Assessment of the targets by {section} (number)"},
     "chart.total": {"zh": "合计", "en": "Total"},
     "chart.behind": {"zh": "进度滞后的主要目标", "en": "Main targets behind schedule"},
     "chart.none_behind": {"zh": "暂无进度落后的目标", "en": "No target is behind schedule"},
@@ -227,14 +226,14 @@ TEXT: dict[str, dict[str, str]] = {
     "chart.clipped": {"zh": "（截断）", "en": " (clipped)"},
     # explore
     "explore.title": {"zh": "情景探索：调整增速假设，查看2027年目标能否实现", "en": "Scenario explorer: change the growth assumptions, see which 2027 goals come within reach"},
-    "explore.action": {"zh": "行动", "en": "Action"},
+    "explore.action": {"zh": "{section}", "en": "{Section}"},
     "explore.lang": {"zh": "语言", "en": "Language"},
     "explore.as_of": {"zh": "数据截至", "en": "Data up to"},
     "explore.latest": {"zh": "全部数据", "en": "all data"},
     "explore.scenario": {"zh": "起始情景", "en": "Start from"},
     "explore.reset": {"zh": "恢复起始情景", "en": "Reset to start"},
     "explore.sliders": {"zh": "年均增速假设（%/年，自最新数据年份至目标年份；占比类指标亦按相对增速计）", "en": "Assumed growth (% a year, from the latest figure to the target year; shares grow in relative terms too)"},
-    "explore.no_sliders": {"zh": "本行动无可量化的数值目标。", "en": "This action has no numeric target."},
+    "explore.no_sliders": {"zh": "本{section}无可量化的数值目标。", "en": "This {section} has no numeric target."},
     "explore.trend": {"zh": "趋势 {g}", "en": "trend {g}"},
     "explore.needs": {"zh": "目标路径需 {g}", "en": "plan path needs {g}"},
     "explore.met": {"zh": "目标已达到", "en": "target already met"},
@@ -242,7 +241,7 @@ TEXT: dict[str, dict[str, str]] = {
     "explore.no_trend": {"zh": "仅一个观测值，暂无趋势", "en": "one observation only: no trend"},
     "explore.save_name": {"zh": "情景名称（英文字母开头）", "en": "scenario name (starts with a letter)"},
     "explore.save": {"zh": "保存情景", "en": "Save scenario"},
-    "explore.shared": {"zh": "写入共享文件 data/scenarios.yaml", "en": "write to the shared data/scenarios.yaml"},
+    "explore.shared": {"zh": "写入本{document}共享情景文件", "en": "write to the {document}'s shared scenarios.yaml"},
     "explore.saved": {"zh": "已保存情景 {name}（{file}）。生成简报：kz render --scenario {name}", "en": "Saved scenario {name} ({file}). Render briefs with: kz render --scenario {name}"},
     "explore.outcome": {"zh": "情景结果", "en": "Outcome under the assumptions"},
     "explore.charts": {"zh": "目标走势（含情景预测及区间）", "en": "Trajectories with the scenario's projection"},
@@ -312,10 +311,10 @@ TEXT: dict[str, dict[str, str]] = {
     "judge.none": {"zh": "暂无{name}的数据，无法评估进度", "en": "there are no figures of {name} yet, so progress cannot be assessed"},
     "judge.collect": {"zh": "需收集{since}年以来各年度数据", "en": "collect annual figures since {since}"},
     "judge.collect_from": {"zh": "需请{source}提供{since}年以来各年度数据", "en": "ask the {source} for annual figures since {since}"},
-    "judge.floor_rule": {"zh": "方案要求{name}每年不低于{value}", "en": "the plan requires {name} to stay at or above {value} every year"},
-    "judge.ceiling_rule": {"zh": "方案要求{name}每年不高于{value}", "en": "the plan requires {name} to stay at or below {value} every year"},
+    "judge.floor_rule": {"zh": "{document}要求{name}每年不低于{value}", "en": "the {document} requires {name} to stay at or above {value} every year"},
+    "judge.ceiling_rule": {"zh": "{document}要求{name}每年不高于{value}", "en": "the {document} requires {name} to stay at or below {value} every year"},
     "judge.floor_none": {"zh": "暂无数据，无法评估", "en": "there are no figures yet, so it cannot be assessed"},
-    "judge.floor_before": {"zh": "方案实施期（{start}年起）尚无数据，最近为{year}年的{value}", "en": "there is no figure for the plan period (from {start}) yet; the latest is {value} in {year}"},
+    "judge.floor_before": {"zh": "{document}实施期（{start}年起）尚无数据，最近为{year}年的{value}", "en": "there is no figure for the {document} period (from {start}) yet; the latest is {value} in {year}"},
     "judge.floor_year": {"zh": "{year}年为{value}", "en": "it was {value} in {year}"},
     "judge.floor_held": {"zh": "，守住底线", "en": ", above the floor"},
     "judge.ceiling_held": {"zh": "，控制在上限以内", "en": ", below the ceiling"},
@@ -342,16 +341,16 @@ TEXT: dict[str, dict[str, str]] = {
     "judge.compare_short": {"zh": "{year}年{series}为{value}，低于{reference}（{reference_value}）{gap}", "en": "in {year} {series} was {value}, {gap} below {reference} ({reference_value})"},
     "judge.compare_same_held": {"zh": "{year}年{series}为{value}，与{reference}（{reference_value}）基本同步", "en": "in {year} {series} was {value}, in step with {reference} ({reference_value})"},
     "judge.compare_same_short": {"zh": "{year}年{series}为{value}，与{reference}（{reference_value}）相差{gap}", "en": "in {year} {series} was {value}, {gap} apart from {reference} ({reference_value})"},
-    "judge.compare_met": {"zh": "达到方案要求", "en": "so the requirement is met"},
-    "judge.compare_unmet": {"zh": "未达到方案要求", "en": "so the requirement is not met"},
-    "judge.compare_widening": {"zh": "未达到方案要求，且差距较上年扩大", "en": "so the requirement is not met, and the shortfall grew"},
+    "judge.compare_met": {"zh": "达到{document}要求", "en": "so the requirement is met"},
+    "judge.compare_unmet": {"zh": "未达到{document}要求", "en": "so the requirement is not met"},
+    "judge.compare_widening": {"zh": "未达到{document}要求，且差距较上年扩大", "en": "so the requirement is not met, and the shortfall grew"},
     "judge.due": {"zh": "（目标年份{year}年）", "en": " (due {year})"},
     "judge.milestone_none": {"zh": "{name}{due}：暂无进展信息，需请牵头单位报送。", "en": "{name}{due}: no progress reported yet; to be asked of the lead department."},
     "judge.milestone_state": {"zh": "{name}{due}：{state}。", "en": "{name}{due}: {state}."},
     "judge.milestone_done": {"zh": "{name}{due}：截至{year}年已完成。", "en": "{name}{due}: done as of {year}."},
     "judge.milestone_as_of": {"zh": "{name}{due}：截至{year}年{state}{stale}。", "en": "{name}{due}: {state} as of {year}{stale}."},
     "judge.source": {"zh": "来源：{source}。", "en": " Source: {source}."},
-    "judge.benchmark": {"zh": "{name}以国家下达目标、全市平均水平等为参照，方案未明确具体数值，暂不能量化评估。", "en": "{name} is measured against a reference the plan does not quantify (a national or municipal benchmark), so it cannot be assessed numerically."},
+    "judge.benchmark": {"zh": "{name}以国家下达目标、全市平均水平等为参照，{document}未明确具体数值，暂不能量化评估。", "en": "{name} is measured against a reference the {document} does not quantify (a national or municipal benchmark), so it cannot be assessed numerically."},
     "judge.not_assessable": {"zh": "{name}暂不能量化评估。", "en": "{name} cannot be assessed numerically."},
     "judge.range_below": {"zh": "{name}{end}年目标为{goal}；{year}年为{value}，距区间下限尚差{gap}。", "en": "The {end} target for {name} is {goal}; in {year} it was {value}, {gap} short of the lower bound."},
     "judge.range_above": {"zh": "{name}{end}年目标为{goal}；{year}年为{value}，高于区间上限{gap}。", "en": "The {end} target for {name} is {goal}; in {year} it was {value}, {gap} above the upper bound."},
@@ -375,16 +374,43 @@ def _lang(lang: str) -> str:
     return lang
 
 
+PLAN_WORDS = ("section", "Section", "document", "Document", "plan_title", "plan_title_zh", "plan_short", "plan_start",
+              "plan_end", "plan_base", "issuer", "issued")
+PLAN_FIELD = re.compile(r"\{(" + "|".join(PLAN_WORDS) + r")\}")
+
+
+def plan_fields(lang: str) -> dict[str, str]:
+    """What a text may say of the plan in use (kzlib.plans): {section} (行动 / action), {document} (方案 / plan),
+    {plan_title}, {plan_short}, {plan_start}, {plan_end}, {plan_base}, {issuer}, {issued}."""
+    plan = plans.current()
+    section, document = plan.text("section", lang), plan.text("document", lang)
+    return {"section": section if lang == "zh" else section.lower(), "Section": section[:1].upper() + section[1:],
+            "document": document if lang == "zh" else document.lower(),
+            "Document": document[:1].upper() + document[1:], "plan_title": plan.text("title", lang),
+            "plan_title_zh": plan.title_zh, "plan_short": plan.text("short", lang), "plan_start": str(plan.start_year),
+            "plan_end": str(plan.end_year), "plan_base": str(plan.base_year), "issuer": plan.text("issuer", lang),
+            "issued": plan.text("issued", lang)}
+
+
+def _with_plan(text: str, lang: str) -> str:
+    """The text with what it says of the plan filled in; every other {field} left for later."""
+    if "{" not in text or not PLAN_FIELD.search(text):
+        return text
+    fields = plan_fields(lang)
+    return PLAN_FIELD.sub(lambda m: fields[m.group(1)], text)
+
+
 def label(key: str, lang: str, **fields: object) -> str:
-    """The text of `key` in `lang`, with `fields` filled in."""
-    text = TEXT[key][_lang(lang)]
+    """The text of `key` in `lang`, with the plan's words and `fields` filled in."""
+    text = _with_plan(TEXT[key][_lang(lang)], lang)
     return text.format(**fields) if fields else text
 
 
 def words(area: str, lang: str) -> dict[str, str]:
-    """Every text of one area in one language, keyed by name without the area (`words("chart", "zh")["target"]`)."""
+    """Every text of one area in one language, keyed by name without the area (`words("chart", "zh")["target"]`),
+    the plan's words filled in."""
     prefix = area + "."
-    return {k[len(prefix):]: v[_lang(lang)] for k, v in TEXT.items() if k.startswith(prefix)}
+    return {k[len(prefix):]: _with_plan(v[_lang(lang)], lang) for k, v in TEXT.items() if k.startswith(prefix)}
 
 
 ZH_DIGITS = "零一二三四五六七八九"
@@ -400,8 +426,9 @@ def numeral(n: int, lang: str) -> str:
 
 
 def action(n: int, lang: str) -> str:
-    """行动三 / Action 3."""
-    return label("plan.action", lang, n=numeral(n, lang))
+    """One section of the plan as the plan names it: 行动三, 第三章 / Action 3, Chapter 3 (plan.yaml numbering)."""
+    plan = plans.current()
+    return getattr(plan, f"numbering_{_lang(lang)}").format(section=plan.text("section", lang), n=numeral(n, lang))
 
 
 def action_title(n: int, title: str, lang: str) -> str:

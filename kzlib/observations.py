@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kzlib import files, paths
+from kzlib import files, paths, plans
 from kzlib.cells import (
     COMPUTED_FLAGS,
     INPUT_FLAGS,
@@ -50,7 +50,7 @@ MILESTONE_COLUMNS = [
     "target", "year", "state", "source_title", "source_link", "source_date", "flags", "note", "file", "row", "quote",
     "sheet",
 ]
-# Column order of the shipped files data/observations.csv and data/milestones.csv (data/related.csv: the
+# Column order of the shipped files the plan's observations.csv and the plan's milestones.csv (the plan's related.csv: the
 # observation columns after target, scope_zh, scope_en).
 SHIPPED_OBSERVATION_COLUMNS = [
     "indicator", "year", "value", "unit", "source_title", "source_link", "source_date", "flags", "quote", "note",
@@ -368,7 +368,7 @@ def _derive(merged: dict[tuple, dict], reg: Registry) -> tuple[list[dict], list[
         if not inputs:
             continue
         if info.get("measure") not in ("ratio", "density") or len(inputs) != 2:
-            problems.append(Problem("data/registry/indicators", "kzlib derives only ratios (and densities) of two "
+            problems.append(Problem(paths.shown(paths.REGISTRY / "indicators"), "kzlib derives only ratios (and densities) of two "
                                                                 "indicators",
                                     column="derived_from", entry=info["id"]))
             continue
@@ -417,8 +417,28 @@ def observation_report(*extra: str | Path, registry: Registry | None = None, str
 
 
 def load_observations(*extra: str | Path, registry: Registry | None = None) -> pd.DataFrame:
-    """One row per indicator and year: the shipped data, then each extra file overriding earlier ones."""
-    return observation_report(*extra, registry=registry).frame
+    """One row per indicator and year: the figures the plan shares with other packs (plan.yaml observations_from),
+    then its own shipped data, then each extra file overriding earlier ones."""
+    own = observation_report(*extra, registry=registry).frame
+    shared = shared_figures(registry if registry is not None else load_registry())
+    if shared.empty:
+        return own
+    held = set(zip(own["indicator"], own["year"], strict=True))
+    keep = [k not in held for k in zip(shared["indicator"], shared["year"], strict=True)]
+    return pd.concat([shared[keep], own], ignore_index=True).sort_values(["indicator", "year"], kind="stable") \
+        .reset_index(drop=True)
+
+
+def shared_figures(reg: Registry) -> pd.DataFrame:
+    """The figures of the packs this plan reads from (plan.yaml observations_from) for the indicators it shares
+    with them (the same id): a new GDP figure added to one pack reaches every plan of the district."""
+    frames = []
+    for name in plans.current().observations_from:
+        folder = plans.folder_of(name)
+        theirs = load_registry(root=folder / "registry", plan=folder / "plan.txt")
+        frame = observation_report(registry=theirs, shipped=folder / "observations.csv").frame
+        frames.append(frame[frame["indicator"].isin(set(reg.indicators["id"])) & (frame["file"] != "derived")])
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=OBSERVATIONS.columns)
 
 
 def milestone_report(*extra: str | Path, registry: Registry | None = None, strict: bool = True,
@@ -486,7 +506,7 @@ def merge_file(path: str | Path, registry: Registry | None = None, shipped: str 
     """Merge a checked file into the shipped CSV atomically, holding the data folder's lock; return what changed.
 
     A workbook holding both figures and milestone states is merged into both files (`shipped` then names the
-    observations file); the report is the figures', with a note saying what went into data/milestones.csv.
+    observations file); the report is the figures', with a note saying what went into the plan's milestones.csv.
     A figure far off its neighbour year is refused unless `accept_jumps`. The rows written are recorded
     (kzlib.shipped) so that a file later cut short is caught."""
     reg = registry if registry is not None else load_registry()

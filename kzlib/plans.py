@@ -2,12 +2,13 @@
 
 Packs live in `data/plans/<id>/` or anywhere else (a folder given by its path). The plan in use is named by the
 environment variable KZ_PLAN (an id or a folder; `use` sets it, so kernels and child processes inherit it), else
-settings.DEFAULT_PLAN, else the only pack there is. Everything a plan decides (its years, the word for its
+paths.DEFAULT_PLAN, else the only pack there is. Everything a plan decides (its years, the word for its
 sections, its titles) is read from plan.yaml here; nothing of one plan is left in code.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass, fields
 from functools import lru_cache
@@ -15,11 +16,11 @@ from pathlib import Path
 
 import yaml
 
-from kzlib import paths, settings
+from kzlib import paths
 from kzlib.errors import Problem, RegistryError
 
-ENV_PLAN = "KZ_PLAN"
-PLAN_FILE = "plan.yaml"
+ENV_PLAN = paths.ENV_PLAN
+PLAN_FILE = paths.PLAN_FILE
 REQUIRED = ("id", "title_zh", "title_en", "start_year", "end_year", "base_year", "section_zh", "section_en")
 
 
@@ -46,6 +47,8 @@ class Plan:
     issuer_en: str = ""
     issued_zh: str = ""  # 2023年7月
     issued_en: str = ""
+    date: str = ""  # when it was issued, as the source gives it (2023-07-09)
+    source_title: str = ""  # where the text was read
     source_link: str = ""
     observations_from: tuple[str, ...] = ()  # other packs whose figures this plan reads for the indicators it shares
     data_first_year: int | None = None  # figures before this year are refused (default: base year − 7)
@@ -73,47 +76,19 @@ class Plan:
         return self.folder / relative
 
 
-def plans_folder() -> Path:
-    """Where the packs of the project live: data/plans/."""
-    return paths.DATA / "plans"
-
-
-def available() -> list[str]:
-    """The ids of the packs in data/plans/, sorted."""
-    folder = plans_folder()
-    return sorted(p.name for p in folder.iterdir() if (p / PLAN_FILE).is_file()) if folder.is_dir() else []
-
-
 def folder_of(name: str | Path) -> Path:
     """The folder of a plan named by its id (data/plans/<id>) or by a folder holding plan.yaml."""
-    text = str(name).strip()
-    given = Path(text).expanduser()
-    if (given / PLAN_FILE).is_file():
-        return given.resolve()
-    inside = plans_folder() / text
-    if (inside / PLAN_FILE).is_file():
-        return inside.resolve()
-    known = ", ".join(available()) or "none"
-    raise RegistryError([Problem(text, f"no plan pack here: expected a folder with {PLAN_FILE}, or the id of one of "
-                                       f"the packs in {paths.shown(plans_folder())} ({known})")])
-
-
-def default_name() -> str:
-    """The plan used when none is named: KZ_PLAN, else settings.DEFAULT_PLAN, else the only pack."""
-    named = os.environ.get(ENV_PLAN, "").strip()
-    if named:
-        return named
-    packs = available()
-    if settings.DEFAULT_PLAN in packs or len(packs) != 1:
-        return settings.DEFAULT_PLAN
-    return packs[0]
+    found = paths.find_plan(name)
+    if found is None:
+        known = ", ".join(paths.plan_ids()) or "none"
+        raise RegistryError([Problem(str(name), f"no plan pack here: expected a folder with {PLAN_FILE}, or the id "
+                                                f"of a pack in {paths.shown(paths.PLANS)} ({known})")])
+    return found
 
 
 def current() -> Plan:
-    """The plan in use (kzlib.plans.default_name), read from its plan.yaml (cached while the file is unchanged)."""
-    folder = folder_of(default_name())
-    stat = (folder / PLAN_FILE).stat()
-    return _read(folder, stat.st_mtime_ns, stat.st_size)
+    """The plan in use (kzlib.paths.plan_name), read from its plan.yaml (cached while the file is unchanged)."""
+    return load(paths.plan_name())
 
 
 def use(name: str | Path | None) -> Plan:
@@ -157,14 +132,5 @@ def _read(folder: Path, _mtime: int, _size: int) -> Plan:
         raise RegistryError(problems)
     values = {k: v for k, v in doc.items() if k in known}
     values["observations_from"] = tuple(str(v) for v in (doc.get("observations_from") or ()))
-    values = {k: (str(v) if isinstance(v, str) else v) for k, v in values.items()}
+    values = {k: (str(v) if isinstance(v, str | dt.date) else v) for k, v in values.items()}  # a date as written
     return Plan(folder=folder, **values)
-
-
-def section_name(n: int, lang: str, plan: Plan | None = None) -> str:
-    """One section as the plan names it: 行动三, 第三章 / Action 3, Chapter 3."""
-    from kzlib import labels
-
-    plan = plan or current()
-    pattern = getattr(plan, f"numbering_{lang}")
-    return pattern.format(section=getattr(plan, f"section_{lang}"), n=labels.numeral(n, lang))

@@ -1,4 +1,4 @@
-"""The target registry: the plan's actions, its indicators and every target, read from data/registry."""
+"""The target registry: the plan's actions, its indicators and every target, read from the plan's registry."""
 
 from __future__ import annotations
 
@@ -147,7 +147,7 @@ def _check_targets(entries: list[dict], indicator_ids: set[str], action_ids: set
                                     column="action", entry=tid))
         quote = e.get("quote")
         if isinstance(quote, str) and quote and quote not in plan:
-            problems.append(Problem(f, "quote is not an exact substring of the plan text (data/plan.txt)",
+            problems.append(Problem(f, "quote is not an exact substring of the plan text (plan.txt)",
                                     column="quote", entry=tid))
         for name in sorted(set(e) - set(TARGET_COLUMNS) - {"_file"}):
             problems.append(Problem(f, f"unknown field {name!r}; expected one of {', '.join(TARGET_COLUMNS)}",
@@ -168,13 +168,13 @@ def _check_targets(entries: list[dict], indicator_ids: set[str], action_ids: set
                 problems.append(Problem(f, f"a compare target takes one of {', '.join(COMPARE_COMPARATORS)}, not "
                                            f"{e.get('comparator')!r}", column="comparator", entry=tid))
         if e.get("reference") is not None and e.get("reference") not in indicator_ids:
-            problems.append(Problem(f, f"reference {e.get('reference')!r} is not defined in data/registry/indicators",
+            problems.append(Problem(f, f"reference {e.get('reference')!r} is not defined in the registry's indicators/",
                                     column="reference", entry=tid))
         if e.get("kind") == "change" and e.get("base_year") is None:
             problems.append(Problem(f, "a change target needs the base_year the plan states", column="base_year", entry=tid))
         ind = e.get("indicator")
         if ind is not None and ind not in indicator_ids:
-            problems.append(Problem(f, f"indicator {ind!r} is not defined in data/registry/indicators",
+            problems.append(Problem(f, f"indicator {ind!r} is not defined in the registry's indicators/",
                                     column="indicator", entry=tid))
     for e in entries:
         rep = e.get("repeat_of")

@@ -1,8 +1,8 @@
 """Related evidence: figures shown beside a target and never judged on, with how their scope differs.
 
-Two sources: data/related.csv, figures whose scope or definition differs from their target's (a zone figure for
+Two sources: the plan's related.csv, figures whose scope or definition differs from their target's (a zone figure for
 a district target, a proxy, a partial count, a period statement), and observed indicators that
-data/registry/related.yaml links to a target they speak to.
+the plan's registry/related.yaml links to a target they speak to.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ RELATED_COLUMNS = [
 
 
 def _links(path: Path, reg: Registry) -> tuple[list[dict], list[Problem]]:
-    """Observed indicators linked to targets they speak to (data/registry/related.yaml)."""
+    """Observed indicators linked to targets they speak to (the plan's registry/related.yaml)."""
     if not path.exists():
         return [], []
     file = display_path(path)
@@ -50,7 +50,7 @@ def _links(path: Path, reg: Registry) -> tuple[list[dict], list[Problem]]:
 
 
 def _figure_rows(tables: list[Table], reg: Registry, problems: list[Problem]) -> list[dict]:
-    """The validated figures of data/related.csv, each with its target and scope; problems recorded."""
+    """The validated figures of the plan's related.csv, each with its target and scope; problems recorded."""
     terms = load_terms()
     names, info = indicator_names(reg), {r["id"]: r for r in reg.indicators.to_dict("records")}
     targets = set(reg.targets["id"])
@@ -92,9 +92,9 @@ def load_related(registry: Registry | None = None, observations: pd.DataFrame | 
                  related: str | Path | None = None, links: str | Path | None = None) -> pd.DataFrame:
     """Figures to show beside a target as related evidence, never judged on, with their scope in zh and en.
 
-    Two sources: data/related.csv (figures whose scope or definition differs from their target's: a zone figure
+    Two sources: the plan's related.csv (figures whose scope or definition differs from their target's: a zone figure
     for a district target, a proxy, a partial count, a period statement) and the observations of indicators
-    that data/registry/related.yaml links to a target (`observations`, or the shipped ones); a project without
+    that the plan's registry/related.yaml links to a target (`observations`, or the shipped ones); a project without
     these files has no related evidence. Columns:
     RELATED_COLUMNS, one row per target, indicator and year. Raises ObservationError naming every problem."""
     reg = registry if registry is not None else load_registry()

@@ -36,7 +36,7 @@ CELL_TIMEOUT = 600
 MANIFEST_VERSION = 2
 LOCK_NAME = ".kz-render.lock"  # one kz render at a time on an outputs folder
 LEGACY_TEMPS = (".*.tmp",)  # temporary files of renders before kzlib.files
-COMMENTARY = "commentary"  # data/commentary/: each brief reads its own file only
+COMMENTARY = "commentary"  # the plan's commentary/: each brief reads its own file only
 POLL = 0.2  # seconds between looks at the workers, so that Ctrl-C is seen at once
 
 
@@ -114,7 +114,8 @@ class Interrupted(KeyboardInterrupt):
 def plan_briefs(actions: Iterable[int], langs: Iterable[str], scenario: str, data: Sequence[Path],
                 as_of: int | None, overview: bool, notebooks: Path) -> list[Brief]:
     """The briefs to render, action briefs first, then the overview, per language."""
-    common = (("scenario", scenario), ("data", [str(p) for p in data]), ("as_of", as_of))
+    common = (("plan", str(paths.PLAN_DIR)), ("scenario", scenario), ("data", [str(p) for p in data]),
+              ("as_of", as_of))
     out = []
     for lang in langs:
         for n in actions:
@@ -156,7 +157,8 @@ def code_digest(source: Path | None = None) -> str:
 def data_tree_digest(data: Sequence[Path], data_dir: Path | None = None, skip: tuple[str, ...] = ()) -> str:
     """Digest of every file under data/ (but folders named in `skip`) and of each extra data file."""
     h = hashlib.sha256()
-    _hash_tree(h, data_dir or paths.DATA, ("__pycache__", *skip))
+    for folder in [data_dir] if data_dir else plan_folders():
+        _hash_tree(h, folder, ("__pycache__", *skip))
     for path in data:
         h.update(str(path).encode() + b"\0" + Path(path).read_bytes() + b"\0")
     return h.hexdigest()
@@ -357,6 +359,13 @@ def index_html(actions, available: set[str]) -> str:
 
 def _print(line: str) -> None:
     print(line, flush=True)
+
+
+def plan_folders() -> list[Path]:
+    """The folders a plan's briefs read: its pack, and the packs it reads shared figures from."""
+    from kzlib import plans
+
+    return [paths.PLAN_DIR, *(plans.folder_of(name) for name in plans.current().observations_from)]
 
 
 def plan_actions() -> tuple[int, ...]:

@@ -1,4 +1,4 @@
-"""What-if paths to the target years: named scenarios from data/scenarios.yaml, or growth overrides from sliders.
+"""What-if paths to the target years: named scenarios from the plan's scenarios.yaml, or growth overrides from sliders.
 
 A scenario gives each indicator a pace from its latest observation on: `growth` (percent a year in the file,
 a fraction in Python), stated `values` for some years, or its `base` ("trend": the average annual growth since
@@ -141,7 +141,7 @@ def _scenario(name: str, entry: object, where: dict, indicators: set[str] | None
 def load_scenarios(path: str | Path | None = None, registry=None, user: str | Path | None = None) -> dict[str, Scenario]:
     """Read and validate a scenarios file (indicator ids checked when a registry is given).
 
-    Without a path: data/scenarios.yaml merged with the user's file (`user`, default data/scenarios.user.yaml)
+    Without a path: the plan's scenarios.yaml merged with the user's file (`user`, default the plan's scenarios.user.yaml)
     when it exists.
     """
     if path is None:
@@ -206,9 +206,10 @@ def custom(overrides: Mapping[str, float]) -> Scenario:
 
 def scenario_pace(scenario: Scenario, indicator: str, years: np.ndarray, values: np.ndarray,
                   plan: tj.Pace | None = None, overrides: Mapping[str, float] | None = None,
-                  linear: bool = False, base_year: int = settings.DEFAULT_BASE_YEAR) -> tj.Pace | None:
+                  linear: bool = False, base_year: int | None = None) -> tj.Pace | None:
     """The pace an indicator follows under a scenario: overrides first, then its stated growth or step, then its
-    base (the trend since `base_year`, linear for shares and rates when `linear`, or the plan path)."""
+    base (the trend since `base_year`, default the plan's, linear for shares and rates when `linear`, or the plan
+    path)."""
     stated = dict(scenario.values.get(indicator, {}))
     growth = (overrides or {}).get(indicator, scenario.growth.get(indicator))
     if growth is not None:
@@ -305,13 +306,13 @@ def project(registry, observations: pd.DataFrame, scenario, as_of: int | None = 
 
 NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,39}")
 USER_HEADER = (
-    "# Scenarios saved from the scenario explorer (notebooks/explore.ipynb), merged with data/scenarios.yaml.\n"
-    "# Assumptions, not observations. Fields as in data/scenarios.yaml; growth in percent a year.\n"
+    "# Scenarios saved from the scenario explorer (notebooks/explore.ipynb), merged with the plan's scenarios.yaml.\n"
+    "# Assumptions, not observations. Fields as in the plan's scenarios.yaml; growth in percent a year.\n"
 )
 
 
 def _merged(registry, user: Path) -> dict[str, Scenario]:
-    """data/scenarios.yaml and, when it exists, the user's file; a name defined in both is an error."""
+    """the plan's scenarios.yaml and, when it exists, the user's file; a name defined in both is an error."""
     found = load_scenarios(paths.SCENARIOS, registry)
     if not user.exists():
         return found

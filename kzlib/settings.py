@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-DEFAULT_PLAN = "kaizhou-2023-2027"  # the plan pack in data/plans/ used when none is named (KZ_PLAN, --plan)
-PLAN_START = 2023
-PLAN_END = 2027
-DEFAULT_BASE_YEAR = 2022
-DATA_FIRST_YEAR = 2015  # the plan's data window starts here: no base point of a 2020-2027 plan lies earlier
-GAP_FIRST_YEAR = 2020  # data-gap worksheets ask for figures from this year on (the pre-plan baseline)
+# The years of the plan in use come from its plan.yaml (kzlib.plans), read when asked for:
+#   PLAN_START, PLAN_END   the plan period (start_year, end_year)
+#   DEFAULT_BASE_YEAR      the base year of every target that names none (base_year)
+#   DATA_FIRST_YEAR        figures before this year are refused (data_first_year, default base year − 7)
+#   GAP_FIRST_YEAR         data requests ask for figures from this year on (gap_first_year, default base year − 2)
+PLAN_YEARS = {"PLAN_START": "start_year", "PLAN_END": "end_year", "DEFAULT_BASE_YEAR": "base_year",
+              "DATA_FIRST_YEAR": "first_data_year", "GAP_FIRST_YEAR": "first_gap_year"}
+
+
+def __getattr__(name: str) -> int:
+    if name in PLAN_YEARS:
+        from kzlib import plans
+
+        return int(getattr(plans.current(), PLAN_YEARS[name]))
+    raise AttributeError(f"module 'kzlib.settings' has no attribute {name!r}")
+
 YEAR_RANGE = (2000, 2035)
 
 # Growth-ratio thresholds (Eurostat / Open SDG ProgressMeasure).

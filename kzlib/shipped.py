@@ -1,4 +1,4 @@
-"""The shipped data files (data/observations.csv, milestones.csv, related.csv) checked as strictly as new ones.
+"""The shipped data files (the plan's observations.csv, milestones.csv, related.csv) checked as strictly as new ones.
 
 Each must be a well-formed CSV: no unbalanced quote, every row as long as the header, the last line ended as
 kzlib and Excel end it. And it must hold at least as many rows as `kz data add` last wrote to it: the row count

@@ -1,4 +1,4 @@
-"""The words of the files people send (data/registry/input_terms.yaml): headers, states, qualifiers, notes."""
+"""The words of the files people send (data/terms/input_terms.yaml, shared by every plan): headers, states, qualifiers, notes."""
 
 from __future__ import annotations
 

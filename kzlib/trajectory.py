@@ -169,11 +169,12 @@ def base_index(years: np.ndarray, base_year: int) -> int:
     return int(before[-1]) if len(before) else 0
 
 
-def observed_pace(years: np.ndarray, values: np.ndarray, base_year: int = settings.DEFAULT_BASE_YEAR,
+def observed_pace(years: np.ndarray, values: np.ndarray, base_year: int | None = None,
                   linear: bool = False) -> Pace | None:
-    """The pace from the base point to the latest observation: a step a year when `linear` (shares, rates,
-    ratios, densities) or when a value is not positive, else compound growth; None with no change to measure."""
-    i = base_index(years, base_year)
+    """The pace from the base point (of `base_year`, default the plan's) to the latest observation: a step a year
+    when `linear` (shares, rates, ratios, densities) or when a value is not positive, else compound growth; None
+    with no change to measure."""
+    i = base_index(years, settings.DEFAULT_BASE_YEAR if base_year is None else base_year)
     t0, x0, t, xt = int(years[i]), float(values[i]), int(years[-1]), float(values[-1])
     if t <= t0:
         return None

@@ -6,6 +6,7 @@ KZ_ROOT environment variable (kzlib.paths), so a test may change any data file w
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,8 +30,8 @@ class Project:
 
     @property
     def data(self) -> Path:
-        """Its data/ folder."""
-        return self.root / "data"
+        """The folder of its default plan (data/plans/<paths.DEFAULT_PLAN>/): registry, figures, scenarios."""
+        return self.root / "data" / "plans" / paths.DEFAULT_PLAN
 
     def write(self, relative: str, text: str) -> Path:
         """Write a text file (UTF-8) at a path relative to the project root; return its path."""
@@ -54,6 +55,14 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
     made = make_project(tmp_path / "project")
     monkeypatch.setenv(paths.ENV_ROOT, str(made.root))
     return made
+
+
+@pytest.fixture(autouse=True)
+def plan_in_use() -> Iterator[None]:
+    """Every test starts on the default plan; a plan a test makes current (kz --plan, plans.use) ends with it."""
+    os.environ.pop(paths.ENV_PLAN, None)
+    yield
+    os.environ.pop(paths.ENV_PLAN, None)
 
 
 @pytest.fixture(scope="module")

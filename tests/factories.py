@@ -36,7 +36,7 @@ def registry_dir(root: Path, indicators: dict[str, str], targets: str) -> Path:
     """A registry folder: the real actions, these indicator files (name -> YAML text), one action-01 file."""
     (root / "indicators").mkdir()
     (root / "targets").mkdir()
-    shutil.copy(paths.PACKAGE_ROOT / "data" / "registry" / "actions.yaml", root)
+    shutil.copy(paths.PACKAGE_ROOT / "data" / "plans" / paths.DEFAULT_PLAN / "registry" / "actions.yaml", root)
     for name, text in indicators.items():
         (root / "indicators" / name).write_text(text, encoding="utf-8")
     (root / "targets" / "action-01.yaml").write_text(targets, encoding="utf-8")

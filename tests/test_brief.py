@@ -180,7 +180,7 @@ def test_sources_in_the_appendix_are_escaped_and_english_notes_stay_in_english_b
 def test_commentary_appears_escaped_and_only_when_written(project):
     b = brief.load("zh", action=1)
     assert brief.commentary(b) == ""
-    project.write("data/commentary/zh/action-01.md",
+    project.write(f"{project.data.relative_to(project.root)}/commentary/zh/action-01.md",
                   "**城镇化**进度滞后，建议加快。\n\n<script>alert(1)</script>\n\n[链接](javascript:alert(2))\n")
     html = brief.commentary(brief.load("zh", action=1))
     assert "分析意见和建议" in html and "<strong>城镇化</strong>" in html

@@ -48,7 +48,7 @@ def test_related_figures_are_sourced_and_scoped_in_both_languages(related, reg):
 
 
 def test_figures_only_related_are_never_in_the_observations_judged(related, obs):
-    own = related[related["file"] == "data/related.csv"]
+    own = related[related["file"] == "data/plans/kaizhou-2023-2027/related.csv"]
     judged = set(zip(obs["indicator"], obs["year"], strict=True))
     assert own.shape[0] == 16
     assert not [k for k in zip(own["indicator"], own["year"], strict=True) if k in judged]
@@ -109,9 +109,9 @@ def test_link_to_an_unknown_indicator_is_a_problem(tmp_path, reg, obs):
 def frames():
     obs = pd.DataFrame({"indicator": ["gdp", "gdp", "grain_output"], "year": [2023, 2024, 2023],
                         "value": [686.91, 721.44, 58.24], "flags": ["preliminary", "preliminary", ""],
-                        "file": "data/observations.csv", "row": [2, 60, 90], "sheet": ""})
+                        "file": "data/plans/kaizhou-2023-2027/observations.csv", "row": [2, 60, 90], "sheet": ""})
     mil = pd.DataFrame({"target": ["a2_airport_general"], "year": [2022], "state": ["not_started"],
-                        "file": "data/milestones.csv", "row": [2], "sheet": ""})
+                        "file": "data/plans/kaizhou-2023-2027/milestones.csv", "row": [2], "sheet": ""})
     return obs, mil
 
 

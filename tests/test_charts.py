@@ -277,7 +277,7 @@ def test_dashboard_bars_and_ticks() -> None:
     assert "暂无数据" in texts(fig)  # a row without task progress says why
     top_down = [t.get_text() for t in ax.get_yticklabels()][::-1]  # matplotlib lists the bottom row first
     assert top_down == ["地区生产总值", "城乡居民人均可支配收入比", "全社会研发经费投入"]
-    assert "行动1　目标进度一览" in texts(fig)
+    assert "行动一　目标进度一览" in texts(fig)
 
 
 @pytest.mark.parametrize("lang", settings.LANGS)
@@ -317,7 +317,7 @@ def test_furthest_behind_orders_by_ratio_and_keeps_n() -> None:
     ])
     fig = charts.furthest_behind(rows, "en", n=2)
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
-    assert labels == ["A1: Gamma", "A2: Beta"]  # worst at the top (matplotlib lists bottom first)
+    assert labels == ["Action 1: Gamma", "Action 2: Beta"]  # worst at the top (matplotlib lists bottom first)
     assert "\N{MINUS SIGN}3.00 (clipped)" in texts(fig)  # a bar cut at the axis limit says so
 
 

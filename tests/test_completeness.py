@@ -127,5 +127,5 @@ def test_every_number_is_covered_by_a_target_or_excluded(plan, exclusions, proje
     report = [f"  {where(plan, t.start, sections)}: {t.text!r} in {snippet(plan, t.start, t.end)}" for t in missing]
     assert not missing, (
         f"{len(missing)} number(s) of the plan are in no target's quote (within its action's section) and not in "
-        "data/registry/exclusions.yaml; add a target quoting them, or an exclusion with the reason they are no "
+        "registry/exclusions.yaml of the plan; add a target quoting them, or an exclusion with the reason they are no "
         "target:\n" + "\n".join(report))

@@ -74,9 +74,9 @@ def tiny(module_project):
     shutil.rmtree(registry / "indicators")
     shutil.rmtree(registry / "targets")
     registry_dir(registry, {"tiny.yaml": INDICATORS}, TARGETS)
-    module_project.write("data/observations.csv", OBSERVATIONS)
-    module_project.write("data/milestones.csv", "target,year,state,source_title,source_link,source_date,note\n")
-    module_project.write("data/scenarios.yaml", SCENARIOS)
+    module_project.write("data/plans/kaizhou-2023-2027/observations.csv", OBSERVATIONS)
+    module_project.write("data/plans/kaizhou-2023-2027/milestones.csv", "target,year,state,source_title,source_link,source_date,note\n")
+    module_project.write("data/plans/kaizhou-2023-2027/scenarios.yaml", SCENARIOS)
     for name in ("related.csv", "registry/related.yaml"):  # they speak of the real targets
         (module_project.data / name).unlink()
     return module_project

@@ -72,7 +72,7 @@ def test_a_shipped_file_cut_mid_line_stops_every_command_and_touches_no_brief(pr
     for args in (["render", "--all", "--out", str(out)], ["assess"], ["data", "gaps"], ["data", "check", __file__]):
         done = kz(*args, root=project.root)
         assert done.returncode == 2, (args, done.stderr)
-        assert "data/observations.csv" in done.stderr and "Traceback" not in done.stderr
+        assert "data/plans/kaizhou-2023-2027/observations.csv" in done.stderr and "Traceback" not in done.stderr
         assert "cut off" in done.stderr or "cut short" in done.stderr, done.stderr
     assert snapshot(out) == before
 
@@ -87,7 +87,7 @@ def test_a_malformed_shipped_row_is_named(project, cut, expected):
     with pytest.raises(ObservationError) as caught:
         context.load()
     (problem,) = caught.value.problems
-    assert problem.file == "data/observations.csv" and expected in problem.message
+    assert problem.file == "data/plans/kaizhou-2023-2027/observations.csv" and expected in problem.message
     assert problem.row == len(data_rows(project.data / "observations.csv")) + 1 or expected.startswith("unbalanced")
 
 

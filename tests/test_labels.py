@@ -10,9 +10,12 @@ import pytest
 
 from kzlib import labels, settings
 
+PLAN_WORDS = set(labels.PLAN_WORDS)
+
 
 def fields(text: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+    """The {fields} a text has to be given; what it says of the plan (kzlib.labels.PLAN_FIELD) is filled in."""
+    return {f for _, f, _, _ in string.Formatter().parse(text) if f} - PLAN_WORDS
 
 
 @pytest.mark.parametrize("key", sorted(labels.TEXT))
@@ -45,10 +48,11 @@ def test_keys_used_in_code_exist():
 
 
 def test_label_fills_fields_and_words_strips_the_area():
-    assert labels.label("plan.action", "zh", n="三") == "行动三"
+    assert labels.label("brief.summary", "zh", n=3) == "本行动共3个目标："  # the plan's word for its sections
+    assert labels.label("brief.summary", "en", n=3) == "3 targets in this action: "
     assert labels.words("chart", "en")["target"] == "Target"
     with pytest.raises(ValueError, match="unknown language"):
-        labels.label("plan.action", "fr", n=1)
+        labels.label("brief.summary", "fr", n=1)
 
 
 def test_actions_are_numbered_as_each_language_numbers_them():

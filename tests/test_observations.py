@@ -75,13 +75,13 @@ def test_every_shipped_observation_has_a_source_and_known_indicator(shipped, reg
     assert set(shipped["indicator"]) <= set(reg.indicators["id"])
     flags = {f for cell in shipped["flags"] for f in cell.split(";") if f}
     assert flags <= set(INPUT_FLAGS)
-    assert (shipped["file"] == "data/observations.csv").all()
+    assert (shipped["file"] == "data/plans/kaizhou-2023-2027/observations.csv").all()
     assert not shipped.duplicated(["indicator", "year"]).any()
 
 
 def test_shipped_data_loads_with_the_full_registry():
     df = load_observations()
-    assert len(df[df["file"] == "data/observations.csv"]) == 109
+    assert len(df[df["file"] == "data/plans/kaizhou-2023-2027/observations.csv"]) == 109
 
 
 def test_shipped_levels_growth_and_shares_are_kept_apart(shipped, reg):
@@ -224,7 +224,7 @@ def test_extra_file_overrides_shipped_figure(reg):
     report = observation_report(CORPUS / "good_utf8.csv", registry=reg)
     (change,) = report.overridden
     assert (change.key, change.year, change.old_value, change.value) == ("rural_income", 2023, 21036.0, 20000.0)
-    assert change.old_file == "data/observations.csv"
+    assert change.old_file == "data/plans/kaizhou-2023-2027/observations.csv"
 
 
 # ---------------------------------------------------------------- broken files: message and location

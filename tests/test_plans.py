@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kzlib import plans
+from kzlib import labels, plans, settings
 from kzlib.errors import RegistryError
 
 CHAPTERS = """\
@@ -30,11 +30,12 @@ def pack(folder: Path, text: str = CHAPTERS) -> Path:
 
 
 def test_a_pack_names_its_sections_and_years(tmp_path):
-    plan = plans.load(pack(tmp_path / "county"))
+    plan = plans.use(pack(tmp_path / "county"))
     assert (plan.id, plan.start_year, plan.end_year, plan.base_year) == ("county-2021-2025", 2021, 2025, 2020)
-    assert plans.section_name(3, "zh", plan) == "第三章"
-    assert plans.section_name(12, "zh", plan) == "第十二章"
-    assert plans.section_name(3, "en", plan) == "Chapter 3"
+    assert labels.action(3, "zh") == "第三章" and labels.action(12, "zh") == "第十二章"
+    assert labels.action(3, "en") == "Chapter 3"
+    assert labels.label("chart.plan_period", "zh") == "规划实施期"  # the plan calls itself 规划
+    assert (settings.PLAN_START, settings.PLAN_END, settings.DEFAULT_BASE_YEAR) == (2021, 2025, 2020)
     assert plan.text("short", "zh") == plan.title_zh  # no short name: the title
     assert (plan.first_data_year, plan.first_gap_year) == (2013, 2018)  # base year − 7, − 2
 

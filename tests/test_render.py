@@ -304,7 +304,8 @@ def test_plan_names_each_brief_once():
     briefs = briefs_for(paths.NOTEBOOKS)
     assert [b.key for b in briefs] == ["zh/action-01", "zh/action-02", "zh/overview",
                                        "en/action-01", "en/action-02", "en/overview"]
-    assert briefs[0].params() == {"action": 1, "lang": "zh", "scenario": "trend", "data": [], "as_of": None}
+    assert briefs[0].params() == {"action": 1, "lang": "zh", "plan": str(paths.PLAN_DIR), "scenario": "trend",
+                                  "data": [], "as_of": None}
     assert "action" not in briefs[2].params()
     json.dumps([b.params() for b in briefs])  # papermill passes JSON-like parameters only
 
@@ -314,7 +315,7 @@ def digests(briefs, shared):
 
 
 def test_digest_follows_every_input(tmp_path):
-    data = copy_tree(paths.DATA, tmp_path / "data")
+    data = copy_tree(paths.PLAN_DIR, tmp_path / "plan")
     source = copy_tree(render.PACKAGE, tmp_path / "kzlib")
     notebooks = copy_tree(paths.NOTEBOOKS, tmp_path / "notebooks")
     extra = script_note_file(tmp_path)
