@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -275,6 +275,7 @@ class Parts:
     projection: Any = None
     bands: list[Any] = field(default_factory=list)  # 90 % band, then 50 % band
     status_tag: Any = None
+    fit_y: Callable[[], None] | None = None  # the y-range rule again, on the axes' autoscaled limits
 
 
 def parts(fig: Figure) -> Parts:
@@ -381,7 +382,8 @@ def trajectory(target: Mapping[str, Any], observations: pd.DataFrame | None, pat
     # the unit stands upright above the axis (个, 岁 turned on their side read as arrows)
     ax.annotate(unit, (0, 1), xycoords="axes fraction", xytext=(-3, 3), textcoords="offset points", ha="right",
                 va="bottom", fontsize=look.small + 0.5, color=MUTED)
-    _y_limits(ax, obs, target_value, _get(row, "value_high"), unit)
+    parts.fit_y = lambda: _y_limits(ax, obs, target_value, _get(row, "value_high"), unit)
+    parts.fit_y()
     if len(obs) == 0 and target_value is None:
         ax.set_yticks([])  # nothing to measure: no made-up scale
     ax.text(settings.PLAN_START - 0.45, 1.0, f" {words['plan_period']}", transform=ax.get_xaxis_transform(),

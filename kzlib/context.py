@@ -186,8 +186,10 @@ def _spliced(old: pd.DataFrame, new: pd.DataFrame, key: str) -> pd.DataFrame:
     rank = {k: i for i, k in enumerate(dict.fromkeys([*old[key], *new[key]]))}
     out = pd.concat([old[~old[key].isin(set(new[key]))], new], ignore_index=True)
     out = out.iloc[np.argsort(out[key].map(rank).to_numpy(), kind="stable")].reset_index(drop=True)
-    differ = {c: t for c, t in old.dtypes.items() if out[c].dtype != t}
-    return out.astype(differ) if differ else out
+    for column, dtype in old.dtypes.items():
+        if out[column].dtype != dtype:
+            out[column] = out[column].astype(dtype)
+    return out
 
 
 def _scope(reg: Registry, action: int | None) -> Registry:
