@@ -54,7 +54,9 @@ BRIEF_CSS = Path(__file__).resolve().parent / "templates" / "brief" / "brief.css
 EXPLORER_CSS = (  # over JupyterLab's rules for output tables (fixed layout, every cell to the right)
     ".kz-explorer { overflow-x: auto; } .kz-explorer table.kz-table { table-layout: auto; } "
     ".kz-explorer table.kz-table th, .kz-explorer table.kz-table td { text-align: left; } "
-    ".kz-explorer table.kz-table .num { text-align: right; white-space: nowrap; } .kz-explorer img { max-width: 100%; }"
+    ".kz-explorer table.kz-table .num { text-align: right; white-space: nowrap; } .kz-explorer img { max-width: 100%; } "
+    ".kz-explorer table.kz-table td:first-child { min-width: 9em; } "
+    ".kz-explorer .kz-wide, .kz-explorer .kz-wide .widget-html-content { overflow-x: auto; max-width: 100%; }"
 )
 LIVE_CSS = ".kz-start-view { display: none; }"  # where the widget runs, its static start view is not shown
 
@@ -79,6 +81,7 @@ class Knob:
     unit_zh: str = ""
     unit_en: str = ""
     latest: float = 0.0  # the latest figure, whose size sets a linear slider's grid when no pace does
+    met: bool = False  # every target on the indicator is achieved
 
     def name(self, lang: str) -> str:
         """The indicator's name in the language asked for."""
@@ -146,11 +149,13 @@ def knobs(registry: Registry, assessment: pd.DataFrame, path: pd.DataFrame,
         pace = trajectory.observed_pace(years, values, linear=linear)
         trend = None if pace is None else (pace.step if pace.growth is None else pace.growth)
         projected = path[path["indicator"] == ind]
+        rows = assessment[assessment["indicator"] == ind]
         out.append(Knob(
             indicator=ind, name_zh=str(own.get("name_zh", ind)), name_en=str(own.get("name_en", ind)), linear=linear,
-            trend=trend, needed=most_demanding(assessment[assessment["indicator"] == ind], linear),
+            trend=trend, needed=most_demanding(rows, linear),
             start=implied_pace(projected, linear) if not projected.empty else None,
             unit_zh=str(own.get("unit", "")), unit_en=str(own.get("unit_en", "")), latest=float(values[-1]),
+            met=bool(len(rows)) and bool((rows["status"] == "achieved").all()),
         ))
     return out
 
@@ -235,12 +240,14 @@ def slider_unit(knob: Knob, lang: str) -> str:
 
 
 def knob_note(knob: Knob, lang: str) -> str:
-    """What stands beside a slider: the trend and the pace the plan path needs."""
+    """What stands beside a slider: the trend, and the pace the plan path needs (or that the targets are met)."""
     words = labels.words("explore", lang)
     parts = [words["trend"].format(g=pace_text(knob, knob.trend, lang)) if knob.trend is not None
              else words["no_trend"]]
-    parts.append(words["needs"].format(g=pace_text(knob, knob.needed, lang)) if knob.needed is not None
-                 else words["met"])
+    if knob.needed is not None:
+        parts.append(words["needs"].format(g=pace_text(knob, knob.needed, lang)))
+    elif knob.met:
+        parts.append(words["met"])
     return " · ".join(parts)
 
 
@@ -432,6 +439,7 @@ class Explorer:
         self._queue: list[tuple] = []  # charts still to draw, in order
         self._scheduled = False  # whether the next chart waits for a turn of the event loop
         self._touched: str | None = None  # the indicator whose slider moved last (its chart is drawn first)
+        self._said: dict[str, str] | None = None  # the fields of the last "saved" message
         self._quiet = False
         self.knobs: list[Knob] = []
         self.sliders: dict[str, w.FloatSlider] = {}
@@ -481,6 +489,7 @@ class Explorer:
         self.missing = w.HTML()
         self.summary = w.HTML()
         self.table = w.HTML()
+        self.table.add_class("kz-wide")
         self.chart_box = w.GridBox(layout=w.Layout(grid_template_columns="repeat(auto-fill, minmax(430px, 1fr))",
                                                    grid_gap="8px"))
         self.judgement_box = w.HTML()
@@ -522,6 +531,7 @@ class Explorer:
         self.save_shared.description = words["shared"]
         self.save_button.description = words["save"]
         self._slider_labels()
+        self._say()
 
     def _relabel(self, control: w.Dropdown, options: list[tuple[str, Any]]) -> None:
         """New option labels for a dropdown, keeping its value (ipywidgets selects the first option otherwise)."""
@@ -759,7 +769,13 @@ class Explorer:
 
     def _error(self, exc: Exception) -> None:
         colour = settings.STATUS_COLOURS["moving_away"]
+        self._said = None
         self.message.value = f'<pre style="color:{colour}">{brief.esc(exc)}</pre>'
+
+    def _say(self) -> None:
+        """The last message of the save button, in the current language."""
+        if self._said is not None:
+            self.message.value = brief.esc(labels.label("explore.saved", self.lang.value, **self._said))
 
     def _on_slider(self, change: dict) -> None:
         if not self._quiet:
@@ -776,14 +792,14 @@ class Explorer:
         self.refresh()
 
     def _on_save(self, _button: Any) -> None:
-        words = labels.words("explore", self.lang.value)
         name = self.save_name.value.strip()
         try:
             written = self.save(name, paths.SCENARIOS if self.save_shared.value else None)
         except KzError as exc:
             self._error(exc)
             return
-        self.message.value = brief.esc(words["saved"].format(name=name, file=paths.shown(written)))
+        self._said = {"name": name, "file": paths.shown(written)}
+        self._say()
 
     def save(self, name: str, path: str | Path | None = None) -> Path:
         """Save the start scenario with the slider assumptions as scenario `name` (default: the user file), and

@@ -254,7 +254,9 @@ def test_as_of_year_moves_the_latest_point_and_the_trend(ex):
     assert ex.sliders["gdp"].value == pytest.approx(8.6)  # (686.91 / 535.81) ** (1/3) - 1 = 8.63 %
     assert row(ex.assessment, "t_gdp")["latest_value"] == GDP_2023
     assert set(ex.sliders) == {"gdp", "urbanisation_rate"}  # the rate has one figure by 2023: no trend, a slider
-    assert explore.knob_note(knob_of(ex, "urbanisation_rate"), "zh").startswith("仅一个观测值，暂无趋势")
+    # one figure (53.34 % in 2023): no trend, and the plan path needs (60 - 53.34) / 4 = 1.665 points a year
+    needed = f"{(60 - URB_2023) / 4:.2f}"
+    assert explore.knob_note(knob_of(ex, "urbanisation_rate"), "zh") == f"仅一个观测值，暂无趋势 · 目标路径需 {needed}个百分点"
     ex.sliders["gdp"].value = 0.0
     assert row(ex.assessment, "t_gdp")["scenario_value"] == pytest.approx(GDP_2023)
 
@@ -339,6 +341,12 @@ def test_a_linear_slider_spans_nought_and_its_paces_on_a_power_of_ten_grid(trend
     for x in (low, high, value):
         assert abs(x / step - round(x / step)) < 1e-6
     assert (high - low) / step <= 20 * 4 * 10 + 2  # a few hundred stops at most
+
+
+def test_targets_already_met_are_said_so_beside_the_slider():
+    knob = explore.Knob("x", "服务业比重", "Services share", True, 1.63, None, 1.63, "%", "%", 51.7, met=True)
+    assert explore.knob_note(knob, "zh") == "趋势 1.63个百分点 · 目标已达到"
+    assert explore.knob_note(knob, "en") == "trend 1.63 percentage points · target already met"
 
 
 def test_a_ratio_slider_moves_by_thousandths(ex):
@@ -470,7 +478,9 @@ def test_save_button_reports_errors_in_the_panel(ex):
     assert "expected a letter" in ex.message.value
     ex.save_name.value = "zz_test_ok"
     ex.save_button.click()
-    assert "kz render --scenario zz_test_ok" in ex.message.value
+    assert "kz render --scenario zz_test_ok" in ex.message.value and "已保存情景" in ex.message.value
+    ex.lang.value = "en"
+    assert ex.message.value.startswith("Saved scenario zz_test_ok")
 
 
 def test_default_scenarios_merge_the_user_file(tmp_path):
