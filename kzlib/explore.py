@@ -433,6 +433,8 @@ class Explorer:
             raise scenarios.unknown(scenario, self.known)
         self.view: brief.Brief | None = None
         self._bases: dict[tuple, Context] = {}
+        self._knobs: dict[tuple, tuple[list[Knob], list[str]]] = {}  # per start scenario, data year and action
+        self._html: dict[tuple, tuple[str, str, str]] = {}  # summary, table and judgements of each start view
         self._pngs: OrderedDict[tuple, bytes] = OrderedDict()
         self._figures: OrderedDict[tuple, Chart] = OrderedDict()
         self._shown: list[tuple | None] = []  # per image widget: the chart (its static key) it shows
@@ -619,10 +621,13 @@ class Explorer:
 
     def _reset(self) -> None:
         """Sliders back to the start scenario (after a change of action, data year or scenario), then redraw."""
-        base = self.base()
-        series = trajectory.series_by_indicator(base.observations)
-        self.knobs = knobs(self.registry, base.assessment, base.paths, series, self.action.value)
-        self._without = without_figures(self.registry, series, self.action.value)
+        key = (self.scenario.value, self.data_year(), self.action.value)
+        if key not in self._knobs:
+            base = self.base()
+            series = trajectory.series_by_indicator(base.observations)
+            self._knobs[key] = (knobs(self.registry, base.assessment, base.paths, series, self.action.value),
+                                without_figures(self.registry, series, self.action.value))
+        self.knobs, self._without = self._knobs[key]
         old = self.sliders.values()
         self.sliders = {}
         for knob in self.knobs:
@@ -652,10 +657,21 @@ class Explorer:
         label = labels.label("explore.assumed", lang) if growth or steps else None
         before = self.view.context if self.view is not None else self.base()
         self.view = brief.Brief(before.with_overrides(growth, steps), lang, self.action.value, label=label)
-        self.summary.value = brief.status_summary(self.view)
-        self.table.value = brief.status_grid(self.view, scenario=True)
-        self.judgement_box.value = brief.judgement_list(self.view, outlook=True)
+        self.summary.value, self.table.value, self.judgement_box.value = self._html_of(self.view)
         self._charts(self.view)
+
+    def _html_of(self, view: brief.Brief) -> tuple[str, str, str]:
+        """The status summary, status table and judgements of a view; a start view's are kept (its context is)."""
+        def made() -> tuple[str, str, str]:
+            return (brief.status_summary(view), brief.status_grid(view, scenario=True),
+                    brief.judgement_list(view, outlook=True))
+
+        if view.context is not self.base():
+            return made()
+        key = (self.scenario.value, self.data_year(), self.action.value, view.lang)
+        if key not in self._html:
+            self._html[key] = made()
+        return self._html[key]
 
     # ------------------------------------------------------------ charts
 
