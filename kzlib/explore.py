@@ -45,8 +45,10 @@ SLIDER_RANGE = (-10.0, 20.0)  # percent a year: the least a growth slider spans
 SLIDER_LIMITS = (-50.0, 100.0)  # percent a year: the most a growth slider spans
 STEP_STOPS = 20  # a linear slider's grid: the power of ten nearest to 1/20 of the largest pace beside it
 CHART_CACHE = 256  # PNGs kept, so that going back to an earlier value is instant
+ROW_CACHE = 2000  # rows of the status table and judgements kept, written once for the same figures and assumptions
 FIGURE_CACHE = 64  # drawn figures kept, so that going back to an action or a language redraws nothing
 UNSEEN_DELAY = 1.0  # seconds of quiet before charts nobody sees yet are drawn (none in a run that ends at once)
+TIDY_DELAY = 0.3  # seconds of quiet after the last chart before a full garbage collection
 PNG_OPTIONS = {"compress_level": 1}  # fast to write; the explorer's images are never stored
 FIRST_AS_OF = settings.DEFAULT_BASE_YEAR  # earliest data year offered in the as-of control
 ALL_DATA = 0  # the as-of control's value for "all data" (ipywidgets shows a None value as no selection)
@@ -314,8 +316,9 @@ class Chart:
     """One target's trajectory figure, kept between updates: a new path only redraws its projection and bands.
 
     The figure is drawn by brief.chart. The projection line and its two bands (the artists charts.parts names)
-    and everything drawn above them are set aside (animated); one draw lays the figure out and renders the rest
-    as a background, which is kept; the layout is then frozen. An update pastes the background and draws only
+    and everything drawn above them are set aside (animated), and so are the axes; one draw lays the figure out
+    and renders its frame (the legend), which is kept; the axes are drawn on it as a background, which is kept
+    too; the layout is then frozen. An update pastes the background and draws only
     those artists again, in the order a full draw uses (by zorder), so the image is the one a new figure would
     give. When the new path changes the y range (by the chart's own rule, charts.parts(fig).fit_y), the figure
     is drawn again; if its tick labels then reach elsewhere, the axes move by as much, as a new layout would
@@ -338,7 +341,9 @@ class Chart:
             self.top = sorted((a for a in self.ax.get_children() if a.get_visible() and a.get_zorder() >= lowest
                                and a is not self.ax.patch), key=lambda a: a.get_zorder())
             for artist in self.top:
-                artist.set_animated(True)  # left out of canvas.draw(), drawn by _render below
+                artist.set_animated(True)  # left out of the axes' draw, drawn by _render below
+            self.ax.set_animated(True)  # the figure around the axes (the legend) is drawn once, kept as the frame
+        self.frame = None
         self.image = self._render()
         self.fig.set_layout_engine("none")
         self.box = self._box() if self.movable else None
@@ -353,12 +358,20 @@ class Chart:
         return self.ax.get_tightbbox(self.canvas.get_renderer(), for_layout_only=True)
 
     def _render(self) -> bytes:
-        """Draw the figure, keep its background, draw the moving artists on it; the image as PNG bytes."""
-        self.canvas.draw()
-        if self.top:
-            self.background = self.canvas.copy_from_bbox(self.fig.bbox)
-            for artist in self.top:
-                self.ax.draw_artist(artist)
+        """Draw the figure (after the first time, its kept frame and the axes again), keep the background, draw the
+        moving artists on it; the image as PNG bytes."""
+        if not self.top:
+            self.canvas.draw()
+            return canvas_png(self.canvas)
+        if self.frame is None:
+            self.canvas.draw()
+            self.frame = self.canvas.copy_from_bbox(self.fig.bbox)
+        else:
+            self.canvas.restore_region(self.frame)
+        self.fig.draw_artist(self.ax)
+        self.background = self.canvas.copy_from_bbox(self.fig.bbox)
+        for artist in self.top:
+            self.ax.draw_artist(artist)
         return canvas_png(self.canvas)
 
     def _refit(self) -> None:
@@ -434,7 +447,7 @@ class Explorer:
         self.view: brief.Brief | None = None
         self._bases: dict[tuple, Context] = {}
         self._knobs: dict[tuple, tuple[list[Knob], list[str]]] = {}  # per start scenario, data year and action
-        self._html: dict[tuple, tuple[str, str, str]] = {}  # summary, table and judgements of each start view
+        self._rows_html: OrderedDict[tuple, tuple[str, str]] = OrderedDict()  # a row's table cells, its judgement
         self._pngs: OrderedDict[tuple, bytes] = OrderedDict()
         self._figures: OrderedDict[tuple, Chart] = OrderedDict()
         self._shown: list[tuple | None] = []  # per image widget: the chart (its static key) it shows
@@ -442,6 +455,8 @@ class Explorer:
         self._scheduled = False  # whether the next chart waits for a turn of the event loop
         self._touched: str | None = None  # the indicator whose slider moved last (its chart is drawn first)
         self._said: dict[str, str] | None = None  # the fields of the last "saved" message
+        self._changes = 0  # views shown so far
+        self._tidying = False  # whether a garbage collection waits for a quiet moment
         self._quiet = False
         self.knobs: list[Knob] = []
         self.sliders: dict[str, w.FloatSlider] = {}
@@ -652,6 +667,7 @@ class Explorer:
 
     def refresh(self) -> None:
         """Re-assess the action under the current assumptions and show it: table and judgements, then charts."""
+        self._changes += 1
         growth, steps = self.overrides, self.steps
         lang = self.lang.value
         label = labels.label("explore.assumed", lang) if growth or steps else None
@@ -661,17 +677,30 @@ class Explorer:
         self._charts(self.view)
 
     def _html_of(self, view: brief.Brief) -> tuple[str, str, str]:
-        """The status summary, status table and judgements of a view; a start view's are kept (its context is)."""
-        def made() -> tuple[str, str, str]:
-            return (brief.status_summary(view), brief.status_grid(view, scenario=True),
-                    brief.judgement_list(view, outlook=True))
-
-        if view.context is not self.base():
-            return made()
-        key = (self.scenario.value, self.data_year(), self.action.value, view.lang)
-        if key not in self._html:
-            self._html[key] = made()
-        return self._html[key]
+        """The status summary, status table and judgements of a view. The table and the judgements are the
+        brief's, written row by row: a row seen before (the same figures under the same assumptions, in the same
+        language and scenario name) is not written again."""
+        rows = view.rows
+        keys = [(view.lang, view.scenario_label, repr(values.tolist())) for values in rows.to_numpy(dtype=object)]
+        new = [i for i, key in enumerate(keys) if key not in self._rows_html]
+        if new:  # written in one call each, then cut into rows: the brief's table has one <tr>, its list one <p> a row
+            table = brief.status_grid(view, scenario=True, rows=rows.iloc[new])
+            body = table[table.index("<tbody>") + 7:table.rindex("</tbody>")]
+            cells = iter(tr + "</tr>" for tr in body.split("</tr>")[:-1])  # milestones have no row in the table
+            tabled = (rows["kind"] != "milestone").to_numpy()
+            said = brief.judgement_list(view, outlook=True, rows=rows.iloc[new]).split('<p class="kz-judgement">')[1:]
+            for i, p in zip(new, said, strict=True):
+                self._rows_html[keys[i]] = (next(cells) if tabled[i] else "", '<p class="kz-judgement">' + p)
+            frame = (view.lang, view.scenario_label)
+            self._rows_html[frame] = (table[:table.index("<tbody>") + 7], table[table.rindex("</tbody>"):])
+        for key in keys:
+            self._rows_html.move_to_end(key)
+        head, tail = self._rows_html[(view.lang, view.scenario_label)]
+        html = (brief.status_summary(view), head + "".join(self._rows_html[k][0] for k in keys) + tail,
+                "".join(self._rows_html[k][1] for k in keys))
+        while len(self._rows_html) > ROW_CACHE:
+            self._rows_html.popitem(last=False)
+        return html
 
     # ------------------------------------------------------------ charts
 
@@ -724,8 +753,8 @@ class Explorer:
 
     @property
     def idle(self) -> bool:
-        """Whether nothing is left to draw, seen or unseen."""
-        return not self._queue
+        """Whether nothing is left to do: no chart to draw, seen or unseen, and no tidying waiting."""
+        return not self._queue and not self._tidying
 
     def _draw(self, pause: bool = True) -> None:
         """Draw the queued charts: now, or one per turn of the event loop when deferred, the unseen ones after
@@ -750,6 +779,16 @@ class Explorer:
             self._error(exc)
             return
         self._draw(pause=False)
+        if not self._queue:
+            quiet = self._changes
+            self._tidying = soon(lambda: self._tidy(quiet), TIDY_DELAY)
+
+    def _tidy(self, quiet: int) -> None:
+        """A full garbage collection while nothing happens (no change since `quiet`), rather than one that Python
+        starts in the middle of a change (0.1 s over everything the explorer keeps)."""
+        self._tidying = False
+        if quiet == self._changes and not self._queue:
+            gc.collect()
 
     def _chart(self, i: int | None, view: brief.Brief, row: dict, static: tuple, proj: pd.DataFrame,
                key: tuple) -> None:
