@@ -503,6 +503,8 @@ class Explorer:
     def _outputs(self) -> None:
         self.title = w.HTML()
         self.slider_box = w.VBox()
+        self._pool: list[tuple[w.HTML, w.FloatSlider, w.HTML, w.HBox]] = []  # slider rows, reused across views
+        self._no_sliders = w.HTML()
         self.missing = w.HTML()
         self.summary = w.HTML()
         self.table = w.HTML()
@@ -563,16 +565,29 @@ class Explorer:
             self._quiet = quiet
 
     def _slider_rows(self) -> None:
-        """One row per knob (name, slider, note); the old rows are closed, so the kernel keeps no stale widgets."""
-        self._rows = {k.indicator: (w.HTML(layout=w.Layout(width="20em")), self.sliders[k.indicator], w.HTML())
-                      for k in self.knobs}
-        replaced = self.slider_box.children
-        self.slider_box.children = [w.HBox(list(parts), layout=w.Layout(align_items="center"))
-                                    for parts in self._rows.values()] or [w.HTML()]
-        for old in replaced:
-            for part in getattr(old, "children", ()):
-                part.close()
-            old.close()
+        """One row per knob (name, slider, note), taken from the rows made for earlier views (the browser then only
+        updates them), each slider set to its knob's range, grid and start without a redraw."""
+        while len(self._pool) < len(self.knobs):
+            slider = w.FloatSlider(continuous_update=False)
+            slider.observe(self._on_slider, names="value")
+            parts = (w.HTML(layout=w.Layout(width="20em")), slider, w.HTML())
+            self._pool.append((*parts, w.HBox(list(parts), layout=w.Layout(align_items="center"))))
+        quiet, self._quiet = self._quiet, True
+        try:
+            for knob, (_name, slider, _note, _row) in zip(self.knobs, self._pool, strict=False):
+                low, high = slider_bounds(knob)
+                with slider.hold_sync(), slider.hold_trait_notifications():  # checked together, sent at once
+                    slider.min, slider.max, slider.step = low, high, slider_step(knob)
+                    slider.readout_format, slider.value = f".{decimals(knob)}f", start_value(knob)
+        finally:
+            self._quiet = quiet
+        used = self._pool[:len(self.knobs)]
+        self.sliders = {k.indicator: slider for k, (_n, slider, _t, _r) in zip(self.knobs, used, strict=True)}
+        self._rows = {k.indicator: (name, slider, note) for k, (name, slider, note, _r) in zip(self.knobs, used,
+                                                                                              strict=True)}
+        rows = [row for *_parts, row in used] or [self._no_sliders]
+        if list(self.slider_box.children) != rows:
+            self.slider_box.children = rows
 
     def _slider_labels(self) -> None:
         """The names, units and notes beside the sliders, and the indicators without figures, in the language."""
@@ -582,8 +597,7 @@ class Explorer:
             name.value = brief.esc(labels.label("explore.with_unit", lang, name=knob.name(lang),
                                                 unit=slider_unit(knob, lang)))
             note.value = brief.esc(knob_note(knob, lang))
-        if not self.knobs:
-            self.slider_box.children[0].value = brief.esc(labels.label("explore.no_sliders", lang))
+        self._no_sliders.value = brief.esc(labels.label("explore.no_sliders", lang))
         info = self.registry.indicators.set_index("id")[f"name_{lang}"]
         names = labels.label("brief.list_sep", lang).join(str(info.get(i, i)) for i in self._without)
         self.missing.value = f'<p class="kz-note">{brief.esc(labels.label("explore.no_figures", lang, names=names))}</p>' \
@@ -643,17 +657,7 @@ class Explorer:
             self._knobs[key] = (knobs(self.registry, base.assessment, base.paths, series, self.action.value),
                                 without_figures(self.registry, series, self.action.value))
         self.knobs, self._without = self._knobs[key]
-        old = self.sliders.values()
-        self.sliders = {}
-        for knob in self.knobs:
-            low, high = slider_bounds(knob)
-            slider = w.FloatSlider(value=start_value(knob), min=low, max=high, step=slider_step(knob),
-                                   readout_format=f".{decimals(knob)}f", continuous_update=False)
-            slider.observe(self._on_slider, names="value")
-            self.sliders[knob.indicator] = slider
         self._slider_rows()
-        for slider in old:
-            slider.close()
         self._label()
         self.view = None
         self.refresh()
