@@ -24,6 +24,7 @@ import re
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ import pandas as pd
 import PIL.Image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 from kzlib import brief, charts, context, labels, paths, scenarios, settings, text, trajectory
 from kzlib.context import Context
@@ -293,6 +295,11 @@ def blank_png(size: tuple[int, int]) -> bytes:
 PROJECTION_COLUMNS = ["year", "value", "lo90", "lo50", "hi50", "hi90"]
 
 
+def record(frame: pd.DataFrame, i: int) -> dict:
+    """Row `i` of a frame as a dict (one row: a whole frame's to_dict takes longer)."""
+    return frame.iloc[i].to_dict()
+
+
 def projection(path: pd.DataFrame | None) -> pd.DataFrame:
     """One indicator's projection as charts draw it: its latest observation, then the projected years (empty when
     nothing is projected)."""
@@ -369,8 +376,14 @@ class Chart:
         else:
             self.canvas.restore_region(self.frame)
         self.fig.draw_artist(self.ax)
+        renderer = self.canvas.get_renderer()
+        outside = [a for a in self.top if isinstance(a, Text) and not a.get_window_extent(renderer).overlaps(
+            self.ax.bbox)]  # titles, tags, units: no path passes under them, so they join the background
+        for artist in outside:
+            self.ax.draw_artist(artist)
         self.background = self.canvas.copy_from_bbox(self.fig.bbox)
-        for artist in self.top:
+        self.moving = [a for a in self.top if a not in outside]
+        for artist in self.moving:
             self.ax.draw_artist(artist)
         return canvas_png(self.canvas)
 
@@ -406,7 +419,7 @@ class Chart:
             self.image = self._render()
             return self.image
         self.canvas.restore_region(self.background)
-        for artist in self.top:
+        for artist in self.moving:
             self.ax.draw_artist(artist)
         self.image = canvas_png(self.canvas)
         return self.image
@@ -451,7 +464,7 @@ class Explorer:
         self._pngs: OrderedDict[tuple, bytes] = OrderedDict()
         self._figures: OrderedDict[tuple, Chart] = OrderedDict()
         self._shown: list[tuple | None] = []  # per image widget: the chart (its static key) it shows
-        self._queue: list[tuple] = []  # charts still to draw, in order
+        self._queue: list[tuple[bool, Callable[[], None]]] = []  # charts still to draw, in order: (seen, draw)
         self._scheduled = False  # whether the next chart waits for a turn of the event loop
         self._touched: str | None = None  # the indicator whose slider moved last (its chart is drawn first)
         self._said: dict[str, str] | None = None  # the fields of the last "saved" message
@@ -719,31 +732,44 @@ class Explorer:
         """One image per target with figures: a kept image at once, the others drawn in order (the moved
         indicator's first, then from the top). In a running kernel, the start view's charts are then also drawn,
         unseen, as the current assumptions name them, so that the first slider change moves a drawn figure."""
-        rows = brief.chart_rows(view).to_dict("records")
-        wanted = {str(r["indicator"]) for r in rows}
-        proj = {str(k): projection(g) for k, g in view.paths.groupby("indicator", sort=False) if str(k) in wanted}
-        images = self._image_widgets(len(rows))
+        frame = brief.chart_rows(view)
+        ids, inds, statuses = (frame[column].tolist() for column in ("id", "indicator", "status"))
+        proj = {str(k): projection(g) for k, g in view.paths.groupby("indicator", sort=False) if k in set(inds)}
+        images = self._image_widgets(len(ids))
         jobs, spare = [], []
         assumed = brief.Brief(view.context, view.lang, view.action, label=labels.label("explore.assumed", view.lang))
-        for i, row in enumerate(rows):
-            own = proj.get(str(row["indicator"]), projection(None))
-            static = (view.lang, view.as_of, row["id"], row["status"], view.scenario_label)
+        for i, (target, ind, status) in enumerate(zip(ids, inds, statuses, strict=True)):
+            row = partial(record, frame, i)  # read only for a chart to draw
+            own = proj.get(str(ind), projection(None))
+            static = (view.lang, view.as_of, target, status, view.scenario_label)
             key = (*static, own.to_numpy().tobytes())
             if key in self._pngs:
                 self._pngs.move_to_end(key)
                 self._show(i, static, self._pngs[key])
             else:
-                if self._shown[i] is not None and self._shown[i][2] != row["id"]:
+                if self._shown[i] is not None and self._shown[i][2] != target:
                     self._show(i, None, blank_png(PIL.Image.open(io.BytesIO(images[i].value)).size))
-                jobs.append((i, view, row, static, own, key))
+                jobs.append((ind != self._touched, partial(self._chart, i, view, row, static, own, key)))
             later = (*static[:-1], assumed.scenario_label)
             if self.defer and view.label is None and later not in self._figures:
-                spare.append((None, assumed, row, later, own, (*later, key[-1])))
-        jobs.sort(key=lambda job: job[2]["indicator"] != self._touched)
+                spare.append((False, partial(self._prepare, assumed, row, later, str(ind), own)))
         if list(self.chart_box.children) != images:
             self.chart_box.children = images
-        self._queue = jobs + spare
+        self._queue = [(True, job) for _, job in sorted(jobs, key=lambda pair: pair[0])] + spare
         self._draw()
+
+    def _prepare(self, assumed: brief.Brief, row: Callable[[], dict], static: tuple, indicator: str,
+                 proj: pd.DataFrame) -> None:
+        """Draw, unseen, a chart of the start view as the current assumptions name it; where the start view
+        projects nothing (one figure, no trend), under the slider's start value, so that the figure has a path to
+        move."""
+        knob = next((k for k in self.knobs if k.indicator == indicator), None)
+        if len(proj) < 2 and knob is not None:
+            pace = {indicator: pace_of(knob, start_value(knob))}
+            context_ = assumed.context.with_overrides(*((None, pace) if knob.linear else (pace, None)))
+            assumed = brief.Brief(context_, assumed.lang, assumed.action, label=assumed.label)
+            proj = projection(assumed.paths[assumed.paths["indicator"] == indicator])
+        self._chart(None, assumed, row, static, proj, (*static, proj.to_numpy().tobytes()))
 
     def _show(self, i: int, static: tuple | None, png: bytes) -> None:
         if self._images[i].value != png:
@@ -753,7 +779,7 @@ class Explorer:
     @property
     def drawing(self) -> bool:
         """Whether charts of the view are still to be shown (deferred to later turns of the event loop)."""
-        return any(job[0] is not None for job in self._queue)
+        return any(seen for seen, _job in self._queue)
 
     @property
     def idle(self) -> bool:
@@ -770,14 +796,14 @@ class Explorer:
             self._scheduled = True
             return
         while self.drawing:
-            self._chart(*self._queue.pop(0))
+            self._queue.pop(0)[1]()
 
     def _draw_next(self) -> None:
         self._scheduled = False
         if not self._queue:
             return
         try:
-            self._chart(*self._queue.pop(0))
+            self._queue.pop(0)[1]()
         except Exception as exc:  # a deferred chart has no caller to tell: the panel says it
             self._queue = []
             self._error(exc)
@@ -794,13 +820,13 @@ class Explorer:
         if quiet == self._changes and not self._queue:
             gc.collect()
 
-    def _chart(self, i: int | None, view: brief.Brief, row: dict, static: tuple, proj: pd.DataFrame,
+    def _chart(self, i: int | None, view: brief.Brief, row: Callable[[], dict], static: tuple, proj: pd.DataFrame,
                key: tuple) -> None:
         """Draw one chart (moving the kept figure when it can) and show it in image `i` (keep it when None)."""
         chart = self._figures.get(static)
         png = chart.update(proj) if chart is not None else None
         if png is None:
-            chart = Chart(brief.chart(view, row), projected=len(proj) >= 2)
+            chart = Chart(brief.chart(view, row()), projected=len(proj) >= 2)
             png = chart.image
         self._figures[static] = chart
         self._figures.move_to_end(static)
