@@ -62,4 +62,4 @@ wheelhouse: $(STAMP)
 	$(BIN)/python -m kzlib.wheelhouse $(WHEELHOUSE_DIR)
 
 clean:
-	rm -rf outputs/html outputs/notebooks outputs/cache
+	rm -rf outputs

@@ -1,4 +1,5 @@
-"""kzlib: tracking the Kaizhou action plan for the Chengdu-Chongqing economic circle, 2023-2027."""
+"""kzlib: tracking the dated targets of a plan (plan packs in data/plans/; the default, the Kaizhou action plan
+for the Chengdu-Chongqing economic circle, 2023-2027)."""
 
 from __future__ import annotations
 

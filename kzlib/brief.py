@@ -722,27 +722,32 @@ NUMERIC_COLUMNS = ("col_latest", "col_goal", "col_gap", "col_needed", "col_proba
                    "col_year_met")
 
 
-def status_grid(b: Brief, scenario: bool = False, rows: pd.DataFrame | None = None) -> str:
+def status_grid(b: Brief, scenario: bool = False, rows: pd.DataFrame | None = None,
+                marks: Mapping[str, int] | None = None, chance: bool | None = None) -> str:
     """The status table of the brief's numeric targets with figures (all of them with `scenario`), its quality
-    flags as numbered notes below it; the chance column is left out when no row has one."""
+    flags as numbered notes below it (numbered as `marks` says, else from these rows); the chance column is left
+    out when `chance` is false, or, without `chance`, when no row has one."""
     w = b.words
     rows = (b.rows if scenario else with_figures(b)) if rows is None else rows
     rows = rows[rows["kind"] != "milestone"]
     columns = STATUS_COLUMNS + (SCENARIO_COLUMNS if scenario else ())
-    marks = flag_marks(b, rows)
-    columns, cells = _drop_empty_chance(columns, status_rows(rows, b.lang, scenario, b, marks), rows)
+    marks = flag_marks(b, rows) if marks is None else marks
+    cells = status_rows(rows, b.lang, scenario, b, marks)
+    if not (has_chance(rows) if chance is None else chance):
+        columns, cells = _without_chance(columns, cells)
     numeric = tuple(i for i, c in enumerate(columns) if c in NUMERIC_COLUMNS)
     return table([w[c] for c in columns], cells, numeric=numeric) + flag_notes(marks, b.lang)
 
 
-def _drop_empty_chance(columns: Sequence[str], cells: list[list[str]],
-                       rows: pd.DataFrame) -> tuple[tuple[str, ...], list[list[str]]]:
-    """The columns and cells without the chance column when no row has a chance of meeting its target."""
-    columns = tuple(columns)
-    if "probability" not in rows or rows["probability"].notna().any():
-        return columns, cells
-    drop = columns.index("col_probability")
+def _without_chance(columns: Sequence[str], cells: list[list[str]]) -> tuple[tuple[str, ...], list[list[str]]]:
+    """The columns and cells without the chance column."""
+    columns, drop = tuple(columns), list(columns).index("col_probability")
     return columns[:drop] + columns[drop + 1:], [c[:drop] + c[drop + 1:] for c in cells]
+
+
+def has_chance(rows: pd.DataFrame) -> bool:
+    """Whether the status table of these rows has a chance column: some row has a chance of meeting its target."""
+    return "probability" not in rows or bool(rows["probability"].notna().any())
 
 
 def status_table(b: Brief) -> Html:
@@ -756,7 +761,7 @@ def status_table(b: Brief) -> Html:
 def chart_rows(b: Brief) -> pd.DataFrame:
     """The targets that get a trajectory chart: numeric kinds with an indicator and at least one figure."""
     rows = with_figures(b)
-    keep = rows["kind"].isin(NUMERIC_KINDS) & rows["indicator"].map(lambda v: not text.missing(v))
+    keep = rows["kind"].isin(NUMERIC_KINDS) & rows["indicator"].map(lambda v: not text.missing(v)).astype(bool)
     return rows[keep & rows["latest_value"].notna()].reset_index(drop=True)
 
 
@@ -1017,7 +1022,9 @@ def furthest_behind(b: Brief, n: int = 10) -> Html:
     marks = flag_marks(b, rows)
     cells = [[action_link(r["action"], titles[r["action"]], b.lang, bare=True), *row]
              for r, row in zip(rows.to_dict("records"), status_rows(rows, b.lang, b=b, marks=marks), strict=True)]
-    columns, cells = _drop_empty_chance(("col_action", *STATUS_COLUMNS), cells, rows)
+    columns = ("col_action", *STATUS_COLUMNS)
+    if not has_chance(rows):
+        columns, cells = _without_chance(columns, cells)
     numeric = tuple(i for i, c in enumerate(columns) if c in NUMERIC_COLUMNS)
     chart_ = png(charts.furthest_behind(b.assessment, b.lang, n=n, now=b.now), w["behind"])
     return Html(f"<h2>{esc(w['behind'])}</h2>" + table([w[c] for c in columns], cells, numeric=numeric, cls="kz-behind")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -124,11 +124,12 @@ def _trajectory_layout(fig: Figure, ax: Axes, look: Look, head: float, legend_ro
     chart's drawing time)."""
     width, height = fig.get_size_inches()
     tick = look.small + 0.5
-    label_width = max((_width(t) for t in _tick_labels(ax)), default=1) * 0.6 * tick * POINT
-    left = 0.14 + label_width + 0.08
     top = (head + 4) * POINT
     bottom = (10 + 1.3 * tick + 6 + 1.85 * (look.small + 0.5) * legend_rows + 6) * POINT  # ticks, labels, legend
-    fig.subplots_adjust(left=left / width, right=1 - 0.1 / width, top=1 - top / height, bottom=bottom / height)
+    margins = {"right": 1 - 0.1 / width, "top": 1 - top / height, "bottom": bottom / height}
+    fig.subplots_adjust(left=0.22 / width, **margins)  # the ticks a label width is measured on: those of one size
+    label_width = max((_width(t) for t in _tick_labels(ax)), default=1) * 0.6 * tick * POINT
+    fig.subplots_adjust(left=(0.14 + label_width + 0.08) / width, **margins)
 
 
 def _get(row: Mapping[str, Any], key: str) -> Any:
@@ -296,6 +297,8 @@ class Parts:
     projection: Any = None
     bands: list[Any] = field(default_factory=list)  # 90 % band, then 50 % band
     status_tag: Any = None
+    fit_y: Callable[[], None] | None = None  # the y-range rule again, on the axes' autoscaled limits
+    fit_layout: Callable[[], None] | None = None  # the margins again, for the tick labels of a new y range
 
 
 def parts(fig: Figure) -> Parts:
@@ -402,7 +405,8 @@ def trajectory(target: Mapping[str, Any], observations: pd.DataFrame | None, pat
     # the unit stands upright above the axis (个, 岁 turned on their side read as arrows)
     ax.annotate(unit, (0, 1), xycoords="axes fraction", xytext=(-3, 3), textcoords="offset points", ha="right",
                 va="bottom", fontsize=look.small + 0.5, color=MUTED)
-    _y_limits(ax, obs, target_value, _get(row, "value_high"), unit)
+    parts.fit_y = lambda: _y_limits(ax, obs, target_value, _get(row, "value_high"), unit)
+    parts.fit_y()
     if len(obs) == 0 and target_value is None:
         ax.set_yticks([])  # nothing to measure: no made-up scale
     ax.text(max(settings.PLAN_START - 0.45, ax.get_xlim()[0]), 1.0, f" {words['plan_period']}",
@@ -428,7 +432,9 @@ def trajectory(target: Mapping[str, Any], observations: pd.DataFrame | None, pat
     ncols = min(len(handles), look.legend_columns if lang == "zh" else max(1, look.legend_columns - 1))
     legend = {"ncols": ncols, "fontsize": look.small + 0.5, "handlelength": 2.0, "columnspacing": 1.0}
     rows = -(-len(handles) // ncols) if handles else 0
-    _trajectory_layout(fig, ax, look, title_pad + 1.3 * look.title * (name.count("\n") + 1) + 4, rows)
+    head = title_pad + 1.3 * look.title * (name.count("\n") + 1) + 4
+    parts.fit_layout = lambda: _trajectory_layout(fig, ax, look, head, rows)
+    parts.fit_layout()
     if handles:
         fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.01), frameon=False, **legend)
     return fig

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from kzlib import assess, observations, paths, plans, registry, related, scenarios
@@ -38,8 +39,9 @@ class Context:
     data: tuple[str, ...] = ()
     method: str = "auto"
     action: int | None = None
-    overrides: Mapping[str, float] | None = None
+    overrides: Mapping[str, float] | None = None  # growth per indicator (fractions a year)
     related: pd.DataFrame | None = None  # figures shown beside a target, never judged on (kzlib.related)
+    steps: Mapping[str, float] | None = None  # change a year per indicator, in its unit (百分点 for shares)
 
     def rows(self, action: int | None = None) -> pd.DataFrame:
         """The assessment rows of one action (all rows when None)."""
@@ -47,11 +49,30 @@ class Context:
             return self.assessment
         return self.assessment[self.assessment["action"] == int(action)].reset_index(drop=True)
 
-    def with_overrides(self, overrides: Mapping[str, float] | None) -> Context:
-        """The same context with growth overrides (fractions a year) per indicator: re-assessed and re-projected."""
-        if not overrides:
-            return self if not self.overrides else _assessed(replace(self, overrides=None))
-        return _assessed(replace(self, overrides=dict(overrides)))
+    def for_action(self, action: int | None) -> Context:
+        """The same figures, scenario and assumptions assessed for another action (the whole plan when None), as
+        `load(action=...)` would give them without reading the files again."""
+        action = None if action is None else int(action)
+        return self if action == self.action else _assessed(replace(self, action=action))
+
+    def with_overrides(self, overrides: Mapping[str, float] | None,
+                       steps: Mapping[str, float] | None = None) -> Context:
+        """The same context with slider assumptions per indicator: growth (fractions a year) or steps (change a
+        year in the indicator's unit), re-assessed and re-projected. Only the targets and paths of indicators whose
+        assumption changed are computed again."""
+        new = replace(self, overrides=dict(overrides) if overrides else None, steps=dict(steps) if steps else None)
+        if (new.overrides, new.steps) == (self.overrides, self.steps):
+            return self
+        if self.scenario is None:  # a custom scenario comes or goes: every row changes
+            return _assessed(new)
+        moved = {ind for ind in {*(self.overrides or {}), *(self.steps or {}), *(new.overrides or {}),
+                                 *(new.steps or {})} if _assumption(self, ind) != _assumption(new, ind)}
+        return _reassessed(new, moved)
+
+
+def _assumption(ctx: Context, indicator: str) -> tuple[float | None, float | None]:
+    """The growth and the step a context's overrides set for one indicator."""
+    return (ctx.overrides or {}).get(indicator), (ctx.steps or {}).get(indicator)
 
 
 # ---------------------------------------------------------------- loading
@@ -111,17 +132,67 @@ def _figures(reg: Registry, data: Sequence[str]) -> tuple[pd.DataFrame, pd.DataF
     return frames[0], frames[1]
 
 
+def _scenario(ctx: Context) -> Scenario | None:
+    """The scenario the context is judged under: its own, with the slider steps in place (growth overrides are
+    passed to kzlib.assess as overrides)."""
+    if not ctx.steps:
+        return ctx.scenario
+    scenarios.check_overrides(ctx.overrides or {}, ctx.registry, ctx.steps)
+    return scenarios.overridden(ctx.scenario or scenarios.custom(ctx.overrides or {}), steps=ctx.steps)
+
+
 def _assessed(ctx: Context) -> Context:
     """The context with its assessment and projections computed from its data, scenario and overrides."""
-    table = assess.assess(ctx.registry, ctx.observations, as_of=ctx.as_of, scenario=ctx.scenario,
-                          method=ctx.method, milestones=ctx.milestones, overrides=ctx.overrides, action=ctx.action)
-    if ctx.scenario is None and not ctx.overrides:
+    scenario = _scenario(ctx)
+    table = assess.assess(ctx.registry, ctx.observations, as_of=ctx.as_of, scenario=scenario, method=ctx.method,
+                          milestones=ctx.milestones, overrides=ctx.overrides, action=ctx.action)
+    if scenario is None and not ctx.overrides:
         projected = pd.DataFrame(columns=scenarios.PROJECT_COLUMNS)
     else:
         scope = _scope(ctx.registry, ctx.action)
-        projected = scenarios.project(scope, ctx.observations, ctx.scenario, as_of=ctx.as_of, overrides=ctx.overrides,
+        projected = scenarios.project(scope, ctx.observations, scenario, as_of=ctx.as_of, overrides=ctx.overrides,
                                       method=ctx.method)
     return replace(ctx, assessment=table, paths=projected)
+
+
+def _reassessed(ctx: Context, indicators: set[str]) -> Context:
+    """The context with the rows and paths of `indicators` computed again (the others stay as they are)."""
+    targets = _scope(ctx.registry, ctx.action).targets
+    on = targets[targets["indicator"].isin(indicators)].reset_index(drop=True)
+    reads = _reads(ctx.registry, on) | indicators
+    cut = replace(ctx.registry, targets=on, indicators=ctx.registry.indicators[ctx.registry.indicators["id"].isin(reads)])
+    figures = ctx.observations[ctx.observations["indicator"].isin(reads)]
+    scenario = _scenario(ctx)
+    growth = {k: v for k, v in (ctx.overrides or {}).items() if k in indicators}
+    table = assess.assess(cut, figures, as_of=ctx.as_of, scenario=scenario, method=ctx.method,
+                          milestones=ctx.milestones, overrides=growth, action=ctx.action)
+    projected = scenarios.project(cut, figures, scenario, as_of=ctx.as_of, overrides=growth, method=ctx.method)
+    return replace(ctx, assessment=_spliced(ctx.assessment, table, "id"),
+                   paths=_spliced(ctx.paths, projected, "indicator"))
+
+
+def _reads(reg: Registry, targets: pd.DataFrame) -> set[str]:
+    """The series the targets are judged on: their indicators, the series they are compared with, and the real
+    growth series beside their indicators."""
+    inds = set(targets["indicator"].dropna())
+    if "reference" in targets:
+        inds |= set(targets["reference"].dropna())
+    if "real_growth" in reg.indicators:
+        inds |= set(reg.indicators.loc[reg.indicators["id"].isin(inds), "real_growth"].dropna())
+    return inds
+
+
+def _spliced(old: pd.DataFrame, new: pd.DataFrame, key: str) -> pd.DataFrame:
+    """`old` with the rows of every `key` value that `new` holds replaced by `new`'s, in `old`'s order."""
+    if old.empty:
+        return new.reset_index(drop=True)
+    rank = {k: i for i, k in enumerate(dict.fromkeys([*old[key], *new[key]]))}
+    out = pd.concat([old[~old[key].isin(set(new[key]))], new], ignore_index=True)
+    out = out.iloc[np.argsort(out[key].map(rank).to_numpy(), kind="stable")].reset_index(drop=True)
+    for column, dtype in old.dtypes.items():
+        if out[column].dtype != dtype:
+            out[column] = out[column].astype(dtype)
+    return out
 
 
 def _scope(reg: Registry, action: int | None) -> Registry:

@@ -15,25 +15,25 @@ from pathlib import Path
 
 import pandas as pd
 
-from kzlib import files, settings
+from kzlib import files, labels, settings
 from kzlib.cells import as_text
 from kzlib.departments import load_departments
 from kzlib.registry import Registry, indicator_departments
 
-# Every word the workbook shows, one dict per language.
+# Every word the workbook shows, one dict per language; {plan_title}, {document}, {plan_end} … name the plan in use.
 LABELS = {
     "zh": {
-        "title": "《重庆市开州区实施成渝地区双城经济圈建设行动方案（2023—2027年）》监测数据征集表",
+        "title": "《{plan_title}》监测数据征集表",
         "sheet_title": "{title}：{department}",
         "sheet_hint": "请在黄色单元格填写数值；灰色单元格已有数据（批注注明数值和来源），如有更新可直接改填。",
         "instructions_sheet": "填表说明",
         "instructions": [
-            "为监测行动方案目标进展，请各部门提供下列指标{first}—{last}年的统计数据。",
-            "一、每个部门一个工作表，列出方案目标所需、由该部门发布或掌握的指标。",
+            "为监测{document}目标进展，请各部门提供下列指标{first}—{last}年的统计数据。",
+            "一、每个部门一个工作表，列出{document}目标所需、由该部门发布或掌握的指标。",
             "二、在对应年份的黄色单元格内填写数值。单位以“计量单位”列为准；如按其他单位填报（如万元、万亩），"
             "请同时改写该行“计量单位”，将自动换算。比率可填“2.12:1”，百分比可填“53.9”或“53.9%”。",
             "三、灰色单元格为已掌握的数据，批注中注明数值和来源；数据有修订的，可直接填写修订后的数值。",
-            "四、每行须填写“资料来源”（数据所出文件的名称，如“2025年开州区国民经济和社会发展统计公报”），"
+            "四、每行须填写“资料来源”（数据所出文件的名称，如“{plan_end}年国民经济和社会发展统计公报”），"
             "有网址的一并填写“来源链接”和“发布日期”。同一指标各年份出自不同文件的，可复制该行分别填写。",
             "五、初步核算数、预计数、快报数，请在“备注”中注明“初步核算”“预计”或“快报”。",
             "六、暂无数据的单元格留空或填“—”；请填写准确数值，不填约数（如“约5.5”“5.5以上”）；请勿改动“指标代码”列。",
@@ -46,11 +46,11 @@ LABELS = {
         "columns": {
             "indicator_id": "指标代码", "indicator": "指标名称", "unit": "计量单位", "year": "{year}年",
             "source_title": "资料来源", "source_link": "来源链接", "source_date": "发布日期", "note": "备注",
-            "plan_clause": "方案条款", "have": "已有数据年份", "where": "常见出处",
+            "plan_clause": "{document}条款", "have": "已有数据年份", "where": "常见出处",
         },
     },
     "en": {
-        "title": "Kaizhou action plan for the Chengdu-Chongqing economic circle (2023-2027): data request",
+        "title": "{plan_title}: data request",
         "sheet_title": "{title}: {department}",
         "sheet_hint": "Enter figures in the yellow cells. Grey cells hold a figure already (its value and source in "
                       "the cell's comment): enter a revised figure over it if there is one.",
@@ -83,6 +83,17 @@ LABELS = {
         },
     },
 }
+
+
+def _words(lang: str) -> dict:
+    """The workbook's words in `lang`, naming the plan in use."""
+    def fill(value: object) -> object:
+        if isinstance(value, str):
+            return labels.fill_plan(value, lang)
+        if isinstance(value, list):
+            return [fill(v) for v in value]
+        return {k: fill(v) for k, v in value.items()} if isinstance(value, dict) else value
+    return fill(LABELS[lang])
 
 GAP_COLUMNS = ["indicator", "name_zh", "name_en", "unit", "targets", "have", "missing", "likely_source",
                "department"]
@@ -154,7 +165,7 @@ def request_sheets(reg: Registry, observations: pd.DataFrame, years: Iterable[in
     Columns, headed in `lang`: indicator id, name, unit, one per year (empty; a figure already held shows in
     `held`), source title, link, date, note, the plan's clauses (names in English), years held, where to find."""
     years = list(years)
-    words = LABELS[lang]["columns"]
+    words = _words(lang)["columns"]
     deps = departments if departments is not None else load_departments()
     table = gaps(reg, observations, years)
     table = table[table["missing"].str.strip() != ""]
@@ -183,7 +194,7 @@ def request_sheets(reg: Registry, observations: pd.DataFrame, years: Iterable[in
 
 def _held(reg: Registry, observations: pd.DataFrame, lang: str) -> dict[tuple[str, int], str]:
     """(indicator, year) -> the comment of a grey cell: the figure held, in its unit, and its source."""
-    words = LABELS[lang]
+    words = _words(lang)
     unit_en = dict(zip(reg.indicators["id"], reg.indicators["unit_en"], strict=True))
     out = {}
     for r in observations.to_dict("records"):
@@ -253,7 +264,7 @@ def write_request(path: str | Path, reg: Registry, observations: pd.DataFrame, y
     from openpyxl import Workbook
 
     years = list(years)
-    words = LABELS[lang]
+    words = _words(lang)
     held = _held(reg, observations, lang)
     year_heads = {words["columns"]["year"].format(year=y): y for y in years}
     book = Workbook()

@@ -225,19 +225,19 @@ TEXT: dict[str, dict[str, str]] = {
     "chart.no_ratio": {"zh": "不适用（{status}）", "en": "not applicable ({status})"},
     "chart.clipped": {"zh": "（截断）", "en": " (clipped)"},
     # explore
-    "explore.title": {"zh": "情景探索：调整增速假设，查看2027年目标能否实现", "en": "Scenario explorer: change the growth assumptions, see which 2027 goals come within reach"},
+    "explore.title": {"zh": "情景探索：调整发展速度假设，查看{plan_end}年目标能否实现", "en": "Scenario explorer: change the assumed paces, see which {plan_end} goals come within reach"},
+    "explore.plan": {"zh": "评估对象", "en": "Plan"},
     "explore.action": {"zh": "{section}", "en": "{Section}"},
     "explore.lang": {"zh": "语言", "en": "Language"},
     "explore.as_of": {"zh": "数据截至", "en": "Data up to"},
     "explore.latest": {"zh": "全部数据", "en": "all data"},
     "explore.scenario": {"zh": "起始情景", "en": "Start from"},
-    "explore.reset": {"zh": "恢复起始情景", "en": "Reset to start"},
-    "explore.sliders": {"zh": "年均增速假设（%/年，自最新数据年份至目标年份；占比类指标亦按相对增速计）", "en": "Assumed growth (% a year, from the latest figure to the target year; shares grow in relative terms too)"},
+    "explore.reset": {"zh": "恢复为现有趋势", "en": "Reset to trend"},
+    "explore.sliders": {"zh": "发展速度假设（自最新数据年份至目标年份）：总量指标按年均增长率（%）设定，比重、比率类指标按每年提高或降低的百分点（或本指标单位）设定", "en": "Assumed pace from the latest figure to the target year: growth a year for amounts and counts, a change a year in percentage points (or the indicator's unit) for shares, rates and ratios"},
     "explore.no_sliders": {"zh": "本{section}无可量化的数值目标。", "en": "This {section} has no numeric target."},
     "explore.trend": {"zh": "趋势 {g}", "en": "trend {g}"},
     "explore.needs": {"zh": "目标路径需 {g}", "en": "plan path needs {g}"},
     "explore.met": {"zh": "目标已达到", "en": "target already met"},
-    "explore.no_data": {"zh": "暂无数据", "en": "no data"},
     "explore.no_trend": {"zh": "仅一个观测值，暂无趋势", "en": "one observation only: no trend"},
     "explore.save_name": {"zh": "情景名称（英文字母开头）", "en": "scenario name (starts with a letter)"},
     "explore.save": {"zh": "保存情景", "en": "Save scenario"},
@@ -253,6 +253,13 @@ TEXT: dict[str, dict[str, str]] = {
     "explore.assumed": {"zh": "当前假设", "en": "the current assumptions"},
     "explore.saved_label": {"zh": "{name}（情景探索器假设）", "en": "{name} (scenario explorer assumption)"},
     "explore.saved_note": {"zh": "在情景探索器中保存的示例假设，并非观测数据；起始情景：{start}。", "en": "Illustrative assumption saved in the scenario explorer, not an observation; start scenario: {start}."},
+    "explore.unit_growth": {"zh": "%/年", "en": "% a year"},
+    "explore.unit_points": {"zh": "百分点/年", "en": "points a year"},
+    "explore.unit_change": {"zh": "{unit}/年", "en": "{unit} a year"},
+    "explore.unit_ratio": {"zh": "每年变动", "en": "change a year"},
+    "explore.with_unit": {"zh": "{name}（{unit}）", "en": "{name} ({unit})"},
+    "explore.no_figures": {"zh": "以下指标暂无数据，未设滑块：{names}。", "en": "No figures yet, so no slider: {names}."},
+    "explore.static": {"zh": "以下为情景探索的起始视图（静态输出）；运行本笔记本后可拖动滑块调整假设。", "en": "The explorer's start view (static output); run the notebook to move the sliders."},
     # verdict: the closing words of a judgement
     "verdict.achieved": {"zh": "已达到目标值", "en": "so the target is met"},
     "verdict.on_track": {"zh": "达到序时进度", "en": "so it is on track"},
@@ -392,7 +399,7 @@ def plan_fields(lang: str) -> dict[str, str]:
             "issued": plan.text("issued", lang)}
 
 
-def _with_plan(text: str, lang: str) -> str:
+def fill_plan(text: str, lang: str) -> str:
     """The text with what it says of the plan filled in; every other {field} left for later."""
     if "{" not in text or not PLAN_FIELD.search(text):
         return text
@@ -402,7 +409,7 @@ def _with_plan(text: str, lang: str) -> str:
 
 def label(key: str, lang: str, **fields: object) -> str:
     """The text of `key` in `lang`, with the plan's words and `fields` filled in."""
-    text = _with_plan(TEXT[key][_lang(lang)], lang)
+    text = fill_plan(TEXT[key][_lang(lang)], lang)
     return text.format(**fields) if fields else text
 
 
@@ -410,7 +417,7 @@ def words(area: str, lang: str) -> dict[str, str]:
     """Every text of one area in one language, keyed by name without the area (`words("chart", "zh")["target"]`),
     the plan's words filled in."""
     prefix = area + "."
-    return {k[len(prefix):]: _with_plan(v[_lang(lang)], lang) for k, v in TEXT.items() if k.startswith(prefix)}
+    return {k[len(prefix):]: fill_plan(v[_lang(lang)], lang) for k, v in TEXT.items() if k.startswith(prefix)}
 
 
 ZH_DIGITS = "零一二三四五六七八九"

@@ -1,7 +1,8 @@
 """What-if paths to the target years: named scenarios from the plan's scenarios.yaml, or growth overrides from sliders.
 
 A scenario gives each indicator a pace from its latest observation on: `growth` (percent a year in the file,
-a fraction in Python), stated `values` for some years, or its `base` ("trend": the average annual growth since
+a fraction in Python), `step` (a change a year in the indicator's unit: percentage points for shares and rates),
+stated `values` for some years, or its `base` ("trend": the average annual growth since
 the base year 2022, or the earliest later year; "plan": the growth that just meets the indicator's targets),
 optionally shifted by `shift` percentage points. Assumptions are not observations: custom scenarios say so in
 their labels.
@@ -185,8 +186,9 @@ def get_scenario(name: str, path: str | Path | None = None, registry=None) -> Sc
     return found[name]
 
 
-def check_overrides(overrides: Mapping[str, float], registry) -> None:
-    """Raise ScenarioError unless every override is a known indicator with a finite growth above -1."""
+def check_overrides(overrides: Mapping[str, float], registry, steps: Mapping[str, float] | None = None) -> None:
+    """Raise ScenarioError unless every override is a known indicator with a finite growth above -1 (or, in
+    `steps`, a finite change a year), and no indicator has both."""
     known = set(registry.indicators["id"])
     problems = []
     for ind, rate in overrides.items():
@@ -195,13 +197,36 @@ def check_overrides(overrides: Mapping[str, float], registry) -> None:
         elif not _number(rate) or rate <= -1:
             problems.append(Problem("overrides", f"growth must be a fraction above -1 (0.06 = 6 %), not {rate!r}",
                                     entry=str(ind)))
+    for ind, step in (steps or {}).items():
+        if ind not in known:
+            problems.append(Problem("steps", f"unknown indicator {ind!r}", entry=str(ind)))
+        elif not _number(step):
+            problems.append(Problem("steps", f"a step must be a number (change a year in the indicator's unit), "
+                                    f"not {step!r}", entry=str(ind)))
+        elif ind in overrides:
+            problems.append(Problem("steps", "has both a growth and a step; give one", entry=str(ind)))
     if problems:
         raise ScenarioError(problems)
 
 
-def custom(overrides: Mapping[str, float]) -> Scenario:
-    """The scenario of slider overrides: the given growth per indicator, the trend for the others."""
-    return Scenario("custom", "自定义假设", "Custom assumptions", growth=dict(overrides), assumption=True)
+def custom(overrides: Mapping[str, float], steps: Mapping[str, float] | None = None) -> Scenario:
+    """The scenario of slider overrides: the given growth or step per indicator, the trend for the others."""
+    return Scenario("custom", "自定义假设", "Custom assumptions", growth=dict(overrides), step=dict(steps or {}),
+                    assumption=True)
+
+
+def overridden(scenario: Scenario, growth: Mapping[str, float] | None = None,
+               steps: Mapping[str, float] | None = None) -> Scenario:
+    """The scenario with these growth rates (fractions) and steps (change a year in the indicator's unit) in place
+    of its own pace for those indicators."""
+    growth, steps = dict(growth or {}), dict(steps or {})
+    mine = set(growth) | set(steps)
+
+    def kept(paces: Mapping[str, float]) -> dict[str, float]:
+        return {k: v for k, v in paces.items() if k not in mine}
+
+    return replace(scenario, growth={**kept(scenario.growth), **growth}, step={**kept(scenario.step), **steps},
+                   shift=kept(scenario.shift))
 
 
 def scenario_pace(scenario: Scenario, indicator: str, years: np.ndarray, values: np.ndarray,
@@ -307,7 +332,8 @@ def project(registry, observations: pd.DataFrame, scenario, as_of: int | None = 
 NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,39}")
 USER_HEADER = (
     "# Scenarios saved from the scenario explorer (notebooks/explore.ipynb), merged with the plan's scenarios.yaml.\n"
-    "# Assumptions, not observations. Fields as in the plan's scenarios.yaml; growth in percent a year.\n"
+    "# Assumptions, not observations. Fields as in the plan's scenarios.yaml; growth in percent a year, step in the\n"
+    "# indicator's unit a year (percentage points for shares and rates).\n"
 )
 
 
@@ -325,11 +351,10 @@ def _merged(registry, user: Path) -> dict[str, Scenario]:
 
 
 def with_overrides(scenario: Scenario, overrides: Mapping[str, float], name: str, label_zh: str, label_en: str,
-                   note_zh: str = "", note_en: str = "") -> Scenario:
-    """A new scenario: `scenario` with the given growth (fractions) in place of its own pace for those indicators."""
-    return replace(scenario, name=name, label_zh=label_zh, label_en=label_en,
-                   growth={**scenario.growth, **overrides},
-                   shift={k: v for k, v in scenario.shift.items() if k not in overrides},
+                   note_zh: str = "", note_en: str = "", steps: Mapping[str, float] | None = None) -> Scenario:
+    """A new scenario: `scenario` with the given growth (fractions) or steps (change a year in the indicator's
+    unit) in place of its own pace for those indicators."""
+    return replace(overridden(scenario, overrides, steps), name=name, label_zh=label_zh, label_en=label_en,
                    assumption=True, note_zh=note_zh, note_en=note_en)
 
 

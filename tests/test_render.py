@@ -128,7 +128,7 @@ def test_overview_counts_match_assessment(rendered):
     ctx = context.load([rendered["data"]])
     reg, obs, mil = ctx.registry, ctx.observations, ctx.milestones
     table = assess.counted(assess.assess(reg, obs, scenario="trend", milestones=mil))  # each target once
-    rows = tables_of(page(rendered, "overview"))["各项行动目标评估结果"]
+    rows = tables_of(page(rendered, "overview"))[labels.label("brief.matrix", "zh")]
     totals = {next(n for n in range(1, 11) if r[0].startswith(labels.action(n, "zh"))): int(r[-1]) for r in rows[1:]}
     assert totals == {a: int((table["action"] == a).sum()) for a in range(1, 11)}
     assert sum(totals.values()) == len(reg.targets) - reg.targets["repeat_of"].notna().sum() > 0

@@ -193,3 +193,55 @@ def test_the_trend_of_a_floor_follows_the_plan_years_in_the_chart_and_the_judgem
     # a level target keeps the trend since the base point (2020): (7998/15266)^(1/4) - 1 a year
     level = scenarios.project(registry(target(value=9000)), obs(series), TREND).query("kind == 'projected'")
     assert level.set_index("year").loc[2027, "value"] == pytest.approx(7998 * (7998 / 15266) ** 0.75)
+
+
+# ------------------------------------------------------------------------------------------ steps beside growth (the explorer)
+
+SHARE = target(kind="share", value=60, comparator=">", unit="%")
+
+
+def test_a_step_moves_a_share_along_a_line_in_points():
+    # 53.34 (2023), 53.94 (2024); a step of 2.1 points a year: 56.04, 58.14, 60.24 -> > 60 met in 2027
+    reg = registry(SHARE, indicators={"x": {"measure": "share", "unit": "%"}})
+    figures = obs({2023: 53.34, 2024: 53.94})
+    s = scenarios.overridden(TREND, steps={"x": 2.1})
+    row = assess.assess(reg, figures, scenario=s).iloc[0]
+    assert row["scenario_value"] == pytest.approx(60.24)
+    assert row["scenario_status"] == "achieved" and row["scenario_year_met"] == 2027
+    future = scenarios.project(reg, figures, s).query("kind == 'projected'")
+    assert future["value"].tolist() == pytest.approx([56.04, 58.14, 60.24])
+
+
+def test_overridden_puts_each_assumption_in_place_of_the_scenarios_own():
+    s = Scenario("s", "甲", "a", growth={"x": 0.05, "y": 0.02}, step={"z": 1.0}, shift={"w": -0.01, "x2": 0.01})
+    new = scenarios.overridden(s, {"z": 0.03}, {"x": 0.5, "w": -0.2})
+    assert new.growth == {"y": 0.02, "z": 0.03}
+    assert new.step == {"x": 0.5, "w": -0.2}
+    assert new.shift == {"x2": 0.01}
+    assert (new.name, new.label_zh, new.assumption) == ("s", "甲", False)
+    saved = scenarios.with_overrides(s, {"z": 0.03}, "mine", "我的", "Mine", steps={"x": 0.5})
+    assert saved.assumption and saved.name == "mine" and saved.step == {"x": 0.5} and saved.growth["z"] == 0.03
+
+
+def test_a_saved_step_is_written_and_read_in_the_indicators_unit(tmp_path, project_registry):
+    start = scenarios.load_scenarios(registry=project_registry)["gdp_6pct"]
+    new = scenarios.with_overrides(start, {"gdp": 0.093}, "mine", "我的", "Mine", steps={"urbanisation_rate": 1.2})
+    entry = scenarios.entry_of(new)
+    assert entry["growth"] == {"gdp": 9.3} and entry["step"] == {"urbanisation_rate": 1.2}
+    path = scenarios.save_scenario(new, tmp_path / "user.yaml", registry=project_registry)
+    assert "step: {urbanisation_rate: 1.2}" in path.read_text(encoding="utf-8")
+    back = scenarios.load_scenarios(path, registry=project_registry)["mine"]
+    assert back.step == {"urbanisation_rate": pytest.approx(1.2)} and back.growth == {"gdp": pytest.approx(0.093)}
+
+
+def test_steps_are_checked_with_the_overrides():
+    reg = registry(SHARE, target(id="u", indicator="y"))
+    with pytest.raises(ScenarioError) as err:
+        scenarios.check_overrides({"x": 0.05}, reg, {"x": 1.0, "y": math.inf, "nope": 1.0})
+    assert {(p.file, p.entry) for p in err.value.problems} == {("steps", "x"), ("steps", "y"), ("steps", "nope")}
+    scenarios.check_overrides({"x": 0.05}, reg, {"y": -0.5})  # a fall of half a unit a year is a step too
+
+
+def test_custom_takes_steps_beside_growth():
+    s = scenarios.custom({"x": 0.05}, {"y": 0.3})
+    assert (s.growth, s.step, s.assumption) == ({"x": 0.05}, {"y": 0.3}, True)

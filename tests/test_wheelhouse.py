@@ -143,6 +143,6 @@ def test_a_fresh_environment_installs_from_the_wheelhouse_alone_and_renders_ever
 
     done = _run([_bin(env_dir, "kz"), "render", "--all", "--lang", "both"], project, env, timeout=1800)
     assert "failed 0" in done.stdout
-    briefs = sorted((project / "outputs" / "html").glob("*/*.html"))
+    briefs = sorted((project / "outputs" / paths.DEFAULT_PLAN / "html").glob("*/*.html"))
     assert len(briefs) == 2 * (len(load_registry().actions) + 1)  # every action and the overview, zh and en
-    assert (project / "outputs" / "html" / "index.html").stat().st_size > 0
+    assert (project / "outputs" / paths.DEFAULT_PLAN / "html" / "index.html").stat().st_size > 0
