@@ -941,6 +941,14 @@ def _years(years: pd.Series, lang: str) -> str:
     return labels.label("brief.years_list", lang, years=labels.label("brief.years_sep", lang).join(map(str, ys)))
 
 
+def plan_source(lang: str) -> str:
+    """目标原文：《…》（重庆市开州区人民政府2023年7月印发）: the plan quoted, with who issued it and when where known."""
+    fields = labels.plan_fields(lang)
+    who = [fields["issuer"], fields["issued"]]
+    issue = labels.label("brief.plan_issue", lang, who=("" if lang == "zh" else ", ").join(filter(None, who)))
+    return labels.label("brief.plan_source", lang, issue=issue if any(who) else "")
+
+
 def appendix(b: Brief) -> Html:
     """附表: the targets without figures (with the department to ask), the sources, the method."""
     w = b.words
@@ -949,7 +957,7 @@ def appendix(b: Brief) -> Html:
     if rows:
         parts.append(f"<h3>{esc(w['appendix_missing'])}</h3>")
         parts.append(table([w["col_target"], w["col_goal"], w["col_clause"], w["col_department"]], rows))
-    items = [f"<li>{esc(w['plan_source'])}</li>"]
+    items = [f"<li>{esc(plan_source(b.lang))}</li>"]
     for title, url, used, notes in source_rows(b):
         extra = esc(labels.label("brief.used_flags", b.lang, flags=notes)) if notes else ""
         items.append(f'<li>{link(title, url)}<br><span class="kz-note">{esc(w["col_used"])}'

@@ -276,6 +276,23 @@ def _cmd_plan_draft(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_plan_list(args: argparse.Namespace) -> int:
+    from kzlib import paths, plans, registry
+
+    here = plans.current().folder
+    folders = [plans.folder_of(name) for name in paths.plan_ids()]
+    rows = []
+    for folder in [*folders, *([] if here in folders else [here])]:
+        plan = plans.load(folder)
+        reg = registry.load_registry(root=folder / "registry", plan=folder / "plan.txt")
+        rows.append({"": "*" if folder == here else "", "id": plan.id, "years": f"{plan.start_year}-{plan.end_year}",
+                     "base": plan.base_year, "sections": len(reg.actions), "targets": len(reg.targets),
+                     "title_zh": plan.title_zh, "folder": paths.shown(folder)})
+    print(pd.DataFrame(rows).to_string(index=False))
+    print("\n* in use (kz --plan ID_OR_DIR, or KZ_PLAN, chooses another)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of `kz` with all its subcommands."""
     parser = argparse.ArgumentParser(prog="kz", description="Track a plan's targets (a plan pack in data/plans/).")
@@ -388,6 +405,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="reuse the indicators of this folder when their name_zh is a target's subject "
                         "(default: the plan's registry/indicators); 'none' proposes every indicator anew")
     p.set_defaults(func=_cmd_plan_draft)
+    p = plan.add_parser("list", help="the plan packs in data/plans/ (and the one in use), with their years and size")
+    p.set_defaults(func=_cmd_plan_list)
     p = sub.add_parser("doctor", help="check this environment against requirements.lock and say what to fix",
                        description="Print the versions that matter (Python, kzlib, pandas, matplotlib, papermill, "
                                    "nbconvert, the CJK font), whether every distribution is installed as "

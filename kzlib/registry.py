@@ -189,7 +189,13 @@ def _frame(entries: list[dict], columns: list[str]) -> pd.DataFrame:
 
 
 def load_registry(root: str | Path | None = None, plan: str | Path | None = None) -> Registry:
-    """Read and validate the registry; every problem is reported at once as a RegistryError."""
+    """Read and validate the registry of the plan in use, or of `plan`: a pack (its id in data/plans/ or a folder
+    holding plan.yaml) or a plan's text file, with the registry folder `root`; every problem is reported at once
+    as a RegistryError."""
+    pack = paths.find_plan(plan) if plan is not None else None
+    if pack is not None:
+        root = root if root is not None else pack / paths.PLAN_LAYOUT["REGISTRY"]
+        plan = pack / paths.PLAN_LAYOUT["PLAN"]
     root = Path(root) if root is not None else paths.REGISTRY
     plan_path = Path(plan) if plan is not None else paths.PLAN
     problems: list[Problem] = []

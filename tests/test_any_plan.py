@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from factories import plan_pack
 
+import kzlib
 from kzlib import brief, cli, explore, labels, paths, plans
 
 KAIZHOU = paths.PACKAGE_ROOT / "data" / "plans" / paths.DEFAULT_PLAN
@@ -120,3 +121,22 @@ def test_a_pack_built_here_renders_every_brief_with_its_own_words(tmp_path):
     for name, page in pages.items():
         assert "开州" not in page and "Kaizhou" not in page, name
     assert "Chapter 2" in pages["en/action-02.html"]
+
+
+def test_kz_plan_list_names_every_pack_and_the_one_in_use(tmp_path):
+    pack = plan_pack(tmp_path / "county-2021-2025", 12)
+    code, out = kz("plan", "list", "--plan", str(pack))
+    assert code == 0
+    lines = {line.split()[1] if line.startswith("*") else line.split()[0]: line for line in out.splitlines()[1:]
+             if line.strip() and not line.startswith("* in use")}
+    assert set(paths.plan_ids()) | {"county-2021-2025"} <= set(lines)
+    assert lines["county-2021-2025"].startswith("*") and " 2021-2025 " in lines["county-2021-2025"]
+    assert lines["county-2021-2025"].split()[4:6] == ["12", "15"]  # 12 chapters; 3 + 2 + 10 targets
+
+
+def test_load_registry_takes_a_pack_by_id_or_folder_without_changing_the_plan_in_use(tmp_path):
+    pack = plan_pack(tmp_path / "county-2021-2025")
+    assert list(kzlib.load_registry(plan=pack).targets["id"]) == ["c_output", "c_services", "c_plant", "c_parks",
+                                                                  "c_rd"]
+    assert kzlib.load_registry(plan="liangping-2023-2027").targets["id"].str.startswith("lp_").all()
+    assert plans.current().id == paths.DEFAULT_PLAN
