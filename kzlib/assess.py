@@ -79,7 +79,7 @@ COLUMNS = [
     "base_year", "base_value", "latest_year", "latest_value", "n_obs", "gap", "observed_growth",
     "required_growth", "speedup", "projected_value", "year_met", "probability", "time_progress",
     "task_progress", "broken_years", "milestone_state", "reason", "scenario", "scenario_value",
-    "scenario_status", "stated_value", "path_growth", "n_changes", "scenario_growth", "scenario_year_met",
+    "scenario_status", "stated_value", "path_growth", "n_changes", "scenario_growth", "scenario_step", "scenario_year_met",
     "scenario_probability", "pace_unit", "required_pace", "observed_pace", "break_year", "measure", "prices",
     "real_growth", "real_growth_year", "reference", "reference_value", "repeat_of", "indicator_zh", "indicator_en",
     "reference_zh", "reference_en", "missing_series", "plan_base_year", "latest_flags", "recent_pace",
@@ -90,7 +90,8 @@ INT_COLUMNS = ["base_year", "latest_year", "year_met", "scenario_year_met", "n_c
 FLOAT_COLUMNS = [
     "target_value", "value_high", "ratio", "base_value", "latest_value", "gap", "observed_growth",
     "required_growth", "speedup", "projected_value", "probability", "time_progress", "task_progress",
-    "scenario_value", "stated_value", "path_growth", "scenario_growth", "scenario_probability", "required_pace",
+    "scenario_value", "stated_value", "path_growth", "scenario_growth", "scenario_step", "scenario_probability",
+    "required_pace",
     "observed_pace", "real_growth", "reference_value", "recent_pace", "recent_projected",
 ]
 
@@ -239,7 +240,7 @@ def _scenario_outcome(goal: Goal, space: Pace, walk: Walk | None, ind: str, year
                       values: np.ndarray, t0: int, x0: float, method: str, status: str) -> dict:
     """The value in the target year under a scenario's pace, its status, year met and probability."""
     t, xt = int(years[-1]), float(values[-1])
-    out: dict = {"scenario_growth": space.growth}
+    out: dict = {"scenario_growth": space.growth, "scenario_step": space.step}
     sv = value_at(space, t, xt, goal.year)
     if sv is None:
         return out
@@ -305,7 +306,7 @@ def _floor(tg: Mapping, goal: Goal, years: np.ndarray, values: np.ndarray, walk:
         out["scenario_value"] = float(path[-1])
         out["scenario_status"] = out["status"] if out["status"] in ("lagging", "moving_away") else (
             "at_risk" if breaks.any() else "on_track")
-        out["scenario_growth"] = space.growth
+        out["scenario_growth"], out["scenario_step"] = space.growth, space.step
         out["scenario_probability"] = probability(goal, walk, tg["indicator"], t, xt, space, first_open) \
             if not space.values else None
     return out

@@ -707,7 +707,7 @@ def status_rows(rows: pd.DataFrame, lang: str, scenario: bool = False, b: Brief 
         if scenario:
             value, status, met = row.get("scenario_value"), row.get("scenario_status"), row.get("scenario_year_met")
             cells += [
-                esc(text.format_percent(row.get("scenario_growth"), lang)),
+                esc(text.scenario_pace(row, lang) or "—"),
                 esc("—" if text.missing(value) else text.value_text(row, value, lang, sig=3)),
                 "" if text.missing(status) else chip(str(status), lang, side=text.year_rule(row)),
                 esc("—" if text.missing(met) else int(met)),

@@ -103,7 +103,7 @@ class Look:
 
 
 FULL = Look(settings.FIGURE_WIDTH, settings.FIGURE_HEIGHT, 11, 8.5, 7.5, 62, 70, 4)
-HALF = Look(settings.HALF_WIDTH, settings.HALF_HEIGHT, 9.5, 7.5, 6.8, 30, 40, 2)
+HALF = Look(settings.HALF_WIDTH, settings.HALF_HEIGHT, 9.5, 7.5, 6.8, 30, 52, 2)
 
 
 POINT = 1 / 72  # inches
@@ -118,10 +118,10 @@ def _tick_labels(ax: Axes) -> list[str]:
     return [formatter(t) for t in ticks]
 
 
-def _trajectory_layout(fig: Figure, ax: Axes, look: Look, head: float, legend_rows: int) -> None:
+def _trajectory_layout(fig: Figure, ax: Axes, look: Look, head: float, legend_rows: int, unit: Any = None) -> None:
     """Margins in inches from the parts a trajectory chart is made of (`head` points of unit, subtitle and title
     above the axes; tick labels; legend rows below): the layout a solver would find, without its cost (most of a
-    chart's drawing time)."""
+    chart's drawing time). The unit above the axis starts at the figure's edge when it is wider than the margin."""
     width, height = fig.get_size_inches()
     tick = look.small + 0.5
     top = (head + 4) * POINT
@@ -129,7 +129,13 @@ def _trajectory_layout(fig: Figure, ax: Axes, look: Look, head: float, legend_ro
     margins = {"right": 1 - 0.1 / width, "top": 1 - top / height, "bottom": bottom / height}
     fig.subplots_adjust(left=0.22 / width, **margins)  # the ticks a label width is measured on: those of one size
     label_width = max((_width(t) for t in _tick_labels(ax)), default=1) * 0.6 * tick * POINT
-    fig.subplots_adjust(left=(0.14 + label_width + 0.08) / width, **margins)
+    left = 0.14 + label_width + 0.08
+    fig.subplots_adjust(left=left / width, **margins)
+    if unit is not None:
+        wide = _width(unit.get_text()) * 0.6 * tick * POINT + 3 * POINT > left - 0.06
+        unit.xycoords = ("figure fraction", "axes fraction") if wide else "axes fraction"
+        unit.set_position((4, 3) if wide else (-3, 3))
+        unit.set_horizontalalignment("left" if wide else "right")
 
 
 def _get(row: Mapping[str, Any], key: str) -> Any:
@@ -373,8 +379,7 @@ def trajectory(target: Mapping[str, Any], observations: pd.DataFrame | None, pat
                 ax.fill_between(proj["year"], proj["lo50"], proj["hi50"], color=FAN, alpha=0.22, lw=0, zorder=2),
             ]
             parts.projection = ax.plot(proj["year"], proj["value"], color=FAN, lw=1.4, ls="-.", zorder=3)[0]
-            label = (scenario_label if lang == "zh" else f"{words['projection']} ({scenario_label})") \
-                if scenario_label else words["projection"]  # zh: the scenario says what the line is (按现有趋势测算)
+            label = scenario_label or words["projection"]  # the scenario says what the line is (按现有趋势测算)
             handles.append(Line2D([], [], color=FAN, lw=1.4, ls="-.", label=label))
             if proj[["lo50", "hi50"]].iloc[1:].notna().all(axis=None):
                 handles += [Patch(facecolor=FAN, alpha=0.34, label=words["band50"]),
@@ -403,8 +408,8 @@ def trajectory(target: Mapping[str, Any], observations: pd.DataFrame | None, pat
     _number_axis(ax.yaxis, lang)
     ax.tick_params(labelsize=look.small + 0.5)
     # the unit stands upright above the axis (个, 岁 turned on their side read as arrows)
-    ax.annotate(unit, (0, 1), xycoords="axes fraction", xytext=(-3, 3), textcoords="offset points", ha="right",
-                va="bottom", fontsize=look.small + 0.5, color=MUTED)
+    unit_text = ax.annotate(unit, (0, 1), xycoords="axes fraction", xytext=(-3, 3), textcoords="offset points",
+                            ha="right", va="bottom", fontsize=look.small + 0.5, color=MUTED)
     parts.fit_y = lambda: _y_limits(ax, obs, target_value, _get(row, "value_high"), unit)
     parts.fit_y()
     if len(obs) == 0 and target_value is None:
@@ -429,11 +434,11 @@ def trajectory(target: Mapping[str, Any], observations: pd.DataFrame | None, pat
                 fontsize=look.text, color=MUTED, va="bottom")
     ax.set_title(name, loc="left", y=1.0, pad=title_pad, fontsize=look.title, color=INK)  # y given: no auto-placing
     parts.status_tag = _status_tag(ax, status, lang, fontsize=look.text, side=text.year_rule(row))
-    ncols = min(len(handles), look.legend_columns if lang == "zh" else max(1, look.legend_columns - 1))
+    ncols = min(len(handles), look.legend_columns if lang == "zh" or look is HALF else look.legend_columns - 1)
     legend = {"ncols": ncols, "fontsize": look.small + 0.5, "handlelength": 2.0, "columnspacing": 1.0}
     rows = -(-len(handles) // ncols) if handles else 0
     head = title_pad + 1.3 * look.title * (name.count("\n") + 1) + 4
-    parts.fit_layout = lambda: _trajectory_layout(fig, ax, look, head, rows)
+    parts.fit_layout = lambda: _trajectory_layout(fig, ax, look, head, rows, unit_text)
     parts.fit_layout()
     if handles:
         fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.01), frameon=False, **legend)

@@ -83,10 +83,16 @@ def _refuse_jumps(args: argparse.Namespace, reg) -> None:
             raise ObservationError(jumps)
 
 
+def _where(file: str | None, sheet: str | None, row: int | None) -> str:
+    """filled.xlsx, sheet 区统计局, row 4 (no sheet for a CSV)."""
+    return f"{file}, sheet {sheet}, row {row}" if sheet else f"{file} row {row}"
+
+
 def _changes_table(changes: list[observations.Change], overridden: bool, key: str) -> str:
     rows = [{key: c.key, "year": c.year, **({"old": observations.as_text(c.old_value)} if overridden else {}),
              "value": observations.as_text(c.value), "unit": c.unit,
-             **({"replaces": f"{c.old_file} row {c.old_row}"} if overridden else {}), "from": f"{c.file} row {c.row}"}
+             **({"replaces": _where(c.old_file, c.old_sheet, c.old_row)} if overridden else {}),
+             "from": _where(c.file, c.sheet, c.row)}
             for c in changes]
     return tables.terminal_table(pd.DataFrame(rows), limit=100)
 

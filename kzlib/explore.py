@@ -44,7 +44,7 @@ from kzlib.registry import Registry
 SLIDER_STEP = 0.1  # percent a year: the grid of a growth slider
 SLIDER_SPAN = 10.0  # percentage points either side of the trend, the start and the plan path
 SLIDER_RANGE = (-10.0, 20.0)  # percent a year: the least a growth slider spans
-SLIDER_LIMITS = (-50.0, 100.0)  # percent a year: the most a growth slider spans
+SLIDER_LIMITS = (-50.0, 100.0)  # percent a year: the most a growth slider spans beyond its trend, start and plan path
 STEP_STOPS = 20  # a linear slider's grid: the power of ten nearest to 1/20 of the largest pace beside it
 CHART_CACHE = 256  # PNGs kept, so that going back to an earlier value is instant
 ROW_CACHE = 2000  # rows of the status table and judgements kept, written once for the same figures and assumptions
@@ -57,7 +57,7 @@ BRIEF_CSS = Path(__file__).resolve().parent / "templates" / "brief" / "brief.css
 EXPLORER_CSS = (  # over JupyterLab's rules for output tables (fixed layout, every cell to the right)
     ".kz-explorer { overflow-x: auto; } .kz-explorer table.kz-table { table-layout: auto; } "
     ".kz-explorer table.kz-table th, .kz-explorer table.kz-table td { text-align: left; } "
-    ".kz-explorer table.kz-table .num { text-align: right; white-space: nowrap; } .kz-explorer img { max-width: 100%; } "
+    ".kz-explorer table.kz-table .num { text-align: right; white-space: normal; } .kz-explorer img { max-width: 100%; } "
     ".kz-explorer table.kz-table td:first-child { min-width: 9em; } "
     ".kz-explorer .kz-wide, .kz-explorer .kz-wide .widget-html-content { overflow-x: auto; max-width: 100%; }"
 )
@@ -195,7 +195,8 @@ def _on_grid(value: float, knob: Knob) -> float:
 
 
 def slider_bounds(knob: Knob) -> tuple[float, float]:
-    """Slider range on its scale. Growth: at least SLIDER_RANGE, SLIDER_SPAN beyond trend, start and plan path.
+    """Slider range on its scale. Growth: at least SLIDER_RANGE, SLIDER_SPAN beyond trend, start and plan path
+    (within SLIDER_LIMITS, which never cut off one of them).
     A change a year: from below the lowest of nought, trend, start and plan path to above the highest, by the
     knob's scale, on its grid."""
     marks = _marks(knob)
@@ -205,7 +206,8 @@ def slider_bounds(knob: Knob) -> tuple[float, float]:
         return _on_grid(math.floor(low / step) * step, knob), _on_grid(math.ceil(high / step) * step, knob)
     low = min([SLIDER_RANGE[0], *(m - SLIDER_SPAN for m in marks)])
     high = max([SLIDER_RANGE[1], *(m + SLIDER_SPAN for m in marks)])
-    return max(SLIDER_LIMITS[0], math.floor(low)), min(SLIDER_LIMITS[1], math.ceil(high))
+    low, high = max(SLIDER_LIMITS[0], math.floor(low)), min(SLIDER_LIMITS[1], math.ceil(high))
+    return min([low, *map(math.floor, marks)]), max([high, *map(math.ceil, marks)])  # the marks always on it
 
 
 def start_value(knob: Knob) -> float:
@@ -464,7 +466,8 @@ class Explorer:
         plans.use(plan)
         self.data = tuple(str(d) for d in data)
         self.defer, self._building = defer, True
-        self.plan = w.Dropdown(options=plan_options(lang), value=str(plans.current().folder))
+        self.plan = w.Dropdown(options=plan_options(lang), value=str(plans.current().folder),
+                               layout=w.Layout(width="36em"))  # room for a plan's short name
         self.plan.observe(self._on_plan, names="value")
         self.widget = w.VBox()
         self.widget.add_class("kz-explorer")
@@ -528,11 +531,12 @@ class Explorer:
         years = sorted({int(y) for y in every["year"] if int(y) >= settings.DEFAULT_BASE_YEAR}, reverse=True)  # from the base year
         if as_of is not None and int(as_of) not in years:
             years = sorted({*years, int(as_of)}, reverse=True)
-        self.action = w.Dropdown(value=int(action), options=[(str(n), n) for n in actions])
+        self.action = w.Dropdown(value=int(action), options=[(str(n), n) for n in actions],
+                                 layout=w.Layout(width="30em"))  # room for a section's title
         self.lang = w.ToggleButtons(value=lang, options=LANG_BUTTONS)
         self.as_of = w.Dropdown(value=ALL_DATA if as_of is None else int(as_of),
                                 options=[("", ALL_DATA), *((str(y), y) for y in years)])
-        self.scenario = w.Dropdown(value=scenario, options=list(self.known))
+        self.scenario = w.Dropdown(value=scenario, options=list(self.known), layout=w.Layout(width="24em"))
         self.reset = w.Button(icon="undo")
         self.save_name = w.Text(continuous_update=False)
         self.save_shared = w.Checkbox(value=False, indent=False)
@@ -631,7 +635,8 @@ class Explorer:
         self.sliders = {k.indicator: slider for k, (_n, slider, _t, _r) in zip(self.knobs, used, strict=True)}
         self._rows = {k.indicator: (name, slider, note) for k, (name, slider, note, _r) in zip(self.knobs, used,
                                                                                               strict=True)}
-        rows = [row for *_parts, row in used] or [self._no_sliders]
+        rows = [row for *_parts, row in used] or ([] if self._without else [self._no_sliders])  # no figures yet:
+        # the line below names the indicators, which the plan does quantify
         if list(self.slider_box.children) != rows:
             self.slider_box.children = rows
 
@@ -772,6 +777,7 @@ class Explorer:
         ids, inds, statuses = (frame[column].tolist() for column in ("id", "indicator", "status"))
         proj = {str(k): projection(g) for k, g in view.paths.groupby("indicator", sort=False) if k in set(inds)}
         images = self._image_widgets(len(ids))
+        self.headings["charts"].layout.display = None if ids else "none"  # no heading over no chart
         jobs, spare = [], []
         assumed = brief.Brief(view.context, view.lang, view.action, label=labels.label("explore.assumed", view.lang))
         for i, (target, ind, status) in enumerate(zip(ids, inds, statuses, strict=True)):
@@ -883,8 +889,8 @@ class Explorer:
         return (f'<div class="kz-explorer kz-start-view">{self.style()}<h2>{brief.esc(words["title"])}</h2>'
                 f'<p class="kz-note">{brief.esc(words["static"])}</p>'
                 f'<h3>{brief.esc(words["outcome"])}</h3>{self.summary.value}{self.table.value}'
-                f'<h3>{brief.esc(words["charts"])}</h3><div class="kz-charts">{images}</div>'
-                f'<h3>{brief.esc(words["judgements"])}</h3>{self.judgement_box.value}</div>')
+                + (f'<h3>{brief.esc(words["charts"])}</h3><div class="kz-charts">{images}</div>' if images else "")
+                + f'<h3>{brief.esc(words["judgements"])}</h3>{self.judgement_box.value}</div>')
 
     # ------------------------------------------------------------ events
 
@@ -905,6 +911,7 @@ class Explorer:
 
     def _on_reset(self, _change: dict) -> None:
         if not self._quiet:
+            self._said, self.message.value = None, ""  # a message on the view before is no longer true of this one
             self._reset()
 
     def _on_lang(self, _change: dict) -> None:

@@ -247,7 +247,7 @@ TEXT: dict[str, dict[str, str]] = {
     "explore.outcome": {"zh": "情景结果", "en": "Outcome under the assumptions"},
     "explore.charts": {"zh": "目标走势（含情景预测及区间）", "en": "Trajectories with the scenario's projection"},
     "explore.judgements": {"zh": "逐项研判", "en": "Target by target"},
-    "brief.col_growth": {"zh": "假设年均增速", "en": "Assumed growth"},
+    "brief.col_growth": {"zh": "情景假设（年均）", "en": "Assumed pace a year"},
     "brief.col_value": {"zh": "目标年份情景值", "en": "Value in target year"},
     "brief.col_scenario_status": {"zh": "情景下状态", "en": "Status under scenario"},
     "brief.col_year_met": {"zh": "情景下达标年份", "en": "Year met under scenario"},

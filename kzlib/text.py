@@ -297,6 +297,17 @@ def pace_phrase(row: Mapping[str, Any], which: str, lang: str) -> str:
     return ("+" if float(value) >= 0 else "\N{MINUS SIGN}") + pace_value(row, which, lang)
 
 
+def scenario_pace(row: Mapping[str, Any], lang: str) -> str:
+    """The pace a scenario assumes, as the row's pace is shown: 增长12.0% (growth), 提高0.5个百分点 (a change a year
+    in points or the unit); '' without one."""
+    growth, step = _get(row, "scenario_growth"), _get(row, "scenario_step")
+    if step is not None and _get(row, "pace_unit") not in (None, "percent"):
+        return pace_phrase({**row, "scenario_pace": step}, "scenario", lang)
+    if growth is None:
+        return ""
+    return pace_phrase({**row, "pace_unit": "percent", "scenario_pace": 100.0 * float(growth)}, "scenario", lang)
+
+
 def _sentence(parts: list[str], lang: str) -> str:
     """Clauses joined the way each language punctuates them, ending in a full stop."""
     parts = [p for p in parts if p]
@@ -605,8 +616,8 @@ def scenario_outlook(row: Mapping[str, Any], lang: str, label: str) -> str:
     value, status = _get(row, "scenario_value"), _get(row, "scenario_status")
     if value is None or status is None or _get(row, "target_year") is None:
         return ""
-    year, met, growth = int(row["target_year"]), _get(row, "scenario_year_met"), _get(row, "scenario_growth")
-    pace = "" if growth is None else labels.label("judge.assumed_growth", lang, g=format_percent(growth, lang))
+    year, met, assumed = int(row["target_year"]), _get(row, "scenario_year_met"), scenario_pace(row, lang)
+    pace = labels.label("judge.assumed_growth", lang, g=assumed) if assumed else ""
     shown = value_text(row, value, lang, sig=3)
     tail = labels.label("judge.met_in", lang, year=int(met)) if met is not None else ""
     words = status_label(str(status), lang, year_rule(row))

@@ -140,3 +140,11 @@ def test_load_registry_takes_a_pack_by_id_or_folder_without_changing_the_plan_in
                                                                   "c_rd"]
     assert kzlib.load_registry(plan="liangping-2023-2027").targets["id"].str.startswith("lp_").all()
     assert plans.current().id == paths.DEFAULT_PLAN
+
+
+def test_a_section_whose_numeric_targets_lack_figures_says_so_not_that_it_has_none(tmp_path):
+    ex = explore.load(action=1, lang="zh", plan="liangping-2023-2027", user_file=tmp_path / "user.yaml")
+    assert not ex.sliders and not ex.slider_box.children  # no figures yet: no slider, and no "no numeric target"
+    assert "暂无数据，未设滑块" in ex.missing.value and "电力总装机容量" in ex.missing.value
+    assert ex.headings["charts"].layout.display == "none" and not ex.chart_box.children
+    assert "目标走势" not in ex.static_html()

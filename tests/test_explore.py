@@ -276,6 +276,15 @@ def test_as_of_control_starts_on_all_data_with_a_visible_label(ex):
     assert ex.data_year() is None and row(ex.assessment, "t_gdp")["latest_value"] != GDP_2023
 
 
+def test_a_rate_moved_in_points_is_shown_as_points_in_the_table_and_the_judgement(ex):
+    ex.sliders["urbanisation_rate"].value = 1.5
+    row = next(tr for tr in plain(ex.table.value).split("</tr>") if "城镇化率" in tr)
+    assert "提高1.5个百分点" in row  # the assumption, as the pace needed is shown beside it: in points
+    assert "按当前假设（年均提高1.5个百分点）" in plain(ex.judgement_box.value)
+    ex.sliders["urbanisation_rate"].value = -0.5
+    assert "按当前假设（年均降低0.5个百分点）" in plain(ex.judgement_box.value)
+
+
 def test_language_switch_keeps_the_assumptions(ex):
     ex.scenario.value = "gdp_6pct"
     ex.as_of.value = 2023
@@ -283,7 +292,8 @@ def test_language_switch_keeps_the_assumptions(ex):
     ex.lang.value = "en"
     assert (ex.action.value, ex.scenario.value, ex.as_of.value) == (1, "gdp_6pct", 2023)
     assert ex.sliders["gdp"].value == 10.0 and ex.overrides == {"gdp": 0.1}
-    assert "Assumed growth" in ex.table.value and "Under the current assumptions (10.0% a year)" in plain(ex.judgement_box.value)
+    assert "Assumed pace a year" in ex.table.value
+    assert "Under the current assumptions (+10.0% a year)" in plain(ex.judgement_box.value)
     assert "地区生产总值" not in ex.judgement_box.value
     assert ex.action.options[0][0].startswith("1. Strengthening")
     assert [box.children[0].value for box in ex.slider_box.children][0] == "Gross regional product (GDP) (% a year)"
@@ -330,6 +340,17 @@ def test_a_growth_slider_holds_its_start_on_the_grid(trend, needed, start):
     assert low < high and low <= value <= high
     assert low <= -10 and high >= 20
     assert abs(value * 10 - round(value * 10)) < 1e-6
+
+
+@given(trend=st.floats(-0.6, 3.0), needed=st.floats(-0.6, 3.0) | st.none(), start=st.floats(-0.6, 3.0) | st.none())
+def test_a_growth_slider_reaches_its_trend_start_and_plan_path_however_steep(trend, needed, start):
+    # high-standard farmland: the plan path needs +123.1 % a year; the slider must get there (it stopped at 100)
+    knob = explore.Knob("x", "x", "x", False, trend, needed, start)
+    low, high = explore.slider_bounds(knob)
+    for pace in (trend, needed, start):
+        if pace is not None:
+            assert low <= 100 * pace <= high
+    assert explore.start_value(knob) == pytest.approx(round(100 * start, 1) if start is not None else 0.0)
 
 
 @given(trend=st.floats(-50, 50) | st.none(), needed=st.floats(-50, 50) | st.none(),

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from factories import registry, target
 
-from kzlib import assess, scenarios
+from kzlib import assess, paths, scenarios
 from kzlib.errors import ScenarioError
 from kzlib.scenarios import Scenario
 
@@ -28,7 +28,7 @@ GOAL = target(value=161.051)  # 100 * 1.1^5 in 2027
 # ------------------------------------------------------------------------------------------ the file
 
 def test_shipped_file_is_valid_and_labels_assumptions(project_registry):
-    found = scenarios.load_scenarios(registry=project_registry)
+    found = scenarios.load_scenarios(paths.SCENARIOS, registry=project_registry)  # shipped: no user file
     assert {"trend", "plan"} <= set(found)
     assert found["plan"].base == "plan" and found["trend"].base == "trend"
     custom = [s for s in found.values() if s.assumption]
