@@ -76,6 +76,13 @@ PATTERNS = [
     ("新建天然气井10口。", "count", ">=", 10, None, "口", "新建天然气井"),
     ("勘探开发井超过100口。", "count", ">", 100, None, "口", "勘探开发井"),
     ("光伏装机容量达到50兆瓦。", "level", ">=", 50, None, "兆瓦", "光伏装机容量"),
+    ("布局充电桩200个。", "count", ">=", 200, None, "个", "充电桩"),
+    ("布局1—2个大型沼气发电项目。", "range", "between", 1, 2, "个", "大型沼气发电项目"),
+    ("落地重大产业项目20个。", "count", ">=", 20, None, "个", "重大产业项目"),
+    ("建成500千伏变电站1座。", "count", ">=", 1, None, "座", "500千伏变电站"),
+    ("落地建设220千伏变电站2座。", "count", ">=", 2, None, "座", "220千伏变电站"),
+    ("建成装机容量9兆瓦的垃圾焚烧发电厂1座。", "count", ">=", 1, None, "座", "装机容量9兆瓦的垃圾焚烧发电厂"),
+    ("建设110千伏及以上线路50公里。", "level", ">=", 50, None, "公里", "110千伏及以上线路"),
 ]
 
 
@@ -210,6 +217,17 @@ def test_figures_not_read_are_listed_never_dropped(text, shown):
     d = draft(text)
     assert not numeric(d)
     assert len(d.unread) == 1 and shown in d.unread[0].reason and d.unread[0].quote in text
+
+
+@pytest.mark.parametrize("text, rating", [("建成500千伏变电站1座。", "500千伏"),
+                                          ("新建800千伏直流工程特高压线路。", "800千伏"),
+                                          ("建成装机容量9兆瓦的垃圾焚烧发电厂。", "9兆瓦")])
+def test_a_rating_before_the_works_it_describes_is_no_target(text, rating):
+    d = draft(text)
+    assert not [t for t in numeric(d) if t.unit in ("千伏", "兆瓦")]
+    assert not d.unread
+    assert [s.reason for s in d.skipped if s.text == rating] == [
+        "a rating of the works it describes (500千伏变电站), not a target"]
 
 
 @pytest.mark.parametrize("text, number", [("融入全市“33618”产业发展格局。", "33618"), ("推进5G网络建设。", "5"),
