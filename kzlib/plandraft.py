@@ -1153,7 +1153,7 @@ def read_milestones(tail: str, offset: int, clause: Clause, ctx: Context, ph: Ph
     prev = _suffix(before, ph.words("milestones", "not_after"))
     if prev:
         return [], f"milestone verb {verb} after {prev}: read as a purpose, not a deliverable"
-    if not final and verb in ms["final_verbs"]:
+    if not final and verb in ms["final_verbs"] or final and verb in ms["initial_verbs"]:
         return [], None
     process = next((w for w in ph.words("milestones", "process") if w in before), None)
     if not final and process:

@@ -178,6 +178,11 @@ MILESTONES = [
     ("口泉水库等项目开工建设。", ["口泉水库开工建设"]),
     ("进入中等城市行列。", ["进入中等城市行列"]),
     ("建立隐性壁垒台账。", ["建立隐性壁垒台账"]),
+    ("新建城西污水处理厂。", ["新建城西污水处理厂"]),
+    ("新建甲乙输气管线、丙丁输气管线等项目。", ["新建甲乙输气管线", "新建丙丁输气管线"]),
+    ("落地分布式风力发电项目。", ["落地分布式风力发电项目"]),
+    ("落地建设城南数据中心。", ["落地建设城南数据中心"]),
+    ("建成投产天然气发电、LNG等项目。", ["建成投产天然气发电", "建成投产LNG"]),
 ]
 
 
@@ -188,13 +193,18 @@ def test_milestone_pattern(text, names):
     assert not numeric(d)
 
 
+def test_a_work_sited_under_aspiration_is_a_milestone_to_check():
+    (t,) = draft("力争落地银河抽水蓄能电站。").targets
+    assert (t.kind, t.name_zh, t.firmness, t.confidence) == ("milestone", "落地银河抽水蓄能电站", "aspiration", "medium")
+
+
 def test_start_of_works_under_aspiration():
     (t,) = draft("力争开工建设通宣开高速。").targets
     assert (t.kind, t.name_zh, t.firmness, t.confidence) == ("milestone", "开工建设通宣开高速", "aspiration", "high")
 
 
 @pytest.mark.parametrize("text", ["以建成宜居城市为统领。", "高效创建一批特色产业园。", "探索成立合作平台公司。",
-                                  "健全覆盖全民的社会保障体系。"])
+                                  "健全覆盖全民的社会保障体系。", "推动各项目标任务落实落地。"])
 def test_milestone_verbs_of_a_process_are_not_milestones(text):
     assert not draft(text).targets
 
