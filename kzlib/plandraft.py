@@ -1121,9 +1121,55 @@ def _finish_run(run: list[tuple[Target, Figure]], r: Reading, ctx: Context, clau
 # Milestones and benchmarks
 
 
-def _object_parts(obj: str) -> list[str]:
+def _object_parts(obj: str, ph: Phrases) -> list[str]:
+    """The things a milestone verb names (A、B和C; A以及B): one each, a bare place name given the works of the last
+    one (聚奎镇、铁门乡35千伏变电站 → 聚奎镇35千伏变电站)."""
     points = _split_points(obj, 0, len(obj), "、")
-    return [obj[a:b].strip("、 ") for a, b in _pieces(0, len(obj), points) if obj[a:b].strip("、 ")]
+    parts = [obj[a:b].strip("、 ") for a, b in _pieces(0, len(obj), points) if obj[a:b].strip("、 ")]
+    lists = ph.doc["milestones"]["lists"]
+    split = []
+    for i, part in enumerate(parts):
+        words = lists["always"] + (lists["last"] if len(parts) > 1 and i == len(parts) - 1 else [])
+        split += _split_conjunctions(part, words, lists["bound"])
+    return _complete_places(split, ph)
+
+
+def _split_conjunctions(part: str, words: list[str], bound: list[str]) -> list[str]:
+    """A part split at its conjunctions (outside brackets, not inside a word such as 和美), each side two characters
+    or more."""
+    if not words:
+        return [part]
+    conjunction = re.compile("|".join(map(re.escape, _longest_first(words))))
+
+    def in_word(i: int) -> bool:
+        return any(part.startswith(w, j) for w in bound for j in range(max(0, i - len(w) + 1), i + 1))
+
+    out, start, depth, i = [], 0, 0, 0
+    while i < len(part):
+        ch = part[i]
+        depth += ch in OPENERS
+        depth -= ch in CLOSERS and depth > 0
+        m = conjunction.match(part, i) if depth == 0 else None
+        if m and not in_word(i) and i - start >= 2 and len(part) - m.end() >= 2:
+            out.append(part[start:i])
+            start = i = m.end()
+            continue
+        i += 1
+    out.append(part[start:])
+    return [p for p in out if p]
+
+
+def _complete_places(parts: list[str], ph: Phrases) -> list[str]:
+    """Give each bare place name of a list (聚奎镇) the works that follow the place of the last name (…35千伏变电站)."""
+    if len(parts) < 2:
+        return parts
+    suffixes = "|".join(map(re.escape, ph.words("milestones", "lists", "places")))
+    place = re.compile(rf"[\u4e00-\u9fff]{{1,6}}?(?:{suffixes})")
+    head = place.match(parts[-1])
+    tail = parts[-1][head.end():] if head else ""
+    if not tail:
+        return parts
+    return [p + tail if place.fullmatch(p) else p for p in parts[:-1]] + [parts[-1]]
 
 
 def read_milestones(tail: str, offset: int, clause: Clause, ctx: Context, ph: Phrases
@@ -1136,7 +1182,7 @@ def read_milestones(tail: str, offset: int, clause: Clause, ctx: Context, ph: Ph
         if tail.endswith(word, 0, end):
             at = end - len(word)
             obj, _, _ = _strip_subject(tail[:at], ph)
-            parts = _object_parts(obj) or [""]
+            parts = _object_parts(obj, ph) or [""]
             return [_milestone(part + word, quote, clause, offset + end, ctx, ph, word, "an achievement")
                     for part in parts], None
     m = re.search(r"进入[^，。；]{1,16}行列", tail)
@@ -1174,7 +1220,7 @@ def read_milestones(tail: str, offset: int, clause: Clause, ctx: Context, ph: Ph
     if _suffix(obj, ph.words("milestones", "abstract")):
         return [], f"milestone verb {verb} with an abstract object (…{obj[-4:]}): a process, not a deliverable"
     targets = []
-    for part in _object_parts(obj):
+    for part in _object_parts(obj, ph):
         own = _prefix(part, ph.words("milestones", "verbs"))
         name = part if own else (part + verb if final else verb + part)
         targets.append(_milestone(name, quote, clause, offset + at + len(verb), ctx, ph, verb, "a milestone verb"))
