@@ -649,6 +649,7 @@ class Target:
     id: str = ""
     indicator: str | None = None
     suffix: str = ""  # what the name adds to the subject (年均增长, 较2020年下降, 翻一番)
+    verb: str | None = None  # the count verb the figure was counted after (建成…1座)
 
     def rename(self, subject: str) -> None:
         """Give the target its subject, and the name that follows from it."""
@@ -948,6 +949,7 @@ def _make_target(fig: Figure, r: Reading, post: tuple[str | None, str | None], n
         t.comparator = "<=" if r.sign < 0 else ">="
         t.reasons.append(f"{r.word} → {t.comparator!r} (a change of at least the figure)")
     elif r.verb or inherited:
+        t.verb = r.verb or inherited
         t.comparator = ">="
         t.reasons.append(f"counted after {r.verb or inherited}: a floor ('>=')")
     else:
@@ -1059,6 +1061,9 @@ def read_clause(clause: Clause, ctx: Context, ph: Phrases) -> ClauseDraft:
         cursor, layout = pos, "A"
     for run, r in runs:
         out.targets.extend(_finish_run(run, r, ctx, clause, ph))
+    for t in out.targets:
+        if t.kind == "count" and t.value == 1 and t.verb and _named(t.subject, ph):
+            _one_named_work(t, ph)
     out.targets.sort(key=lambda t: t.start)
     tail = text[cursor:clause.end] if out.targets else quote
     offset = cursor if out.targets else clause.start
@@ -1081,6 +1086,30 @@ def read_clause(clause: Clause, ctx: Context, ph: Phrases) -> ClauseDraft:
         if not bench and why_not:
             out.unread.append(Unread(quote, clause.item, clause.start, why_not))
     return out
+
+
+def _named(thing: str, ph: Phrases) -> bool:
+    """Whether a counted thing has a name of its own: a name before its grade (汉丰湖国家级旅游度假区) or the place or
+    body it belongs to (海螺水泥厂储能电站), not a kind of thing (国家级孵化器, 乡镇卫生院, 垃圾焚烧发电厂)."""
+    named = ph.doc["milestones"]["named"]
+    verb = _prefix(thing, ph.words("subjects", "count_verbs"))
+    thing = thing[len(verb):] if verb else thing
+    for word in (*named["grades"], *named["owners"]):
+        at = thing.find(word)
+        end = at + len(word)
+        if at >= 2 and len(thing) - end >= 2 and not _suffix(thing[:end], named["generic"]):
+            return True
+    return False
+
+
+def _one_named_work(t: Target, ph: Phrases) -> None:
+    """Turn the count of one named work (建成汉丰湖国家级旅游度假区1个) into the milestone it is."""
+    verb = t.verb or ""
+    t.kind, t.name_zh = "milestone", (t.subject if t.subject.startswith(verb) else verb + t.subject)
+    t.comparator = t.value = t.value_high = t.unit = None
+    t.reasons = [f"{verb}: one named work ({t.subject}), read as a milestone rather than a count of 1",
+                 "check that it is a deliverable the plan commits to"]
+    t.confidence = "medium"
 
 
 def _finish_run(run: list[tuple[Target, Figure]], r: Reading, ctx: Context, clause: Clause,

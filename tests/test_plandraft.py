@@ -203,6 +203,22 @@ def test_a_work_sited_under_aspiration_is_a_milestone_to_check():
     assert (t.kind, t.name_zh, t.firmness, t.confidence) == ("milestone", "落地银河抽水蓄能电站", "aspiration", "medium")
 
 
+@pytest.mark.parametrize("text, names", [
+    ("建成汉丰湖国家级旅游度假区1个、雪宝山市级旅游度假区1个。", ["建成汉丰湖国家级旅游度假区", "建成雪宝山市级旅游度假区"]),
+    ("配套建成海螺水泥厂储能电站1座。", ["建成海螺水泥厂储能电站"])])
+def test_one_named_work_is_a_milestone_not_a_count(text, names):
+    d = draft(text)
+    assert not numeric(d)
+    assert [(t.name_zh, t.confidence) for t in d.targets] == [(n, "medium") for n in names]
+
+
+@pytest.mark.parametrize("text", ["新建乡镇卫生院1所。", "建成农村污水处理厂1座。", "建成国家级科技企业孵化器1个。",
+                                  "建成汉丰湖国家级旅游度假区1个以上。", "建成综合物流园区1个。"])
+def test_one_thing_of_a_kind_stays_a_count(text):
+    t = only(text)
+    assert (t.kind, t.value) == ("count", 1)
+
+
 def test_start_of_works_under_aspiration():
     (t,) = draft("力争开工建设通宣开高速。").targets
     assert (t.kind, t.name_zh, t.firmness, t.confidence) == ("milestone", "开工建设通宣开高速", "aspiration", "high")
