@@ -542,18 +542,20 @@ def _scan_number(text: str, scan: str, m: re.Match, quoted: bool, ph: Phrases) -
     if counter:
         return Figure(a, b + len(counter), skip=f"a number of a name, grade or date (…{counter})")
     unit, end, more, scale = _unit_at(scan, b, ph)
-    if _rating(scan, end, unit, ph):
-        return Figure(a, end, skip="a rating of the works it describes (500千伏变电站), not a target")
+    works = _rated_works(scan, end, unit, ph)
+    if works:
+        return Figure(a, end, skip=f"a rating of the works it describes ({text[a:end]}{works}), not a target")
     return Figure(a, end, value, None, unit, more)
 
 
-def _rating(scan: str, end: int, unit: str | None, ph: Phrases) -> bool:
-    """Whether a figure in unit, ending at end, is a rating of the works named right after it (500千伏变电站)."""
+def _rated_works(scan: str, end: int, unit: str | None, ph: Phrases) -> str | None:
+    """The works named right after a figure in unit that ends at end, if the figure is their rating (500千伏变电站);
+    else None."""
     ratings = ph.doc["figures"]["ratings"]
     if _base_unit(unit, ph) not in ratings["units"]:
-        return False
+        return None
     rest = re.split(r"[\d\s、，,；;。：:（(]", scan[end:end + 16], maxsplit=1)[0]
-    return any(word in rest for word in ratings["facilities"])
+    return rest if any(word in rest for word in ratings["facilities"]) else None
 
 
 def _scan_chinese(scan: str, m: re.Match, ph: Phrases) -> Figure | None:
