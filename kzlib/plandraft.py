@@ -542,7 +542,20 @@ def _scan_number(text: str, scan: str, m: re.Match, quoted: bool, ph: Phrases) -
     if counter:
         return Figure(a, b + len(counter), skip=f"a number of a name, grade or date (…{counter})")
     unit, end, more, scale = _unit_at(scan, b, ph)
+    works = _rated_works(scan, end, unit, ph)
+    if works:
+        return Figure(a, end, skip=f"a rating of the works it describes ({text[a:end]}{works}), not a target")
     return Figure(a, end, value, None, unit, more)
+
+
+def _rated_works(scan: str, end: int, unit: str | None, ph: Phrases) -> str | None:
+    """The works named right after a figure in unit that ends at end, if the figure is their rating (500千伏变电站);
+    else None."""
+    ratings = ph.doc["figures"]["ratings"]
+    if _base_unit(unit, ph) not in ratings["units"]:
+        return None
+    rest = re.split(r"[\d\s、，,；;。：:（(]", scan[end:end + 16], maxsplit=1)[0]
+    return rest if any(word in rest for word in ratings["facilities"]) else None
 
 
 def _scan_chinese(scan: str, m: re.Match, ph: Phrases) -> Figure | None:
@@ -638,6 +651,7 @@ class Target:
     id: str = ""
     indicator: str | None = None
     suffix: str = ""  # what the name adds to the subject (年均增长, 较2020年下降, 翻一番)
+    verb: str | None = None  # the count verb the figure was counted after (建成…1座)
 
     def rename(self, subject: str) -> None:
         """Give the target its subject, and the name that follows from it."""
@@ -937,6 +951,7 @@ def _make_target(fig: Figure, r: Reading, post: tuple[str | None, str | None], n
         t.comparator = "<=" if r.sign < 0 else ">="
         t.reasons.append(f"{r.word} → {t.comparator!r} (a change of at least the figure)")
     elif r.verb or inherited:
+        t.verb = r.verb or inherited
         t.comparator = ">="
         t.reasons.append(f"counted after {r.verb or inherited}: a floor ('>=')")
     else:
@@ -1048,6 +1063,9 @@ def read_clause(clause: Clause, ctx: Context, ph: Phrases) -> ClauseDraft:
         cursor, layout = pos, "A"
     for run, r in runs:
         out.targets.extend(_finish_run(run, r, ctx, clause, ph))
+    for t in out.targets:
+        if t.kind == "count" and t.value == 1 and t.verb and _named(t.subject, ph):
+            _one_named_work(t, ph)
     out.targets.sort(key=lambda t: t.start)
     tail = text[cursor:clause.end] if out.targets else quote
     offset = cursor if out.targets else clause.start
@@ -1070,6 +1088,30 @@ def read_clause(clause: Clause, ctx: Context, ph: Phrases) -> ClauseDraft:
         if not bench and why_not:
             out.unread.append(Unread(quote, clause.item, clause.start, why_not))
     return out
+
+
+def _named(thing: str, ph: Phrases) -> bool:
+    """Whether a counted thing has a name of its own: a name before its grade (汉丰湖国家级旅游度假区) or the place or
+    body it belongs to (海螺水泥厂储能电站), not a kind of thing (国家级孵化器, 乡镇卫生院, 垃圾焚烧发电厂)."""
+    named = ph.doc["milestones"]["named"]
+    verb = _prefix(thing, ph.words("subjects", "count_verbs"))
+    thing = thing[len(verb):] if verb else thing
+    for word in (*named["grades"], *named["owners"]):
+        at = thing.find(word)
+        end = at + len(word)
+        if at >= 2 and len(thing) - end >= 2 and not _suffix(thing[:end], named["generic"]):
+            return True
+    return False
+
+
+def _one_named_work(t: Target, ph: Phrases) -> None:
+    """Turn the count of one named work (建成汉丰湖国家级旅游度假区1个) into the milestone it is."""
+    verb = t.verb or ""
+    t.kind, t.name_zh = "milestone", (t.subject if t.subject.startswith(verb) else verb + t.subject)
+    t.comparator = t.value = t.value_high = t.unit = None
+    t.reasons = [f"{verb}: one named work ({t.subject}), read as a milestone rather than a count of 1",
+                 "check that it is a deliverable the plan commits to"]
+    t.confidence = "medium"
 
 
 def _finish_run(run: list[tuple[Target, Figure]], r: Reading, ctx: Context, clause: Clause,
@@ -1110,9 +1152,55 @@ def _finish_run(run: list[tuple[Target, Figure]], r: Reading, ctx: Context, clau
 # Milestones and benchmarks
 
 
-def _object_parts(obj: str) -> list[str]:
+def _object_parts(obj: str, ph: Phrases) -> list[str]:
+    """The things a milestone verb names (A、B和C; A以及B): one each, a bare place name given the works of the last
+    one (聚奎镇、铁门乡35千伏变电站 → 聚奎镇35千伏变电站)."""
     points = _split_points(obj, 0, len(obj), "、")
-    return [obj[a:b].strip("、 ") for a, b in _pieces(0, len(obj), points) if obj[a:b].strip("、 ")]
+    parts = [obj[a:b].strip("、 ") for a, b in _pieces(0, len(obj), points) if obj[a:b].strip("、 ")]
+    lists = ph.doc["milestones"]["lists"]
+    split = []
+    for i, part in enumerate(parts):
+        words = lists["always"] + (lists["last"] if len(parts) > 1 and i == len(parts) - 1 else [])
+        split += _split_conjunctions(part, words, lists["bound"])
+    return _complete_places(split, ph)
+
+
+def _split_conjunctions(part: str, words: list[str], bound: list[str]) -> list[str]:
+    """A part split at its conjunctions (outside brackets, not inside a word such as 和美), each side two characters
+    or more."""
+    if not words:
+        return [part]
+    conjunction = re.compile("|".join(map(re.escape, _longest_first(words))))
+
+    def in_word(i: int) -> bool:
+        return any(part.startswith(w, j) for w in bound for j in range(max(0, i - len(w) + 1), i + 1))
+
+    out, start, depth, i = [], 0, 0, 0
+    while i < len(part):
+        ch = part[i]
+        depth += ch in OPENERS
+        depth -= ch in CLOSERS and depth > 0
+        m = conjunction.match(part, i) if depth == 0 else None
+        if m and not in_word(i) and i - start >= 2 and len(part) - m.end() >= 2:
+            out.append(part[start:i])
+            start = i = m.end()
+            continue
+        i += 1
+    out.append(part[start:])
+    return [p for p in out if p]
+
+
+def _complete_places(parts: list[str], ph: Phrases) -> list[str]:
+    """Give each bare place name of a list (聚奎镇) the works that follow the place of the last name (…35千伏变电站)."""
+    if len(parts) < 2:
+        return parts
+    suffixes = "|".join(map(re.escape, ph.words("milestones", "lists", "places")))
+    place = re.compile(rf"[\u4e00-\u9fff]{{1,6}}?(?:{suffixes})")
+    head = place.match(parts[-1])
+    tail = parts[-1][head.end():] if head else ""
+    if not tail:
+        return parts
+    return [p + tail if place.fullmatch(p) else p for p in parts[:-1]] + [parts[-1]]
 
 
 def read_milestones(tail: str, offset: int, clause: Clause, ctx: Context, ph: Phrases
@@ -1125,7 +1213,7 @@ def read_milestones(tail: str, offset: int, clause: Clause, ctx: Context, ph: Ph
         if tail.endswith(word, 0, end):
             at = end - len(word)
             obj, _, _ = _strip_subject(tail[:at], ph)
-            parts = _object_parts(obj) or [""]
+            parts = _object_parts(obj, ph) or [""]
             return [_milestone(part + word, quote, clause, offset + end, ctx, ph, word, "an achievement")
                     for part in parts], None
     m = re.search(r"进入[^，。；]{1,16}行列", tail)
@@ -1142,7 +1230,7 @@ def read_milestones(tail: str, offset: int, clause: Clause, ctx: Context, ph: Ph
     prev = _suffix(before, ph.words("milestones", "not_after"))
     if prev:
         return [], f"milestone verb {verb} after {prev}: read as a purpose, not a deliverable"
-    if not final and verb in ms["final_verbs"]:
+    if not final and verb in ms["final_verbs"] or final and verb in ms["initial_verbs"]:
         return [], None
     process = next((w for w in ph.words("milestones", "process") if w in before), None)
     if not final and process:
@@ -1163,7 +1251,7 @@ def read_milestones(tail: str, offset: int, clause: Clause, ctx: Context, ph: Ph
     if _suffix(obj, ph.words("milestones", "abstract")):
         return [], f"milestone verb {verb} with an abstract object (…{obj[-4:]}): a process, not a deliverable"
     targets = []
-    for part in _object_parts(obj):
+    for part in _object_parts(obj, ph):
         own = _prefix(part, ph.words("milestones", "verbs"))
         name = part if own else (part + verb if final else verb + part)
         targets.append(_milestone(name, quote, clause, offset + at + len(verb), ctx, ph, verb, "a milestone verb"))

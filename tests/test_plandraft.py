@@ -71,6 +71,18 @@ PATTERNS = [
     ("人均体育场地面积超2.5㎡。", "level", ">", 2.5, None, "平方米", "人均体育场地面积"),
     ("每千人口拥有3岁以下婴幼儿托位数达到4个。", "level", ">=", 4, None, "个", "每千人口拥有3岁以下婴幼儿托位数"),
     ("5级以上堤防达标率达90%以上。", "share", ">=", 90, None, "%", "5级以上堤防达标率"),
+    ("年发电量达60亿度以上。", "level", ">=", 60, None, "亿千瓦时", "年发电量"),
+    ("年用电量达到5000万度。", "level", ">=", 5000, None, "万千瓦时", "年用电量"),
+    ("新建天然气井10口。", "count", ">=", 10, None, "口", "新建天然气井"),
+    ("勘探开发井超过100口。", "count", ">", 100, None, "口", "勘探开发井"),
+    ("光伏装机容量达到50兆瓦。", "level", ">=", 50, None, "兆瓦", "光伏装机容量"),
+    ("布局充电桩200个。", "count", ">=", 200, None, "个", "充电桩"),
+    ("布局1—2个大型沼气发电项目。", "range", "between", 1, 2, "个", "大型沼气发电项目"),
+    ("落地重大产业项目20个。", "count", ">=", 20, None, "个", "重大产业项目"),
+    ("建成500千伏变电站1座。", "count", ">=", 1, None, "座", "500千伏变电站"),
+    ("落地建设220千伏变电站2座。", "count", ">=", 2, None, "座", "220千伏变电站"),
+    ("建成装机容量9兆瓦的垃圾焚烧发电厂1座。", "count", ">=", 1, None, "座", "装机容量9兆瓦的垃圾焚烧发电厂"),
+    ("建设110千伏及以上线路50公里。", "level", ">=", 50, None, "公里", "110千伏及以上线路"),
 ]
 
 
@@ -166,6 +178,16 @@ MILESTONES = [
     ("口泉水库等项目开工建设。", ["口泉水库开工建设"]),
     ("进入中等城市行列。", ["进入中等城市行列"]),
     ("建立隐性壁垒台账。", ["建立隐性壁垒台账"]),
+    ("新建城西污水处理厂。", ["新建城西污水处理厂"]),
+    ("新建甲乙输气管线、丙丁输气管线等项目。", ["新建甲乙输气管线", "新建丙丁输气管线"]),
+    ("落地分布式风力发电项目。", ["落地分布式风力发电项目"]),
+    ("落地建设城南数据中心。", ["落地建设城南数据中心"]),
+    ("建成投产天然气发电、LNG等项目。", ["建成投产天然气发电", "建成投产LNG"]),
+    ("建成甲站、乙站和丙站。", ["建成甲站", "建成乙站", "建成丙站"]),
+    ("建成城东水厂以及城西水厂。", ["建成城东水厂", "建成城西水厂"]),
+    ("建成甲镇110千伏变电站以及乙镇、丙乡35千伏变电站。",
+     ["建成甲镇110千伏变电站", "建成乙镇35千伏变电站", "建成丙乡35千伏变电站"]),
+    ("建成宜居宜业和美乡村、文明村。", ["建成宜居宜业和美乡村", "建成文明村"]),
 ]
 
 
@@ -176,13 +198,34 @@ def test_milestone_pattern(text, names):
     assert not numeric(d)
 
 
+def test_a_work_sited_under_aspiration_is_a_milestone_to_check():
+    (t,) = draft("力争落地银河抽水蓄能电站。").targets
+    assert (t.kind, t.name_zh, t.firmness, t.confidence) == ("milestone", "落地银河抽水蓄能电站", "aspiration", "medium")
+
+
+@pytest.mark.parametrize("text, names", [
+    ("建成汉丰湖国家级旅游度假区1个、雪宝山市级旅游度假区1个。", ["建成汉丰湖国家级旅游度假区", "建成雪宝山市级旅游度假区"]),
+    ("配套建成海螺水泥厂储能电站1座。", ["建成海螺水泥厂储能电站"])])
+def test_one_named_work_is_a_milestone_not_a_count(text, names):
+    d = draft(text)
+    assert not numeric(d)
+    assert [(t.name_zh, t.confidence) for t in d.targets] == [(n, "medium") for n in names]
+
+
+@pytest.mark.parametrize("text", ["新建乡镇卫生院1所。", "建成农村污水处理厂1座。", "建成国家级科技企业孵化器1个。",
+                                  "建成汉丰湖国家级旅游度假区1个以上。", "建成综合物流园区1个。"])
+def test_one_thing_of_a_kind_stays_a_count(text):
+    t = only(text)
+    assert (t.kind, t.value) == ("count", 1)
+
+
 def test_start_of_works_under_aspiration():
     (t,) = draft("力争开工建设通宣开高速。").targets
     assert (t.kind, t.name_zh, t.firmness, t.confidence) == ("milestone", "开工建设通宣开高速", "aspiration", "high")
 
 
 @pytest.mark.parametrize("text", ["以建成宜居城市为统领。", "高效创建一批特色产业园。", "探索成立合作平台公司。",
-                                  "健全覆盖全民的社会保障体系。"])
+                                  "健全覆盖全民的社会保障体系。", "推动各项目标任务落实落地。"])
 def test_milestone_verbs_of_a_process_are_not_milestones(text):
     assert not draft(text).targets
 
@@ -205,6 +248,17 @@ def test_figures_not_read_are_listed_never_dropped(text, shown):
     d = draft(text)
     assert not numeric(d)
     assert len(d.unread) == 1 and shown in d.unread[0].reason and d.unread[0].quote in text
+
+
+@pytest.mark.parametrize("text, rating, works", [("建成500千伏变电站1座。", "500千伏", "500千伏变电站"),
+                                                 ("新建800千伏直流工程特高压线路。", "800千伏", "800千伏直流工程特高压线路"),
+                                                 ("建成装机容量9兆瓦的垃圾焚烧发电厂。", "9兆瓦", "9兆瓦的垃圾焚烧发电厂")])
+def test_a_rating_before_the_works_it_describes_is_no_target(text, rating, works):
+    d = draft(text)
+    assert not [t for t in numeric(d) if t.unit in ("千伏", "兆瓦")]
+    assert not d.unread
+    assert [s.reason for s in d.skipped if s.text == rating] == [
+        f"a rating of the works it describes ({works}), not a target"]
 
 
 @pytest.mark.parametrize("text, number", [("融入全市“33618”产业发展格局。", "33618"), ("推进5G网络建设。", "5"),
