@@ -20,80 +20,20 @@ from kzlib.cells import as_text
 from kzlib.departments import load_departments
 from kzlib.registry import Registry, indicator_departments
 
-# Every word the workbook shows, one dict per language; {plan_title}, {document}, {plan_end} … name the plan in use.
-LABELS = {
-    "zh": {
-        "title": "《{plan_title}》监测数据征集表",
-        "sheet_title": "{title}：{department}",
-        "sheet_hint": "请在黄色单元格填写数值；灰色单元格已有数据（批注注明数值和来源），如有更新可直接改填。",
-        "instructions_sheet": "填表说明",
-        "instructions": [
-            "为监测{document}目标进展，请各部门提供下列指标{first}—{last}年的统计数据。",
-            "一、每个部门一个工作表，列出{document}目标所需、由该部门发布或掌握的指标。",
-            "二、在对应年份的黄色单元格内填写数值。单位以“计量单位”列为准；如按其他单位填报（如万元、万亩），"
-            "请同时改写该行“计量单位”，将自动换算。比率可填“2.12:1”，百分比可填“53.9”或“53.9%”。",
-            "三、灰色单元格为已掌握的数据，批注中注明数值和来源；数据有修订的，可直接填写修订后的数值。",
-            "四、每行须填写“资料来源”（数据所出文件的名称，如“{plan_end}年国民经济和社会发展统计公报”），"
-            "有网址的一并填写“来源链接”和“发布日期”。同一指标各年份出自不同文件的，可复制该行分别填写。",
-            "五、初步核算数、预计数、快报数，请在“备注”中注明“初步核算”“预计”或“快报”。",
-            "六、暂无数据的单元格留空或填“—”；请填写准确数值，不填约数（如“约5.5”“5.5以上”）；请勿改动“指标代码”列。",
-            "七、填好后请将本表交回。数据管理人员用 kz data check 检查、kz data add 并入数据库。",
-        ],
-        "departments": "各部门工作表",
-        "department_line": "{department}：{n}项指标，待填{cells}个单元格",
-        "made": "生成日期：{date}",
-        "held": "已有：{value}（{source}）",
-        "columns": {
-            "indicator_id": "指标代码", "indicator": "指标名称", "unit": "计量单位", "year": "{year}年",
-            "source_title": "资料来源", "source_link": "来源链接", "source_date": "发布日期", "note": "备注",
-            "plan_clause": "{document}条款", "have": "已有数据年份", "where": "常见出处",
-        },
-    },
-    "en": {
-        "title": "{plan_title}: data request",
-        "sheet_title": "{title}: {department}",
-        "sheet_hint": "Enter figures in the yellow cells. Grey cells hold a figure already (its value and source in "
-                      "the cell's comment): enter a revised figure over it if there is one.",
-        "instructions_sheet": "How to fill in",
-        "instructions": [
-            "To monitor the plan's targets, please provide the figures below for {first}-{last}.",
-            "1. One sheet per department: the indicators the plan's targets need that the department publishes "
-            "or holds.",
-            "2. Enter each year's figure in its yellow cell, in the unit of the Unit column. If you report in "
-            "another unit of the same kind, change that row's Unit too: it is converted. Ratios may be written "
-            "2.12:1, percentages 53.9 or 53.9%.",
-            "3. Grey cells hold a figure already, with its value and source in the cell's comment; enter a "
-            "revised figure over it if there is one.",
-            "4. Every row needs its Source title (the document the figures come from, e.g. the district's 2025 "
-            "statistical bulletin), with its Source link and Source date where there is one. If the years of "
-            "one indicator come from different documents, copy the row and fill one year per copy.",
-            "5. Mark preliminary, estimated and flash figures in the Note column: preliminary, estimated, flash.",
-            "6. Leave a cell empty (or enter -) when there is no figure. Enter exact figures, never approximate "
-            "ones (about 5.5, over 5.5). Do not change the Indicator ID column.",
-            "7. Send the workbook back. It is checked with kz data check and merged with kz data add.",
-        ],
-        "departments": "Sheets by department",
-        "department_line": "{department}: {n} indicators, {cells} cells to fill",
-        "made": "Made on {date}",
-        "held": "Held: {value} ({source})",
-        "columns": {
-            "indicator_id": "Indicator ID", "indicator": "Indicator", "unit": "Unit", "year": "{year}",
-            "source_title": "Source title", "source_link": "Source link", "source_date": "Source date",
-            "note": "Note", "plan_clause": "Plan clause", "have": "Years held", "where": "Where to find",
-        },
-    },
-}
+# Every word the workbook shows is in kzlib.labels (request.*), naming the plan in use.
+REQUEST_WORDS = ("title", "sheet_title", "sheet_hint", "instructions_sheet", "departments", "department_line", "made",
+                 "held")
+REQUEST_COLUMNS = ("indicator_id", "indicator", "unit", "year", "source_title", "source_link", "source_date", "note",
+                   "plan_clause", "have", "where")
 
 
 def _words(lang: str) -> dict:
-    """The workbook's words in `lang`, naming the plan in use."""
-    def fill(value: object) -> object:
-        if isinstance(value, str):
-            return labels.fill_plan(value, lang)
-        if isinstance(value, list):
-            return [fill(v) for v in value]
-        return {k: fill(v) for k, v in value.items()} if isinstance(value, dict) else value
-    return fill(LABELS[lang])
+    """The workbook's words in `lang` (kzlib.labels request.*), naming the plan in use."""
+    words: dict = {key: labels.label(f"request.{key}", lang) for key in REQUEST_WORDS}
+    words["instructions"] = labels.label("request.instructions", lang).split("\n")
+    words["columns"] = {key: labels.label(f"request.col_{key}", lang) for key in REQUEST_COLUMNS}
+    return words
+
 
 GAP_COLUMNS = ["indicator", "name_zh", "name_en", "unit", "targets", "have", "missing", "likely_source",
                "department"]

@@ -373,6 +373,27 @@ TEXT: dict[str, dict[str, str]] = {
     "milestone.done": {"zh": "已完成", "en": "done"},
     "milestone.in_progress": {"zh": "正在推进", "en": "in progress"},
     "milestone.not_started": {"zh": "尚未启动", "en": "not started"},
+    # the data request workbook (kz data gaps --format xlsx); request.instructions: one paragraph a line
+    "request.title": {"zh": "《{plan_title}》监测数据征集表", "en": "{plan_title}: data request"},
+    "request.sheet_title": {"zh": "{title}：{department}", "en": "{title}: {department}"},
+    "request.sheet_hint": {"zh": "请在黄色单元格填写数值；灰色单元格已有数据（批注注明数值和来源），如有更新可直接改填。", "en": "Enter figures in the yellow cells. Grey cells hold a figure already (its value and source in the cell's comment): enter a revised figure over it if there is one."},
+    "request.instructions_sheet": {"zh": "填表说明", "en": "How to fill in"},
+    "request.instructions": {"zh": "为监测{document}目标进展，请各部门提供下列指标{first}—{last}年的统计数据。\n一、每个部门一个工作表，列出{document}目标所需、由该部门发布或掌握的指标。\n二、在对应年份的黄色单元格内填写数值。单位以“计量单位”列为准；如按其他单位填报（如万元、万亩），请同时改写该行“计量单位”，将自动换算。比率可填“2.12:1”，百分比可填“53.9”或“53.9%”。\n三、灰色单元格为已掌握的数据，批注中注明数值和来源；数据有修订的，可直接填写修订后的数值。\n四、每行须填写“资料来源”（数据所出文件的名称，如“{plan_end}年国民经济和社会发展统计公报”），有网址的一并填写“来源链接”和“发布日期”。同一指标各年份出自不同文件的，可复制该行分别填写。\n五、初步核算数、预计数、快报数，请在“备注”中注明“初步核算”“预计”或“快报”。\n六、暂无数据的单元格留空或填“—”；请填写准确数值，不填约数（如“约5.5”“5.5以上”）；请勿改动“指标代码”列。\n七、填好后请将本表交回。数据管理人员用 kz data check 检查、kz data add 并入数据库。", "en": "To monitor the {document}'s targets, please provide the figures below for {first}-{last}.\n1. One sheet per department: the indicators the {document}'s targets need that the department publishes or holds.\n2. Enter each year's figure in its yellow cell, in the unit of the Unit column. If you report in another unit of the same kind, change that row's Unit too: it is converted. Ratios may be written 2.12:1, percentages 53.9 or 53.9%.\n3. Grey cells hold a figure already, with its value and source in the cell's comment; enter a revised figure over it if there is one.\n4. Every row needs its Source title (the document the figures come from, e.g. the {plan_end} statistical bulletin), with its Source link and Source date where there is one. If the years of one indicator come from different documents, copy the row and fill one year per copy.\n5. Mark preliminary, estimated and flash figures in the Note column: preliminary, estimated, flash.\n6. Leave a cell empty (or enter -) when there is no figure. Enter exact figures, never approximate ones (about 5.5, over 5.5). Do not change the Indicator ID column.\n7. Send the workbook back. It is checked with kz data check and merged with kz data add."},
+    "request.departments": {"zh": "各部门工作表", "en": "Sheets by department"},
+    "request.department_line": {"zh": "{department}：{n}项指标，待填{cells}个单元格", "en": "{department}: {n} indicators, {cells} cells to fill"},
+    "request.made": {"zh": "生成日期：{date}", "en": "Made on {date}"},
+    "request.held": {"zh": "已有：{value}（{source}）", "en": "Held: {value} ({source})"},
+    "request.col_indicator_id": {"zh": "指标代码", "en": "Indicator ID"},
+    "request.col_indicator": {"zh": "指标名称", "en": "Indicator"},
+    "request.col_unit": {"zh": "计量单位", "en": "Unit"},
+    "request.col_year": {"zh": "{year}年", "en": "{year}"},
+    "request.col_source_title": {"zh": "资料来源", "en": "Source title"},
+    "request.col_source_link": {"zh": "来源链接", "en": "Source link"},
+    "request.col_source_date": {"zh": "发布日期", "en": "Source date"},
+    "request.col_note": {"zh": "备注", "en": "Note"},
+    "request.col_plan_clause": {"zh": "{document}条款", "en": "Plan clause"},
+    "request.col_have": {"zh": "已有数据年份", "en": "Years held"},
+    "request.col_where": {"zh": "常见出处", "en": "Where to find"},
 }
 
 
