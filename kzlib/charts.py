@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -103,7 +104,7 @@ class Look:
 
 
 FULL = Look(settings.FIGURE_WIDTH, settings.FIGURE_HEIGHT, 11, 8.5, 7.5, 62, 70, 4)
-HALF = Look(settings.HALF_WIDTH, settings.HALF_HEIGHT, 9.5, 7.5, 6.8, 30, 52, 2)
+HALF = Look(settings.HALF_WIDTH, settings.HALF_HEIGHT, 9.5, 7.5, 6.8, 40, 52, 2)
 
 
 POINT = 1 / 72  # inches
@@ -156,15 +157,31 @@ def shorten(s: str, limit: int) -> str:
     return s.rstrip() + "…"
 
 
-NO_LINE_START = set("年月日）)；;，,、。：:%％")  # a Chinese line never starts with these (行首禁则)
+NO_LINE_START = set("年月日）)；;，,、。：:%％亿万元个件家所座处项人吨亩倍的")  # never at a line's start (行首禁则, units)
 
 
 def _wrap(s: str, limit: int) -> str:
-    """Wrap a title to lines of at most `limit` display columns, at spaces for Latin text; a Chinese line never
-    starts with a closing mark or a unit that belongs to the line before."""
+    """Wrap a title to lines of at most `limit` display columns: Latin text at spaces; Chinese text after a clause
+    (；) where it can, a number never cut, and no line starting with a closing mark or a unit that belongs to the
+    line before."""
+    if " " in s:
+        return _fill(s.split(" "), limit, " ")
     lines, line = [], ""
-    for word in (s.split(" ") if " " in s else list(s)):
-        piece = (line + " " + word) if line and " " in s else line + word
+    for clause in re.split(r"(?<=[；;])", s):
+        if _width(line + clause) <= limit or not line:
+            line += clause
+        else:
+            lines.append(line)
+            line = clause
+    return "\n".join(_fill(re.findall(r"[0-9A-Za-z.,:%~+\-]+|.", part), limit, "") if _width(part) > limit
+                     else part for part in [*lines, line])
+
+
+def _fill(words: list[str], limit: int, space: str) -> str:
+    """Words packed into lines of at most `limit` display columns (a longer word alone on its line)."""
+    lines, line = [], ""
+    for word in words:
+        piece = line + space + word if line else word
         if _width(piece) > limit and line and word not in NO_LINE_START:
             lines.append(line)
             line = word
@@ -414,8 +431,10 @@ def trajectory(target: Mapping[str, Any], observations: pd.DataFrame | None, pat
     parts.fit_y()
     if len(obs) == 0 and target_value is None:
         ax.set_yticks([])  # nothing to measure: no made-up scale
-    ax.text(max(settings.PLAN_START - 0.45, ax.get_xlim()[0]), 1.0, f" {words['plan_period']}",
-            transform=ax.get_xaxis_transform(), ha="left", va="top", fontsize=look.small, color=MUTED)  # in the band
+    period_x = max(settings.PLAN_START - 0.45, ax.get_xlim()[0])
+    period_y = _corner_free(obs, target_value, period_x)
+    ax.text(period_x, period_y, f" {words['plan_period']}", transform=ax.get_xaxis_transform(), ha="left",
+            va="top" if period_y > 0.5 else "bottom", fontsize=look.small, color=MUTED)  # in the band
 
     name = _wrap(text.name_of(row, lang), look.wrap_zh if lang == "zh" else look.wrap_en)
     goal = text.target_text(row, lang)
@@ -467,6 +486,19 @@ def _draw_observed_line(ax: Axes, obs: pd.DataFrame) -> bool:
                 gaps = True
             run = [i]
     return gaps
+
+
+def _corner_free(obs: pd.DataFrame, target: float | None, x: float, years: float = 1.3, share: float = 0.25) -> float:
+    """Where the plan period's label goes in the band's first `years` (axes fraction): the top, unless a figure
+    and its value label sit there and the bottom is clear (heights among the figures and the target, so that no
+    projection moves the label)."""
+    values = [*obs["value"].tolist(), *([] if target is None else [target])]
+    low, high = (min(values), max(values)) if values else (0.0, 0.0)
+    near = obs[(obs["year"] >= x) & (obs["year"] <= x + years)]
+    heights = [(v - low) / (high - low) for v in near["value"]] if high > low else []
+    if any(h > 1 - share for h in heights) and not any(h < share for h in heights):
+        return 0.01
+    return 1.0
 
 
 def _y_limits(ax: Axes, obs: pd.DataFrame, target: float | None, high: float | None, unit: str) -> None:
