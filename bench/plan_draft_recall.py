@@ -1,7 +1,8 @@
 """Print how well `kz plan draft` reads the Kaizhou plan: recall and precision of its numeric targets and milestones
-against the hand-made registry in data/registry (the answer key), and every miss with its cause.
+against the hand-made registry of its pack, data/plans/kaizhou-2023-2027/registry (the answer key), and every
+miss with its cause; --plan and --registry measure another pack (Liangping: data/plans/liangping-2023-2027/).
 
-The drafter reads data/plan.txt alone; only this comparison looks at the registry. A numeric target counts as
+The drafter reads the plan.txt alone; only this comparison looks at the registry. A numeric target counts as
 read when a drafted target of the same section and item, with a quote overlapping the hand target's quote, has the same
 value (after a change of scale: 2万件 = 20000件), unit, comparator and target year (and upper value for a range).
 A milestone counts as read when a drafted milestone of the same section and item has an overlapping quote. Matching is

@@ -27,6 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from kzlib import paths
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -51,7 +53,7 @@ def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, str
 
 def new_gdp_figure(folder: Path) -> Path:
     """A --data file with one GDP figure for the year after the latest shipped one, 6 % above it."""
-    with (ROOT / "data" / "observations.csv").open(encoding="utf-8") as f:
+    with paths.OBSERVATIONS.open(encoding="utf-8") as f:  # the default plan's figures
         year, value = max((int(r["year"]), float(r["value"])) for r in csv.DictReader(f) if r["indicator"] == "gdp")
     path = folder / "one-new-figure.csv"
     path.write_text("indicator,year,value,unit,source_title,source_link\n"

@@ -482,7 +482,7 @@ def latest_flags(table: pd.DataFrame, observations: pd.DataFrame, milestones: pd
 
     figures, records = last(observations, ["indicator", "year"]), last(milestones, ["target", "year"])
     out = []
-    for row in table.to_dict("records"):
+    for row in table[["id", "kind", "indicator", "latest_year", "repeat_of"]].to_dict("records"):
         year = row["latest_year"]
         if missing(year):
             out.append("")

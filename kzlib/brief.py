@@ -337,7 +337,7 @@ class Shown:
 def shown_counts(rows: pd.DataFrame, lang: str) -> list[Shown]:
     """How many targets show each status word (守住底线 apart from 达到序时进度), in settings.STATUSES order."""
     groups: dict[tuple[str, str], Shown] = {}
-    for row in rows.to_dict("records"):
+    for row in rows[[c for c in ("status", "kind", "direction") if c in rows]].to_dict("records"):  # those it reads
         status, side = str(row["status"]), text.year_rule(row)
         word = text.status_label(status, lang, side)
         had = groups.get((status, word))
@@ -513,16 +513,17 @@ def flags_of(value: object) -> list[str]:
     return [f for f in QUALITY_FLAGS if f in have]
 
 
-def latest_flags(b: Brief, row: Mapping[str, Any]) -> list[str]:
+def latest_flags(b: Brief, row: Mapping[str, Any], zone: set[str] | None = None) -> list[str]:
     """The quality flags of the figure a judgement rests on (its indicator in its latest year); the zone scope
-    only when the indicator is not the zone's own."""
+    only when the indicator is not the zone's own (`zone`: zone_indicators(b), when known)."""
     if "latest_flags" in row:
         flags = flags_of(row.get("latest_flags"))
     else:
         obs = b.observations
         hit = obs[(obs["indicator"] == row.get("indicator")) & (obs["year"] == row.get("latest_year"))]
         flags = flags_of(hit["flags"].iloc[-1]) if len(hit) else []
-    return [f for f in flags if f != "zone_scope" or row.get("indicator") not in zone_indicators(b)]
+    return [f for f in flags if f != "zone_scope" or row.get("indicator") not in (
+        zone_indicators(b) if zone is None else zone)]
 
 
 def data_vintage(b: Brief) -> str:
@@ -673,8 +674,9 @@ def _goal(row: Mapping[str, Any], lang: str) -> str:
 def flag_marks(b: Brief, rows: pd.DataFrame) -> dict[str, int]:
     """Note numbers for the quality flags of the figures the rows show, in the order they first appear."""
     marks: dict[str, int] = {}
-    for row in rows.to_dict("records"):
-        for f in latest_flags(b, row):
+    zone = zone_indicators(b)
+    for row in rows[[c for c in ("indicator", "latest_year", "latest_flags") if c in rows]].to_dict("records"):
+        for f in latest_flags(b, row, zone):
             marks.setdefault(f, len(marks) + 1)
     return marks
 

@@ -8,6 +8,7 @@ fields (a test checks this).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from kzlib import plans, settings
 
@@ -411,7 +412,11 @@ PLAN_FIELD = re.compile(r"\{(" + "|".join(PLAN_WORDS) + r")\}")
 def plan_fields(lang: str) -> dict[str, str]:
     """What a text may say of the plan in use (kzlib.plans): {section} (行动 / action), {document} (方案 / plan),
     {plan_title}, {plan_short}, {plan_start}, {plan_end}, {plan_base}, {issuer}, {issued}."""
-    plan = plans.current()
+    return dict(_plan_fields(plans.current(), lang))
+
+
+@lru_cache(maxsize=64)
+def _plan_fields(plan: plans.Plan, lang: str) -> dict[str, str]:
     section, document = plan.text("section", lang), plan.text("document", lang)
     return {"section": section if lang == "zh" else section.lower(), "Section": section[:1].upper() + section[1:],
             "document": document if lang == "zh" else document.lower(),
@@ -425,7 +430,7 @@ def fill_plan(text: str, lang: str) -> str:
     """The text with what it says of the plan filled in; every other {field} left for later."""
     if "{" not in text or not PLAN_FIELD.search(text):
         return text
-    fields = plan_fields(lang)
+    fields = _plan_fields(plans.current(), lang)
     return PLAN_FIELD.sub(lambda m: fields[m.group(1)], text)
 
 
@@ -438,8 +443,14 @@ def label(key: str, lang: str, **fields: object) -> str:
 def words(area: str, lang: str) -> dict[str, str]:
     """Every text of one area in one language, keyed by name without the area (`words("chart", "zh")["target"]`),
     the plan's words filled in."""
-    prefix = area + "."
-    return {k[len(prefix):]: fill_plan(v[_lang(lang)], lang) for k, v in TEXT.items() if k.startswith(prefix)}
+    return dict(_words(area, _lang(lang), plans.current()))
+
+
+@lru_cache(maxsize=256)
+def _words(area: str, lang: str, plan: plans.Plan) -> dict[str, str]:
+    prefix, fields = area + ".", _plan_fields(plan, lang)
+    return {k[len(prefix):]: PLAN_FIELD.sub(lambda m: fields[m.group(1)], v[lang]) for k, v in TEXT.items()
+            if k.startswith(prefix)}
 
 
 ZH_DIGITS = "零一二三四五六七八九"

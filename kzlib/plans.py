@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time
 from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
@@ -86,9 +87,19 @@ def folder_of(name: str | Path) -> Path:
     return found
 
 
+RECHECK = 1.0  # seconds a plan in use is taken as read before its plan.yaml is looked at again
+_in_use: dict[tuple[str, str], tuple[float, Plan]] = {}
+
+
 def current() -> Plan:
-    """The plan in use (kzlib.paths.plan_name), read from its plan.yaml (cached while the file is unchanged)."""
-    return load(paths.plan_name())
+    """The plan in use (kzlib.paths.plan_name), read from its plan.yaml (cached while the file is unchanged, looked
+    at again at most once every RECHECK seconds: labels ask for it at every word)."""
+    key = (os.environ.get(ENV_PLAN, ""), os.environ.get(paths.ENV_ROOT, ""))
+    seen = _in_use.get(key)
+    now = time.monotonic()
+    if seen is None or now - seen[0] > RECHECK:
+        seen = _in_use[key] = (now, load(paths.plan_name()))
+    return seen[1]
 
 
 def use(name: str | Path | None) -> Plan:
