@@ -477,8 +477,9 @@ def latest_flags(table: pd.DataFrame, observations: pd.DataFrame, milestones: pd
         if frame is None or frame.empty or "flags" not in frame:
             return {}
         kept = frame.dropna(subset=["year"]).drop_duplicates(keys, keep="last")
-        return {tuple(k): "" if missing(f) else str(f) for k, f in zip(kept[keys].itertuples(index=False),
-                                                                          kept["flags"], strict=True)}
+        flags = kept["flags"].fillna("").astype(str).tolist()
+        pairs = zip(kept[keys[0]].tolist(), kept[keys[1]].astype(int).tolist(), strict=True)
+        return dict(zip(pairs, flags, strict=True))
 
     figures, records = last(observations, ["indicator", "year"]), last(milestones, ["target", "year"])
     out = []

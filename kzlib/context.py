@@ -189,10 +189,9 @@ def _spliced(old: pd.DataFrame, new: pd.DataFrame, key: str) -> pd.DataFrame:
     rank = {k: i for i, k in enumerate(dict.fromkeys([*old[key], *new[key]]))}
     out = pd.concat([old[~old[key].isin(set(new[key]))], new], ignore_index=True)
     out = out.iloc[np.argsort(out[key].map(rank).to_numpy(), kind="stable")].reset_index(drop=True)
-    for column, dtype in old.dtypes.items():
-        if out[column].dtype != dtype:
-            out[column] = out[column].astype(dtype)
-    return out
+    now = out.dtypes
+    changed = {column: dtype for column, dtype in old.dtypes.items() if now[column] != dtype}
+    return out.astype(changed) if changed else out
 
 
 def _scope(reg: Registry, action: int | None) -> Registry:

@@ -775,7 +775,8 @@ class Explorer:
         unseen, as the current assumptions name them, so that the first slider change moves a drawn figure."""
         frame = brief.chart_rows(view)
         ids, inds, statuses = (frame[column].tolist() for column in ("id", "indicator", "status"))
-        proj = {str(k): projection(g) for k, g in view.paths.groupby("indicator", sort=False) if k in set(inds)}
+        shown = view.paths[view.paths["indicator"].isin(set(inds))]
+        proj = {str(k): projection(g) for k, g in shown.groupby("indicator", sort=False)}
         images = self._image_widgets(len(ids))
         self.headings["charts"].layout.display = None if ids else "none"  # no heading over no chart
         jobs, spare = [], []
