@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -501,6 +502,12 @@ def _corner_free(obs: pd.DataFrame, target: float | None, x: float, years: float
     return 1.0
 
 
+def _nice_step(x: float) -> float:
+    """The least of 1, 2, 2.5 and 5 times a power of ten that is at least `x` (> 0)."""
+    power = 10.0 ** math.floor(math.log10(x))
+    return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= x * (1 - 1e-12))
+
+
 def _y_limits(ax: Axes, obs: pd.DataFrame, target: float | None, high: float | None, unit: str) -> None:
     """Y range over everything drawn, with room above for labels; shares stay within 0–100."""
     low, top = ax.get_ylim()
@@ -511,6 +518,8 @@ def _y_limits(ax: Axes, obs: pd.DataFrame, target: float | None, high: float | N
         low = min(0.0, float(target))
     pad = 0.08 * (top - low or abs(top) or 1.0)
     low, top = low - 1.6 * pad, top + 2.4 * pad  # room for value labels below and the target's label above
+    grid = _nice_step((top - low) / 8)  # limits on a grid: a path that moves a little keeps the range
+    low, top = math.floor(low / grid) * grid, math.ceil(top / grid) * grid
     if unit in text.PERCENT_UNITS:
         low, top = max(low, 0.0), min(top, 100.0 + pad)
     ax.set_ylim(low, top)
