@@ -37,6 +37,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -460,15 +461,24 @@ def assess(registry, observations: pd.DataFrame, as_of: int | None = None, scena
     info = indicator_info(registry)
     rows = [_assess_target(tg, info, series, milestones, method, scenario, overrides, as_of)
             for tg in targets.to_dict("records")]
-    df = pd.DataFrame(rows, columns=COLUMNS)
+    columns: dict[str, Any] = {c: [r.get(c, np.nan) for r in rows] for c in COLUMNS}  # typed once, then framed
     for col in INT_COLUMNS:
-        df[col] = pd.array([None if missing(v) else int(v) for v in df[col]], dtype="Int64")
+        columns[col] = pd.array([None if missing(v) else int(v) for v in columns[col]], dtype="Int64")
     for col in FLOAT_COLUMNS:
-        df[col] = pd.to_numeric(df[col], errors="coerce").astype(float)
-    df["n_obs"] = df["n_obs"].fillna(0).astype(int)
-    df["reason"] = df["reason"].fillna("")
+        columns[col] = _floats(columns[col])
+    columns["n_obs"] = np.array([0 if missing(v) else int(v) for v in columns["n_obs"]], dtype=int)
+    columns["reason"] = ["" if missing(v) else v for v in columns["reason"]]
+    df = pd.DataFrame(columns, columns=COLUMNS)
     df["latest_flags"] = latest_flags(df, observations, milestones)
     return df
+
+
+def _floats(values: list) -> np.ndarray:
+    """A column of numbers as floats, NaN where missing or not a number."""
+    try:
+        return np.array([np.nan if missing(v) else float(v) for v in values], dtype=float)
+    except (TypeError, ValueError):
+        return pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").astype(float).to_numpy()
 
 
 def latest_flags(table: pd.DataFrame, observations: pd.DataFrame, milestones: pd.DataFrame | None) -> list[str]:
