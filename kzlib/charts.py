@@ -519,7 +519,8 @@ def _y_limits(ax: Axes, obs: pd.DataFrame, target: float | None, high: float | N
     pad = 0.08 * (top - low or abs(top) or 1.0)
     low, top = low - 1.6 * pad, top + 2.4 * pad  # room for value labels below and the target's label above
     grid = _nice_step((top - low) / 8)  # limits on a grid: a path that moves a little keeps the range
-    low, top = math.floor(low / grid) * grid, math.ceil(top / grid) * grid
+    low, top = math.floor(low / grid) * grid, (math.ceil(top / grid) + 0.5) * grid  # the top tick's label below
+    # the unit above the axis, not beside it
     if unit in text.PERCENT_UNITS:
         low, top = max(low, 0.0), min(top, 100.0 + pad)
     ax.set_ylim(low, top)

@@ -11,7 +11,7 @@ from pathlib import Path
 from types import ModuleType
 
 from kzlib import files, paths, plans, settings
-from kzlib.errors import SHOWN_PROBLEMS, KzError, ObservationError, more_line
+from kzlib.errors import SHOWN_PROBLEMS, DataError, KzError, ObservationError, more_line
 
 
 def _lazy(name: str) -> ModuleType:
@@ -287,15 +287,23 @@ def _cmd_plan_list(args: argparse.Namespace) -> int:
 
     here = plans.current().folder
     folders = [plans.folder_of(name) for name in paths.plan_ids()]
-    rows = []
+    rows, broken = [], []
     for folder in [*folders, *([] if here in folders else [here])]:
-        plan = plans.load(folder)
-        reg = registry.load_registry(root=folder / "registry", plan=folder / "plan.txt")
+        try:
+            plan = plans.load(folder)
+            reg = registry.load_registry(plan=folder)
+        except KzError as exc:  # listed as broken, the others still listed; the command then fails
+            broken.append(exc)
+            rows.append({"": "", "id": folder.name, "years": "?", "base": "?", "sections": "?", "targets": "?",
+                         "title_zh": "(does not load: see below)", "folder": paths.shown(folder)})
+            continue
         rows.append({"": "*" if folder == here else "", "id": plan.id, "years": f"{plan.start_year}-{plan.end_year}",
                      "base": plan.base_year, "sections": len(reg.actions), "targets": len(reg.targets),
                      "title_zh": plan.title_zh, "folder": paths.shown(folder)})
     print(pd.DataFrame(rows).to_string(index=False))
     print("\n* in use (kz --plan ID_OR_DIR, or KZ_PLAN, chooses another)")
+    if broken:
+        raise DataError([p for exc in broken for p in getattr(exc, "problems", [])])
     return 0
 
 

@@ -266,7 +266,15 @@ def plan_options(lang: str, also: Sequence[str] = ()) -> list[tuple[str, str]]:
     for other in (plans.current().folder, *map(Path, also)):
         if other not in folders:
             folders.append(other)
-    return [(plans.load(f).text("short", lang), str(f)) for f in folders]
+    return [(_short_name(f, lang), str(f)) for f in folders]
+
+
+def _short_name(folder: Path, lang: str) -> str:
+    """A pack's short name; its folder's name when its plan.yaml does not load (choosing it says why)."""
+    try:
+        return plans.load(folder).text("short", lang)
+    except KzError:
+        return folder.name
 
 
 def house_css(css: str) -> str:
@@ -516,8 +524,16 @@ class Explorer:
         """Another plan: its registry, figures and scenarios, from its first section and the start scenario trend."""
         if self._quiet:
             return
-        plans.use(change["new"])
-        self._open(None, self.lang.value, None, None)
+        before = change["old"]
+        try:
+            plans.use(change["new"])
+            self._open(None, self.lang.value, None, None)
+        except KzError as exc:  # a pack that does not load: said beside the controls, the plan before kept
+            plans.use(before)
+            self._relabel(self.plan, self.plan.options, before)
+            self._open(None, self.lang.value, None, None)
+            self._error(exc)
+            return
         if self.defer:
             self._draw()
 
@@ -602,13 +618,14 @@ class Explorer:
         self._slider_labels()
         self._say()
 
-    def _relabel(self, control: w.Dropdown, options: list[tuple[str, Any]]) -> None:
-        """New option labels for a dropdown, keeping its value (ipywidgets selects the first option otherwise)."""
-        if list(control.options) == options:
+    def _relabel(self, control: w.Dropdown, options: list[tuple[str, Any]], value: Any = None) -> None:
+        """New option labels for a dropdown, keeping its value or setting `value`, without a change event
+        (ipywidgets selects the first option otherwise)."""
+        if list(control.options) == list(options) and (value is None or control.value == value):
             return
         quiet, self._quiet = self._quiet, True
         try:
-            value = control.value
+            value = control.value if value is None else value
             control.options = options
             control.value = value
         finally:

@@ -117,7 +117,7 @@ def test_a_pack_built_here_renders_every_brief_with_its_own_words(tmp_path):
         <= set(pages)
     zh = pages["zh/action-01.html"]
     assert "第一章" in zh and "地区生产总值" in zh and "某县国民经济和社会发展第十四个五年规划纲要" in zh
-    assert "规划实施期" in zh or "规划" in zh
+    assert "本章明确目标任务" in zh and "规划明确目标任务" in pages["zh/overview.html"]  # 章 and 规划, not 行动/方案
     for name, page in pages.items():
         assert "开州" not in page and "Kaizhou" not in page, name
     assert "Chapter 2" in pages["en/action-02.html"]
@@ -142,9 +142,30 @@ def test_load_registry_takes_a_pack_by_id_or_folder_without_changing_the_plan_in
     assert plans.current().id == paths.DEFAULT_PLAN
 
 
+def test_a_plan_that_cannot_be_read_is_said_in_the_explorer_which_stays_on_its_plan(tmp_path):
+    broken = plan_pack(tmp_path / "county-2021-2025")
+    (broken / "registry" / "targets" / "action-02.yaml").write_text("action: 2\ntargets: [", encoding="utf-8")
+    ex = explore.load(action=1, lang="zh", user_file=tmp_path / "user.yaml")
+    ex.plan.options = [*ex.plan.options, ("broken", str(broken))]
+    ex.plan.value = str(broken)
+    assert "action-02.yaml" in ex.message.value  # the file named, no traceback
+    assert plans.current().id == paths.DEFAULT_PLAN and ex.plan.value == str(KAIZHOU.resolve())
+    assert len(ex.action.options) == 10
+
+
 def test_a_section_whose_numeric_targets_lack_figures_says_so_not_that_it_has_none(tmp_path):
     ex = explore.load(action=1, lang="zh", plan="liangping-2023-2027", user_file=tmp_path / "user.yaml")
     assert not ex.sliders and not ex.slider_box.children  # no figures yet: no slider, and no "no numeric target"
     assert "暂无数据，未设滑块" in ex.missing.value and "电力总装机容量" in ex.missing.value
     assert ex.headings["charts"].layout.display == "none" and not ex.chart_box.children
     assert "目标走势" not in ex.static_html()
+
+
+def test_kz_plan_list_names_a_pack_that_does_not_load_and_fails(project, capsys):
+    broken = plan_pack(project.root / "data" / "plans" / "county-2021-2025")
+    (broken / "registry" / "targets" / "action-01.yaml").write_text("action: 1\ntargets: [", encoding="utf-8")
+    assert cli.main(["plan", "list"]) == 2
+    out, err = capsys.readouterr()
+    assert "kaizhou-2023-2027" in out and "liangping-2023-2027" in out  # the others still listed
+    assert "county-2021-2025" in out and "does not load" in out
+    assert "action-01.yaml" in err and "Traceback" not in err

@@ -194,3 +194,19 @@ def test_add_data_argument_is_repeatable():
     add_data_argument(parser)
     assert parser.parse_args([]).data == []
     assert parser.parse_args(["--data", "a.csv", "--data", "b.xlsx"]).data == ["a.csv", "b.xlsx"]
+
+
+def test_check_names_the_sheet_and_row_of_each_figure(tmp_path, capsys):
+    book = openpyxl.Workbook()
+    book.active.title = "区统计局"
+    head = ["indicator", "year", "value", "unit", "source_title"]
+    for row in (head, ["gdp", 2025, 760.2, "亿元", "某公报"]):
+        book.active.append(row)
+    other = book.create_sheet("区科技局")  # a workbook of two departments: a row number alone is ambiguous
+    for row in (head, ["zone_tech_smes", 2025, 290, "家", "某通报"], ["zone_high_tech_enterprises", 2025, 95, "家", "某通报"]):
+        other.append(row)
+    path = tmp_path / "filled.xlsx"
+    book.save(path)
+    assert main(["data", "check", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "filled.xlsx, sheet 区统计局, row 2" in out and "filled.xlsx, sheet 区科技局, row 3" in out
