@@ -50,22 +50,23 @@ from kzlib.trajectory import (
     SIGN,
     Goal,
     Pace,
+    Prepared,
     Walk,
     base_index,
     cagr,
     first_year,
+    flags_by,
     floor_base_year,
     goal_of,
-    indicator_info,
     meets,
     met_since,
     method_for,
     missing,
     observed_pace,
     plan_pace,
+    prepare,
     probability,
     random_walk,
-    series_by_indicator,
     value_at,
 )
 
@@ -449,17 +450,19 @@ def _assess_target(tg: Mapping, info: Mapping[str, Mapping], series: Mapping[str
 
 def assess(registry, observations: pd.DataFrame, as_of: int | None = None, scenario=None,
            method: str = "auto", milestones: pd.DataFrame | None = None,
-           overrides: Mapping[str, float] | None = None, action: int | None = None) -> pd.DataFrame:
-    """One row per target: status, ratio, base and latest points, gap, pace, probability, scenario outcome."""
+           overrides: Mapping[str, float] | None = None, action: int | None = None, *,
+           prepared: Prepared | None = None) -> pd.DataFrame:
+    """One row per target: status, ratio, base and latest points, gap, pace, probability, scenario outcome.
+    `prepared` is kzlib.trajectory.prepare of the same registry, figures, milestones and as_of, when the caller
+    keeps it."""
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; expected one of {', '.join(METHODS)}")
     scenario = scenarios.resolve(scenario, registry, overrides)
     targets = registry.targets if action is None else registry.targets[registry.targets["action"] == int(action)]
     if milestones is not None and as_of is not None:
         milestones = milestones[milestones["year"] <= as_of]
-    series = series_by_indicator(observations, as_of)
-    info = indicator_info(registry)
-    rows = [_assess_target(tg, info, series, milestones, method, scenario, overrides, as_of)
+    prepared = prepared or prepare(registry, observations, milestones, as_of)
+    rows = [_assess_target(tg, prepared.info, prepared.series, milestones, method, scenario, overrides, as_of)
             for tg in targets.to_dict("records")]
     columns: dict[str, Any] = {c: [r.get(c, np.nan) for r in rows] for c in COLUMNS}  # typed once, then framed
     for col in INT_COLUMNS:
@@ -468,9 +471,8 @@ def assess(registry, observations: pd.DataFrame, as_of: int | None = None, scena
         columns[col] = _floats(columns[col])
     columns["n_obs"] = np.array([0 if missing(v) else int(v) for v in columns["n_obs"]], dtype=int)
     columns["reason"] = ["" if missing(v) else v for v in columns["reason"]]
-    df = pd.DataFrame(columns, columns=COLUMNS)
-    df["latest_flags"] = latest_flags(df, observations, milestones)
-    return df
+    columns["latest_flags"] = _latest_flags(rows, prepared)
+    return pd.DataFrame(columns, columns=COLUMNS)
 
 
 def _floats(values: list) -> np.ndarray:
@@ -483,25 +485,22 @@ def _floats(values: list) -> np.ndarray:
 
 def latest_flags(table: pd.DataFrame, observations: pd.DataFrame, milestones: pd.DataFrame | None) -> list[str]:
     """The flags (`;`-separated) of the figure or record each row's judgement rests on: its latest one."""
-    def last(frame: pd.DataFrame | None, keys: list[str]) -> dict:
-        if frame is None or frame.empty or "flags" not in frame:
-            return {}
-        kept = frame.dropna(subset=["year"]).drop_duplicates(keys, keep="last")
-        flags = kept["flags"].fillna("").astype(str).tolist()
-        pairs = zip(kept[keys[0]].tolist(), kept[keys[1]].astype(int).tolist(), strict=True)
-        return dict(zip(pairs, flags, strict=True))
+    prepared = Prepared({}, {}, flags_by(observations, ["indicator", "year"]), flags_by(milestones, ["target", "year"]))
+    return _latest_flags(table[["id", "kind", "indicator", "latest_year", "repeat_of"]].to_dict("records"), prepared)
 
-    figures, records = last(observations, ["indicator", "year"]), last(milestones, ["target", "year"])
+
+def _latest_flags(rows: list[Mapping], prepared: Prepared) -> list[str]:
     out = []
-    for row in table[["id", "kind", "indicator", "latest_year", "repeat_of"]].to_dict("records"):
-        year = row["latest_year"]
+    for row in rows:
+        year = row.get("latest_year")
         if missing(year):
             out.append("")
-        elif row["kind"] == "milestone":
-            own = [records.get((t, int(year))) for t in (row["id"], row.get("repeat_of")) if not missing(t)]
+        elif row.get("kind") == "milestone":
+            own = [prepared.record_flags.get((t, int(year))) for t in (row.get("id"), row.get("repeat_of"))
+                   if not missing(t)]
             out.append(next((f for f in own if f is not None), ""))
         else:
-            out.append(figures.get((row["indicator"], int(year)), ""))
+            out.append(prepared.figure_flags.get((row.get("indicator"), int(year)), ""))
     return out
 
 

@@ -921,7 +921,7 @@ def zone_indicators(b: Brief) -> set[str]:
     info = b.registry.indicators
     if "department" not in info:
         return set()
-    return set(info.loc[info["department"] == ZONE_DEPARTMENT, "id"])
+    return context.derived("zone", (info,), lambda: set(info.loc[info["department"] == ZONE_DEPARTMENT, "id"]))
 
 
 def _notes(group: pd.DataFrame, lang: str, zone_only: bool = False) -> str:

@@ -10,19 +10,24 @@ from __future__ import annotations
 
 import os
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
+from pandas.api.extensions import ExtensionArray
 
 from kzlib import assess, observations, paths, plans, registry, related, scenarios
+from kzlib import trajectory as tj
 from kzlib.errors import KzError, ObservationError, Problem
 from kzlib.registry import Registry
 from kzlib.scenarios import Scenario
 
 CACHE_SIZE = 16
+DERIVED_SIZE = 32  # registries and figures whose derived tables are kept (a few per plan, data year and action)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -45,7 +50,7 @@ class Context:
 
     def rows(self, action: int | None = None) -> pd.DataFrame:
         """The assessment rows of one action (all rows when None)."""
-        if action is None:
+        if action is None or int(action) == self.action:  # assessed for that action: its rows only
             return self.assessment
         return self.assessment[self.assessment["action"] == int(action)].reset_index(drop=True)
 
@@ -141,66 +146,95 @@ def _scenario(ctx: Context) -> Scenario | None:
     return scenarios.overridden(ctx.scenario or scenarios.custom(ctx.overrides or {}), steps=ctx.steps)
 
 
+_DERIVED: OrderedDict[tuple, tuple[tuple, Any]] = OrderedDict()
+
+
+def derived(name: Hashable, sources: tuple, make: Callable[[], T]) -> T:
+    """What `make` derives from `sources` (a context's registry and frames, never changed in place), worked out
+    once per set of source objects while they are among the last DERIVED_SIZE asked for."""
+    key = (name, *map(id, sources))
+    hit = _DERIVED.get(key)
+    if hit is not None and all(a is b for a, b in zip(hit[0], sources, strict=True)):
+        _DERIVED.move_to_end(key)
+        return hit[1]
+    value = make()
+    _DERIVED[key] = (sources, value)  # the sources are kept with it: their ids are not reused while it is
+    while len(_DERIVED) > DERIVED_SIZE:
+        _DERIVED.popitem(last=False)
+    return value
+
+
+def _prepared(ctx: Context) -> tj.Prepared:
+    """The context's series, indicator fields and flags (kzlib.trajectory.prepare), worked out once."""
+    return derived(("prepared", ctx.as_of), (ctx.registry, ctx.observations, ctx.milestones),
+                    lambda: tj.prepare(ctx.registry, ctx.observations, ctx.milestones, ctx.as_of))
+
+
 def _assessed(ctx: Context) -> Context:
     """The context with its assessment and projections computed from its data, scenario and overrides."""
     scenario = _scenario(ctx)
+    prepared = _prepared(ctx)
     table = assess.assess(ctx.registry, ctx.observations, as_of=ctx.as_of, scenario=scenario, method=ctx.method,
-                          milestones=ctx.milestones, overrides=ctx.overrides, action=ctx.action)
+                          milestones=ctx.milestones, overrides=ctx.overrides, action=ctx.action, prepared=prepared)
     if scenario is None and not ctx.overrides:
         projected = pd.DataFrame(columns=scenarios.PROJECT_COLUMNS)
     else:
-        scope = _scope(ctx.registry, ctx.action)
-        projected = scenarios.project(scope, ctx.observations, scenario, as_of=ctx.as_of, overrides=ctx.overrides,
-                                      method=ctx.method)
+        projected = scenarios.project(_scope(ctx.registry, ctx.action), ctx.observations, scenario, as_of=ctx.as_of,
+                                      overrides=ctx.overrides, method=ctx.method, prepared=prepared)
     return replace(ctx, assessment=table, paths=projected)
 
 
 def _reassessed(ctx: Context, indicators: set[str]) -> Context:
     """The context with the rows and paths of `indicators` computed again (the others stay as they are)."""
     targets = _scope(ctx.registry, ctx.action).targets
-    on = targets[targets["indicator"].isin(indicators)].reset_index(drop=True)
-    reads = _reads(ctx.registry, on) | indicators
-    cut = replace(ctx.registry, targets=on, indicators=ctx.registry.indicators[ctx.registry.indicators["id"].isin(reads)])
-    figures = ctx.observations[ctx.observations["indicator"].isin(reads)]
+    cut = replace(ctx.registry, targets=targets[targets["indicator"].isin(indicators)].reset_index(drop=True))
     scenario = _scenario(ctx)
+    prepared = _prepared(ctx)
     growth = {k: v for k, v in (ctx.overrides or {}).items() if k in indicators}
-    table = assess.assess(cut, figures, as_of=ctx.as_of, scenario=scenario, method=ctx.method,
-                          milestones=ctx.milestones, overrides=growth, action=ctx.action)
-    projected = scenarios.project(cut, figures, scenario, as_of=ctx.as_of, overrides=growth, method=ctx.method)
+    table = assess.assess(cut, ctx.observations, as_of=ctx.as_of, scenario=scenario, method=ctx.method,
+                          milestones=ctx.milestones, overrides=growth, action=ctx.action, prepared=prepared)
+    projected = scenarios.project(cut, ctx.observations, scenario, as_of=ctx.as_of, overrides=growth,
+                                  method=ctx.method, prepared=prepared)
     return replace(ctx, assessment=_spliced(ctx.assessment, table, "id"),
                    paths=_spliced(ctx.paths, projected, "indicator"))
 
 
-def _reads(reg: Registry, targets: pd.DataFrame) -> set[str]:
-    """The series the targets are judged on: their indicators, the series they are compared with, and the real
-    growth series beside their indicators."""
-    inds = set(targets["indicator"].dropna())
-    if "reference" in targets:
-        inds |= set(targets["reference"].dropna())
-    if "real_growth" in reg.indicators:
-        inds |= set(reg.indicators.loc[reg.indicators["id"].isin(inds), "real_growth"].dropna())
-    return inds
-
-
 def _spliced(old: pd.DataFrame, new: pd.DataFrame, key: str) -> pd.DataFrame:
-    """`old` with the rows of every `key` value that `new` holds replaced by `new`'s, in `old`'s order."""
+    """`old` with the rows of every `key` value that `new` holds replaced by `new`'s, in `old`'s order (a key
+    `old` lacks after the others), in `old`'s column types."""
     if old.empty:
         return new.reset_index(drop=True)
-    rank = {k: i for i, k in enumerate(dict.fromkeys([*old[key], *new[key]]))}
-    out = pd.concat([old[~old[key].isin(set(new[key]))], new], ignore_index=True)
-    out = out.iloc[np.argsort(out[key].map(rank).to_numpy(), kind="stable")].reset_index(drop=True)
-    now = out.dtypes
-    changed = {column: dtype for column, dtype in old.dtypes.items() if now[column] != dtype}
-    return out.astype(changed) if changed else out
+    keys = old[key].to_numpy(dtype=object)
+    rank = {k: i for i, k in enumerate(dict.fromkeys([*keys, *new[key]]))}
+    replaced = set(new[key])
+    kept = np.flatnonzero([k not in replaced for k in keys])
+    order = np.argsort(np.concatenate([[rank[k] for k in keys[kept]], [rank[k] for k in new[key]]]).astype(int),
+                       kind="stable")
+    columns = {}
+    for column in old.columns:
+        mine = old[column].array
+        both = type(mine)._concat_same_type([mine.take(kept), _like(new[column], mine)]) \
+            if column in new else mine.take(kept)
+        columns[column] = both.take(order)
+    return pd.DataFrame(columns, columns=old.columns)
+
+
+def _like(column: pd.Series, like: ExtensionArray) -> ExtensionArray:
+    """A column's values as an array of the type of `like`."""
+    return (column if column.dtype == like.dtype else column.astype(like.dtype)).array
 
 
 def _scope(reg: Registry, action: int | None) -> Registry:
     """The registry cut to what one action's projections read: its targets and every target on its indicators."""
     if action is None:
         return reg
+    return derived(("scope", int(action)), (reg,), lambda: _scoped(reg, int(action)))
+
+
+def _scoped(reg: Registry, action: int) -> Registry:
     targets = reg.targets
-    inds = set(targets.loc[targets["action"] == int(action), "indicator"].dropna())
-    keep = (targets["action"] == int(action)) | targets["indicator"].isin(inds)
+    inds = set(targets.loc[targets["action"] == action, "indicator"].dropna())
+    keep = (targets["action"] == action) | targets["indicator"].isin(inds)
     return replace(reg, targets=targets[keep].reset_index(drop=True))
 
 

@@ -37,6 +37,7 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 
 from kzlib import brief, charts, context, labels, paths, plans, scenarios, settings, text, trajectory
+from kzlib.canvas import KeepingCanvas
 from kzlib.context import Context
 from kzlib.errors import KzError
 from kzlib.registry import Registry
@@ -300,7 +301,7 @@ def canvas_png(canvas: FigureCanvasAgg) -> bytes:
     """What a canvas holds, as PNG bytes."""
     buffer = io.BytesIO()
     PIL.Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1) \
-        .save(buffer, format="png", **PNG_OPTIONS)
+        .convert("RGB").save(buffer, format="png", **PNG_OPTIONS)  # the charts are opaque: no alpha to write
     return buffer.getvalue()
 
 
@@ -356,7 +357,7 @@ class Chart:
     def __init__(self, fig: Figure, projected: bool):
         self.fig = fig
         self.projected = projected  # whether the path it was drawn with had projected years
-        self.canvas = FigureCanvasAgg(self.fig)
+        self.canvas = KeepingCanvas(self.fig)
         self.ax = self.fig.axes[0]
         self.parts = charts.parts(fig)
         self.lines = [self.parts.projection] if self.parts.projection is not None else []

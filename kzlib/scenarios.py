@@ -291,40 +291,47 @@ def _central(scenario: Scenario, ind: str, years: np.ndarray, values: np.ndarray
 
 
 def project(registry, observations: pd.DataFrame, scenario, as_of: int | None = None,
-            overrides: Mapping[str, float] | None = None, method: str = "auto") -> pd.DataFrame:
+            overrides: Mapping[str, float] | None = None, method: str = "auto", *,
+            prepared: tj.Prepared | None = None) -> pd.DataFrame:
     """Observed and projected values per indicator to its latest target year, with 50 % and 90 % bands; shares,
-    rates, ratios and densities go on along a line under "auto" (kzlib.assess.method_for)."""
+    rates, ratios and densities go on along a line under "auto" (kzlib.assess.method_for). `prepared` is
+    kzlib.trajectory.prepare of the same registry, figures and as_of, when the caller keeps it."""
     scenario = resolve(scenario, registry, overrides) or custom({})
-    series = tj.series_by_indicator(observations, as_of)
+    series = tj.series_by_indicator(observations, as_of) if prepared is None else prepared.series
+    info = tj.indicator_info(registry) if prepared is None else prepared.info
     numeric = registry.numeric()
-    info = tj.indicator_info(registry)
-    frames = []
+    columns: dict[str, list] = {c: [] for c in PROJECT_COLUMNS}
+
+    def add(ind: str, years: np.ndarray, values: np.ndarray, kind: str, bands: Mapping[str, np.ndarray]) -> None:
+        n = len(years)
+        columns["indicator"].append(np.full(n, ind, dtype=object))
+        columns["year"].append(np.asarray(years, dtype=int))
+        columns["value"].append(np.asarray(values, dtype=float))
+        columns["kind"].append(np.full(n, kind, dtype=object))
+        for col in BAND:
+            columns[col].append(bands.get(col, np.full(n, np.nan)))
+
     for ind, targets in numeric.groupby("indicator", sort=False):
         if ind not in series:
             continue
         years, values = series[ind]
         t, xt, end = int(years[-1]), float(values[-1]), int(targets["target_year"].max())
-        observed = pd.DataFrame({"indicator": ind, "year": years, "value": values, "kind": "observed"})
         linear = tj.method_for(info.get(str(ind), {}).get("measure"), method) == "linear"
         pace, path = _central(scenario, str(ind), years, values, targets, end, overrides, linear) \
             if end > t else (None, None)
         if path is None:
-            frames.append(observed)
+            add(str(ind), years, values, "observed", {})
             continue
         spread = tj.band(years, values, end, str(ind))
-        future = pd.DataFrame({"indicator": ind, "year": np.arange(t + 1, end + 1), "value": path,
-                               "kind": "projected"})
-        for col, p in BAND.items():
-            future[col] = path * spread[p] if spread is not None else np.nan
-            observed[col] = np.where(observed["year"] == t, xt, np.nan)
-        frames += [observed, future]
-    if not frames:
+        at_last = np.where(years == t, xt, np.nan)
+        add(str(ind), years, values, "observed", dict.fromkeys(BAND, at_last))
+        future = np.asarray(path, dtype=float)
+        add(str(ind), np.arange(t + 1, end + 1), future, "projected",
+            {col: future * spread[p] if spread is not None else np.full(len(future), np.nan)
+             for col, p in BAND.items()})
+    if not columns["year"]:
         return pd.DataFrame(columns=PROJECT_COLUMNS)
-    out = pd.concat(frames, ignore_index=True)
-    for col in BAND:
-        out[col] = out[col].astype(float) if col in out else np.nan
-    out["year"] = out["year"].astype(int)
-    return out[PROJECT_COLUMNS]
+    return pd.DataFrame({c: np.concatenate(parts) for c, parts in columns.items()}, columns=PROJECT_COLUMNS)
 
 
 # ------------------------------------------------------------------------------ saved scenarios (the explorer)

@@ -198,8 +198,38 @@ def series_by_indicator(observations: pd.DataFrame, as_of: int | None = None) ->
             for ind, g in obs.groupby("indicator", sort=False)}
 
 
-@dataclass(frozen=True)
+def flags_by(frame: pd.DataFrame | None, keys: list[str]) -> dict[tuple[str, int], str]:
+    """The flags (`;`-separated) of each (id, year) of a frame of figures or milestone records: the last row's."""
+    if frame is None or frame.empty or "flags" not in frame:
+        return {}
+    kept = frame.dropna(subset=["year"]).drop_duplicates(keys, keep="last")
+    flags = kept["flags"].fillna("").astype(str).tolist()
+    pairs = zip(kept[keys[0]].tolist(), kept[keys[1]].astype(int).tolist(), strict=True)
+    return dict(zip(pairs, flags, strict=True))
 
+
+@dataclass(frozen=True)
+class Prepared:
+    """What judging and projecting read of the figures and the registry, worked out once for callers that judge
+    the same figures again and again (kzlib.context): the series, the indicators' fields, the flags of every figure
+    and milestone record."""
+
+    series: Mapping[str, tuple[np.ndarray, np.ndarray]]
+    info: Mapping[str, Mapping]
+    figure_flags: Mapping[tuple[str, int], str]  # (indicator, year) -> flags
+    record_flags: Mapping[tuple[str, int], str]  # (target, year) -> flags
+
+
+def prepare(registry, observations: pd.DataFrame, milestones: pd.DataFrame | None = None,
+            as_of: int | None = None) -> Prepared:
+    """The series, indicator fields and flags that kzlib.assess.assess and kzlib.scenarios.project read."""
+    if milestones is not None and as_of is not None:
+        milestones = milestones[milestones["year"] <= as_of]
+    return Prepared(series_by_indicator(observations, as_of), indicator_info(registry),
+                    flags_by(observations, ["indicator", "year"]), flags_by(milestones, ["target", "year"]))
+
+
+@dataclass(frozen=True)
 class Goal:
     """What a numeric target asks of its indicator: a value (or band) to reach by a year."""
 
