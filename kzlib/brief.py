@@ -217,14 +217,25 @@ def without_figures(b: Brief) -> pd.DataFrame:
 
 def repeat_note(row: Mapping[str, Any], b: Brief) -> str:
     """另见行动一 / also in action 1: the other actions that state the same target ('' when none)."""
-    reg = b.registry.targets
+    where = _stated_in(b.registry.targets)
     same = {str(row["id"]), *([] if text.missing(row.get("repeat_of")) else [str(row["repeat_of"])])}
-    linked = reg[reg["id"].isin(same) | reg["repeat_of"].isin(same)]
-    others = sorted({int(a) for a in linked["action"]} - {int(row["action"])})
+    others = sorted(set().union(*(where.get(t, set()) for t in same)) - {int(row["action"])})
     if not others:
         return ""
     return labels.label("brief.repeat", b.lang, action=labels.label("brief.list_sep", b.lang).join(
         labels.action(a, b.lang) for a in others))
+
+
+def _stated_in(targets: pd.DataFrame) -> dict[str, set[int]]:
+    """Per target id, the actions that state it: its own and those of the targets that repeat it."""
+    def make() -> dict[str, set[int]]:
+        out: dict[str, set[int]] = {}
+        for tid, again, action in targets[["id", "repeat_of", "action"]].itertuples(index=False):
+            for key in (tid, again):
+                if not text.missing(key):
+                    out.setdefault(str(key), set()).add(int(action))
+        return out
+    return context.derived("stated_in", (targets,), make)
 
 
 _DEPARTMENTS: dict[tuple[int, str], dict[str, str]] = {}

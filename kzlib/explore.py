@@ -320,23 +320,33 @@ def record(frame: pd.DataFrame, i: int) -> dict:
     return frame.iloc[i].to_dict()
 
 
-def projection(path: pd.DataFrame | None) -> pd.DataFrame:
-    """One indicator's projection as charts draw it: its latest observation, then the projected years (empty when
-    nothing is projected)."""
-    if path is None or path.empty:
-        return pd.DataFrame(columns=PROJECTION_COLUMNS, dtype=float)
-    kind, year = path["kind"].to_numpy(), path["year"].to_numpy(dtype=float)
-    observed = (kind == "observed").nonzero()[0]
+NO_PROJECTION = np.empty((0, len(PROJECTION_COLUMNS)))
+
+
+def projections(paths_: pd.DataFrame, indicators: Sequence[str]) -> dict[str, np.ndarray]:
+    """Per indicator, its projection as charts draw it: rows of PROJECTION_COLUMNS, its latest observation then the
+    projected years (no rows when nothing is projected)."""
+    if paths_.empty:
+        return dict.fromkeys(indicators, NO_PROJECTION)
+    names, kinds = paths_["indicator"].to_numpy(dtype=object), paths_["kind"].to_numpy(dtype=object)
+    table = paths_[PROJECTION_COLUMNS].to_numpy(dtype=float)
+    out = {}
+    for name in indicators:
+        rows = np.flatnonzero(names == name)
+        out[name] = _projection(kinds[rows], table[rows])
+    return out
+
+
+def _projection(kind: np.ndarray, table: np.ndarray) -> np.ndarray:
+    observed = np.flatnonzero(kind == "observed")
     if not len(observed):
-        return pd.DataFrame(columns=PROJECTION_COLUMNS, dtype=float)
+        return NO_PROJECTION
     last = observed[-1]
-    ahead = ((kind == "projected") & (year > year[last])).nonzero()[0]
+    ahead = np.flatnonzero((kind == "projected") & (table[:, 0] > table[last, 0]))
     if not len(ahead):
-        return pd.DataFrame(columns=PROJECTION_COLUMNS, dtype=float)
-    xt = float(path["value"].iloc[last])
-    table = path[PROJECTION_COLUMNS].to_numpy(dtype=float)[ahead]
-    first = np.array([[year[last]] + [xt] * (len(PROJECTION_COLUMNS) - 1)])
-    return pd.DataFrame(np.vstack([first, table]), columns=PROJECTION_COLUMNS)
+        return NO_PROJECTION
+    first = np.r_[table[last, 0], np.full(len(PROJECTION_COLUMNS) - 1, table[last, 1])]
+    return np.vstack([first, table[ahead]])
 
 
 class Chart:
@@ -416,16 +426,18 @@ class Chart:
                               pos.width - (self.box.x0 - box.x0 + box.x1 - self.box.x1) / width,
                               pos.height - (self.box.y0 - box.y0 + box.y1 - self.box.y1) / height])
 
-    def update(self, proj: pd.DataFrame) -> bytes | None:
-        """The figure with this projection, as PNG bytes; None when a new figure must be drawn."""
+    def update(self, proj: np.ndarray) -> bytes | None:
+        """The figure with this projection (rows of PROJECTION_COLUMNS), as PNG bytes; None when a new figure must
+        be drawn."""
         moving = len(proj) >= 2
         if not self.movable:
             return self.image if self.projected or not moving else None
         if not moving:
             return None
-        self.lines[0].set_data(proj["year"], proj["value"])
+        column = {name: proj[:, i] for i, name in enumerate(PROJECTION_COLUMNS)}
+        self.lines[0].set_data(column["year"], column["value"])
         for band, (lo, hi) in zip(self.bands, (("lo90", "hi90"), ("lo50", "hi50")), strict=True):
-            band.set_data(proj["year"], proj[lo], proj[hi])
+            band.set_data(column["year"], column[lo], column[hi])
         before = self.ax.get_ylim()
         self.ax.set_autoscaley_on(True)
         self.ax.relim()
@@ -793,17 +805,16 @@ class Explorer:
         unseen, as the current assumptions name them, so that the first slider change moves a drawn figure."""
         frame = brief.chart_rows(view)
         ids, inds, statuses = (frame[column].tolist() for column in ("id", "indicator", "status"))
-        shown = view.paths[view.paths["indicator"].isin(set(inds))]
-        proj = {str(k): projection(g) for k, g in shown.groupby("indicator", sort=False)}
+        proj = projections(view.paths, [str(ind) for ind in dict.fromkeys(inds)])
         images = self._image_widgets(len(ids))
         self.headings["charts"].layout.display = None if ids else "none"  # no heading over no chart
         jobs, spare = [], []
         assumed = brief.Brief(view.context, view.lang, view.action, label=labels.label("explore.assumed", view.lang))
         for i, (target, ind, status) in enumerate(zip(ids, inds, statuses, strict=True)):
             row = partial(record, frame, i)  # read only for a chart to draw
-            own = proj.get(str(ind), projection(None))
+            own = proj[str(ind)]
             static = (view.lang, view.as_of, target, status, view.scenario_label)
-            key = (*static, own.to_numpy().tobytes())
+            key = (*static, own.tobytes())
             if key in self._pngs:
                 self._pngs.move_to_end(key)
                 self._show(i, static, self._pngs[key])
@@ -820,7 +831,7 @@ class Explorer:
         self._draw()
 
     def _prepare(self, assumed: brief.Brief, row: Callable[[], dict], static: tuple, indicator: str,
-                 proj: pd.DataFrame) -> None:
+                 proj: np.ndarray) -> None:
         """Draw, unseen, a chart of the start view as the current assumptions name it; where the start view
         projects nothing (one figure, no trend), under the slider's start value, so that the figure has a path to
         move."""
@@ -829,8 +840,8 @@ class Explorer:
             pace = {indicator: pace_of(knob, start_value(knob))}
             context_ = assumed.context.with_overrides(*((None, pace) if knob.linear else (pace, None)))
             assumed = brief.Brief(context_, assumed.lang, assumed.action, label=assumed.label)
-            proj = projection(assumed.paths[assumed.paths["indicator"] == indicator])
-        self._chart(None, assumed, row, static, proj, (*static, proj.to_numpy().tobytes()))
+            proj = projections(assumed.paths, [indicator])[indicator]
+        self._chart(None, assumed, row, static, proj, (*static, proj.tobytes()))
 
     def _show(self, i: int, static: tuple | None, png: bytes) -> None:
         if self._images[i].value != png:
@@ -881,7 +892,7 @@ class Explorer:
         if quiet == self._changes and not self._queue:
             gc.collect()
 
-    def _chart(self, i: int | None, view: brief.Brief, row: Callable[[], dict], static: tuple, proj: pd.DataFrame,
+    def _chart(self, i: int | None, view: brief.Brief, row: Callable[[], dict], static: tuple, proj: np.ndarray,
                key: tuple) -> None:
         """Draw one chart (moving the kept figure when it can) and show it in image `i` (keep it when None)."""
         chart = self._figures.get(static)
