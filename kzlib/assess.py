@@ -42,7 +42,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kzlib import scenarios, settings
+from kzlib import frames, scenarios, settings
 from kzlib.trajectory import (
     FLOOR_KINDS,
     GROWTH_KINDS,
@@ -463,7 +463,7 @@ def assess(registry, observations: pd.DataFrame, as_of: int | None = None, scena
         milestones = milestones[milestones["year"] <= as_of]
     prepared = prepared or prepare(registry, observations, milestones, as_of)
     rows = [_assess_target(tg, prepared.info, prepared.series, milestones, method, scenario, overrides, as_of)
-            for tg in targets.to_dict("records")]
+            for tg in frames.records(targets)]
     columns: dict[str, Any] = {c: [r.get(c, np.nan) for r in rows] for c in COLUMNS}  # typed once, then framed
     for col in INT_COLUMNS:
         columns[col] = pd.array([None if missing(v) else int(v) for v in columns[col]], dtype="Int64")
@@ -486,7 +486,7 @@ def _floats(values: list) -> np.ndarray:
 def latest_flags(table: pd.DataFrame, observations: pd.DataFrame, milestones: pd.DataFrame | None) -> list[str]:
     """The flags (`;`-separated) of the figure or record each row's judgement rests on: its latest one."""
     prepared = Prepared({}, {}, flags_by(observations, ["indicator", "year"]), flags_by(milestones, ["target", "year"]))
-    return _latest_flags(table[["id", "kind", "indicator", "latest_year", "repeat_of"]].to_dict("records"), prepared)
+    return _latest_flags(frames.records(table[["id", "kind", "indicator", "latest_year", "repeat_of"]]), prepared)
 
 
 def _latest_flags(rows: list[Mapping], prepared: Prepared) -> list[str]:
@@ -538,10 +538,10 @@ def behind(table: pd.DataFrame, n: int = 10, now: int | None = None) -> pd.DataF
     settings.RISK_PROBABILITY), then by status (moving away, lagging, needs acceleration, at risk), then the lowest
     ratio (targets without one last)."""
     table = counted(table)
-    rows = table[pd.Series([is_risk(r, now) for r in table.to_dict("records")], index=table.index, dtype=bool)].copy()
+    rows = table[pd.Series([is_risk(r, now) for r in frames.records(table)], index=table.index, dtype=bool)].copy()
     chance = pd.to_numeric(rows.get("probability", pd.Series(np.nan, index=rows.index)), errors="coerce")
     rows["_unlikely"] = ~(chance < settings.RISK_PROBABILITY)
-    rows["_weak"] = [weak(r) for r in rows.to_dict("records")]
+    rows["_weak"] = [weak(r) for r in frames.records(rows)]
     rows["_rank"] = rows["status"].map(lambda s: RISK_STATUSES.index(s) if s in RISK_STATUSES else len(RISK_STATUSES))
     rows["_ratio"] = pd.to_numeric(rows.get("ratio", pd.Series(np.nan, index=rows.index)), errors="coerce")
     rows = rows.sort_values(["_weak", "_unlikely", "_rank", "_ratio"], na_position="last", kind="stable").head(n)

@@ -22,7 +22,7 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from PIL import Image
 
-from kzlib import assess, charts, context, labels, registry, settings, style, text
+from kzlib import assess, charts, context, frames, labels, registry, settings, style, text
 from kzlib.context import Context
 from kzlib.registry import NUMERIC_KINDS
 
@@ -348,7 +348,7 @@ class Shown:
 def shown_counts(rows: pd.DataFrame, lang: str) -> list[Shown]:
     """How many targets show each status word (守住底线 apart from 达到序时进度), in settings.STATUSES order."""
     groups: dict[tuple[str, str], Shown] = {}
-    for row in rows[[c for c in ("status", "kind", "direction") if c in rows]].to_dict("records"):  # those it reads
+    for row in frames.records(rows[[c for c in ("status", "kind", "direction") if c in rows]]):  # those it reads
         status, side = str(row["status"]), text.year_rule(row)
         word = text.status_label(status, lang, side)
         had = groups.get((status, word))
@@ -412,7 +412,7 @@ def risk_items(b: Brief, n: int = settings.LEAD_RISKS) -> list[str]:
     verify says so and who is to verify it."""
     who = departments(b)
     out = []
-    for row in assess.behind(b.rows, n, b.now).to_dict("records"):
+    for row in frames.records(assess.behind(b.rows, n, b.now)):
         where = "" if b.action is not None else labels.action(int(row["action"]), b.lang) + " "
         name = esc(where + text.name_of(row, b.lang))
         reason = text.risk_reason(row, b.lang)
@@ -497,7 +497,7 @@ def since_last_year(b: Brief) -> str:
         if rows.empty:
             continue
         items = labels.label("brief.list_sep", b.lang).join(change_item(names.loc[r["id"]], r, b.lang)
-                                                            for r in rows.to_dict("records"))
+                                                            for r in frames.records(rows))
         parts.append(labels.label(f"brief.change_{kind}", b.lang, items=items))
     shown = shown_figures(b)
     fresh = shown[shown["year"] > year]
@@ -546,7 +546,7 @@ def data_vintage(b: Brief) -> str:
     sep = labels.label("brief.list_sep", b.lang)
     by_year = sep.join(labels.label("brief.vintage_year", b.lang, year=int(y), n=int(n)) for y, n in years.items())
     flagged: dict[str, int] = {}
-    for row in rows.to_dict("records"):  # figures and milestone records alike
+    for row in frames.records(rows):  # figures and milestone records alike
         for f in latest_flags(b, row):
             flagged[f] = flagged.get(f, 0) + 1
     line = labels.label("brief.vintage_lead", b.lang, years=by_year)
@@ -590,7 +590,7 @@ def trial_figures(b: Brief) -> str:
     moved = changes(b, Brief(shipped, b.lang, b.action))
     names = b.rows.set_index("id")
     changed = labels.label("brief.list_sep", b.lang).join(change_item(names.loc[r["id"]], r, b.lang)
-                                                          for r in moved.to_dict("records"))
+                                                          for r in frames.records(moved))
     line = labels.label("brief.trial", b.lang, n=len(extra))
     line += labels.label("brief.trial_changed", b.lang, items=changed) if changed else \
         labels.label("brief.trial_unchanged", b.lang)
@@ -686,7 +686,7 @@ def flag_marks(b: Brief, rows: pd.DataFrame) -> dict[str, int]:
     """Note numbers for the quality flags of the figures the rows show, in the order they first appear."""
     marks: dict[str, int] = {}
     zone = zone_indicators(b)
-    for row in rows[[c for c in ("indicator", "latest_year", "latest_flags") if c in rows]].to_dict("records"):
+    for row in frames.records(rows[[c for c in ("indicator", "latest_year", "latest_flags") if c in rows]]):
         for f in latest_flags(b, row, zone):
             marks.setdefault(f, len(marks) + 1)
     return marks
@@ -708,7 +708,7 @@ def status_rows(rows: pd.DataFrame, lang: str, scenario: bool = False, b: Brief 
     `marks` numbers the quality flags of the latest figures (kzlib.brief.flag_marks)."""
     words = labels.words("brief", lang)
     out = []
-    for row in rows.to_dict("records"):
+    for row in frames.records(rows):
         note = repeat_note(row, b) if b is not None else ""
         noted = [marks[f] for f in latest_flags(b, row) if f in marks] if b is not None and marks else []
         cells = [
@@ -789,7 +789,7 @@ def trajectories(b: Brief) -> Html:
     if rows.empty:
         return Html("")
     images = [f'<figure class="kz-chart">{png(chart(b, row), text.name_of(row, b.lang))}</figure>'
-              for row in rows.to_dict("records")]
+              for row in frames.records(rows)]
     return Html(f"<h2>{esc(b.words['charts'])}</h2><div class=\"kz-charts\">{''.join(images)}</div>")
 
 
@@ -798,7 +798,7 @@ def milestone_rows(b: Brief) -> list[list[str]]:
     w = b.words
     latest = b.milestones.sort_values("year").groupby("target").tail(1).set_index("target")
     out = []
-    for row in with_figures(b).to_dict("records"):
+    for row in frames.records(with_figures(b)):
         if row["kind"] != "milestone":
             continue
         own = row["id"] if row["id"] in latest.index else row.get("repeat_of")
@@ -826,7 +826,7 @@ def judgement_list(b: Brief, outlook: bool = False, rows: pd.DataFrame | None = 
     parts = []
     who = departments(b)
     rows = b.rows if rows is None else rows
-    for row in rows.to_dict("records"):
+    for row in frames.records(rows):
         ask = None if row["kind"] == "milestone" else who.get(row["id"])  # a milestone names its own source
         sentence = text.judgement(row, b.lang, ask or None, b.now)
         note = repeat_note(row, b)
@@ -866,7 +866,7 @@ def related_rows(b: Brief, target: str) -> list[str]:
     if rel is None or rel.empty:
         return []
     out = []
-    for r in rel[rel["target"] == target].to_dict("records"):
+    for r in frames.records(rel[rel["target"] == target]):
         value = text.format_number(r["value"], b.lang, r["unit"] if b.lang == "zh" else None)
         unit = "" if b.lang == "zh" else f" {r['unit']}"
         scope = r.get(f"scope_{b.lang}") or ""
@@ -879,7 +879,7 @@ def missing_rows(b: Brief) -> list[list[str]]:
     and any related evidence."""
     who = departments(b)
     out = []
-    for row in assess.counted(without_figures(b)).to_dict("records"):
+    for row in frames.records(assess.counted(without_figures(b))):
         note = text.status_label(row["status"], b.lang) if row["status"] == "not_assessable" else ""
         related = related_rows(b, row["id"])
         extra = "".join(f'<br><span class="kz-note">{esc(r)}</span>' for r in related)
@@ -1020,7 +1020,7 @@ def action_counts(b: Brief) -> Html:
     words_ = [text.status_label(g.status, b.lang, g.side) for g in groups]
     head = [w["col_action"], *words_, w["col_total"]]
     rows = []
-    for act in b.registry.actions.to_dict("records"):
+    for act in frames.records(b.registry.actions):
         mine = counted[counted["action"] == act["action"]]
         have = {text.status_label(g.status, b.lang, g.side): g.n for g in shown_counts(mine, b.lang)}
         cells = [esc(have[word]) if word in have else "" for word in words_]
@@ -1042,7 +1042,7 @@ def furthest_behind(b: Brief, n: int = 10) -> Html:
     titles = b.registry.actions.set_index("action")[f"title_{b.lang}"].to_dict()
     marks = flag_marks(b, rows)
     cells = [[action_link(r["action"], titles[r["action"]], b.lang, bare=True), *row]
-             for r, row in zip(rows.to_dict("records"), status_rows(rows, b.lang, b=b, marks=marks), strict=True)]
+             for r, row in zip(frames.records(rows), status_rows(rows, b.lang, b=b, marks=marks), strict=True)]
     columns = ("col_action", *STATUS_COLUMNS)
     if not has_chance(rows):
         columns, cells = _without_chance(columns, cells)
@@ -1059,7 +1059,7 @@ def department_rows(b: Brief) -> list[list[str]]:
     rows = rows[rows["status"] != "not_assessable"]
     out = []
     by = pd.DataFrame({"department": [who.get(t) or labels.label("brief.no_department", b.lang) for t in rows["id"]],
-                       "name": [text.name_of(r, b.lang) for r in rows.to_dict("records")]})
+                       "name": [text.name_of(r, b.lang) for r in frames.records(rows)]})
     for dept, group in by.groupby("department", sort=False):
         names = labels.label("brief.name_sep", b.lang).join(group["name"])
         out.append([esc(dept), esc(len(group)), esc(names)])
