@@ -200,8 +200,8 @@ def _reassessed(ctx: Context, indicators: set[str]) -> Context:
 
 
 def _spliced(old: pd.DataFrame, new: pd.DataFrame, key: str) -> pd.DataFrame:
-    """`old` with the rows of every `key` value that `new` holds replaced by `new`'s, in `old`'s order (a key
-    `old` lacks after the others), in `old`'s column types."""
+    """`old` with the rows of every `key` value that `new` (with the same columns) holds replaced by `new`'s, in
+    `old`'s order (a key `old` lacks after the others), in `old`'s column types."""
     if old.empty:
         return new.reset_index(drop=True)
     keys = old[key].to_numpy(dtype=object)
@@ -213,9 +213,7 @@ def _spliced(old: pd.DataFrame, new: pd.DataFrame, key: str) -> pd.DataFrame:
     columns = {}
     for column in old.columns:
         mine = old[column].array
-        both = type(mine)._concat_same_type([mine.take(kept), _like(new[column], mine)]) \
-            if column in new else mine.take(kept)
-        columns[column] = both.take(order)
+        columns[column] = type(mine)._concat_same_type([mine.take(kept), _like(new[column], mine)]).take(order)
     return pd.DataFrame(columns, columns=old.columns)
 
 

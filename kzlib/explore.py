@@ -316,7 +316,7 @@ PROJECTION_COLUMNS = ["year", "value", "lo90", "lo50", "hi50", "hi90"]
 
 
 def record(frame: pd.DataFrame, i: int) -> dict:
-    """Row `i` of a frame as a dict (one row: a whole frame's take longer)."""
+    """Row `i` of a frame as a dict (converting that row only)."""
     return frames.records(frame.iloc[[i]])[0]
 
 

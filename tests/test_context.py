@@ -90,3 +90,18 @@ def test_a_bad_step_is_refused_with_the_indicator_named(bases):
         bases[1].with_overrides({"urbanisation_rate": 0.05}, {"urbanisation_rate": 1.0})
     with pytest.raises(ScenarioError, match="nope"):
         bases[1].with_overrides(None, {"nope": 1.0})
+
+
+def test_what_is_derived_from_a_frame_is_worked_out_once_per_frame_object():
+    made = []
+    frame = pd.DataFrame({"x": [1, 2]})
+
+    def make():
+        made.append(1)
+        return frame["x"].sum()
+
+    assert context.derived("sum", (frame,), make) == 3
+    assert context.derived("sum", (frame,), make) == 3 and len(made) == 1
+    twin = frame.copy()  # the same figures in another object: worked out again, never mixed up
+    assert context.derived("sum", (twin,), make) == 3 and len(made) == 2
+    assert context.derived("other", (frame,), make) == 3 and len(made) == 3
