@@ -226,12 +226,15 @@ def pace_of(knob: Knob, value: float) -> float:
 
 def pace_text(knob: Knob, pace: float, lang: str) -> str:
     """A knob's pace as the note beside the slider writes it: growth as a percentage (7.7%), a change a year to
-    one decimal more than the slider's grid (2.02个百分点, -0.023)."""
+    one decimal more than the slider's grid (2.02个百分点, −0.023), a minus sign as the slider's readout has it."""
     if not knob.linear:
-        return text.format_percent(pace, lang)
-    unit = knob.unit_zh
-    shown = "pp" if unit in text.PERCENT_UNITS else None if unit in text.RATIO_UNITS else text.unit_of(knob.row(), lang)
-    return text.format_number(pace, lang, shown, decimals(knob) + 1)
+        said = text.format_percent(pace, lang)
+    else:
+        unit = knob.unit_zh
+        shown = "pp" if unit in text.PERCENT_UNITS else None if unit in text.RATIO_UNITS else \
+            text.unit_of(knob.row(), lang)
+        said = text.format_number(pace, lang, shown, decimals(knob) + 1)
+    return "\u2212" + said[1:] if said.startswith("-") else said
 
 
 def slider_unit(knob: Knob, lang: str) -> str:

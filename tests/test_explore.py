@@ -382,7 +382,7 @@ def test_a_ratio_slider_moves_by_thousandths(ex):
                         "times", 2.12)
     assert explore.slider_step(knob) == pytest.approx(0.001)
     assert explore.slider_bounds(knob) == pytest.approx((-0.08, 0.04))
-    assert explore.knob_note(knob, "zh") == "趋势 -0.04 · 目标路径需 -0.023"
+    assert explore.knob_note(knob, "zh") == "趋势 \u22120.04 · 目标路径需 \u22120.023"
     assert explore.slider_unit(knob, "zh") == "每年变动" and explore.slider_unit(knob, "en") == "change a year"
     assert explore.pace_of(knob, -0.0300000001) == pytest.approx(-0.03)
 
