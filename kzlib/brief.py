@@ -1029,8 +1029,8 @@ def action_counts(b: Brief) -> Html:
     chips = "".join(chip(g.status, b.lang, side=g.side) for g in groups)
     repeats = len(b.assessment) - len(counted)
     note = f'<p class="kz-note kz-notes">{esc(w["matrix_note"].format(n=repeats))}</p>' if repeats else ""
-    return Html(f"<h2>{esc(w['matrix'])}</h2><p class=\"kz-legend\">{chips}</p>" + table(head, rows, numeric=numeric)
-                + note)
+    return Html(f"<h2>{esc(w['matrix'])}</h2><p class=\"kz-legend\">{chips}</p>"
+                + table(head, rows, numeric=numeric, cls="kz-matrix") + note)
 
 
 def furthest_behind(b: Brief, n: int = 10) -> Html:
