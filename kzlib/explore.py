@@ -36,7 +36,20 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from kzlib import brief, charts, context, frames, labels, paths, plans, scenarios, settings, text, trajectory
+from kzlib import (
+    brief,
+    charts,
+    context,
+    frames,
+    labels,
+    paths,
+    plans,
+    scenarios,
+    settings,
+    tables,
+    text,
+    trajectory,
+)
 from kzlib.canvas import KeepingCanvas
 from kzlib.context import Context
 from kzlib.errors import KzError
@@ -261,6 +274,12 @@ def knob_note(knob: Knob, lang: str) -> str:
 
 
 # ---------------------------------------------------------------- what the outputs look like
+
+
+def dropdown_width(names: Sequence[str]) -> str:
+    """A dropdown's width (CSS) that shows its longest option whole, its label beside it: 30em to 52em."""
+    longest = max((tables.display_width(name) for name in names), default=0)  # a CJK character counts two
+    return f"{min(52, max(30, round(6 + 0.7 * longest)))}em"
 
 
 def plan_options(lang: str, also: Sequence[str] = ()) -> list[tuple[str, str]]:
@@ -564,7 +583,7 @@ class Explorer:
         if as_of is not None and int(as_of) not in years:
             years = sorted({*years, int(as_of)}, reverse=True)
         self.action = w.Dropdown(value=int(action), options=[(str(n), n) for n in actions],
-                                 layout=w.Layout(width="30em"))  # room for a section's title
+                                 layout=w.Layout(width="30em"))  # widened to the longest title by _label
         self.lang = w.ToggleButtons(value=lang, options=LANG_BUTTONS)
         self.as_of = w.Dropdown(value=ALL_DATA if as_of is None else int(as_of),
                                 options=[("", ALL_DATA), *((str(y), y) for y in years)])
@@ -621,6 +640,7 @@ class Explorer:
             widget.value = f"<h3>{brief.esc(words[key])}</h3>"
         titles = self.registry.actions.set_index("action")[f"title_{lang}"].to_dict()
         self._relabel(self.action, [(f"{n}. {titles[n]}", n) for n in titles])
+        self.action.layout.width = dropdown_width([name for name, _ in self.action.options])
         self._relabel(self.as_of, [(words["latest"], ALL_DATA), *((str(y), y) for _, y in self.as_of.options[1:])])
         self._relabel(self.scenario, [(getattr(s, f"label_{lang}") or name, name) for name, s in self.known.items()])
         self._relabel(self.plan, plan_options(lang, also=[v for _, v in self.plan.options]))

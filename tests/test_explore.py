@@ -600,3 +600,12 @@ def test_kz_render_with_a_saved_scenario_names_it_in_the_lead(project, tmp_path)
     lead = page[page.index('class="kz-lead"'):]
     lead = lead[:lead.index("</section>")]
     assert "情景说明" in lead and "情景预测按“zz_render（情景探索器假设）”计算" in lead
+
+
+def test_the_action_menu_widens_for_long_english_titles_and_stays_put_for_chinese_ones(ex):
+    ex.lang.value = "en"
+    english = float(ex.action.layout.width.removesuffix("em"))
+    ex.lang.value = "zh"
+    chinese = float(ex.action.layout.width.removesuffix("em"))
+    assert chinese == 30 and english > chinese
+    assert explore.dropdown_width(["9. " + "x" * 200]) == "52em"  # never wider than a notebook's column
