@@ -14,11 +14,13 @@ from typing import Any
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hinting_flag
 from matplotlib.font_manager import fontManager, get_font
+from matplotlib.ft2font import FT2Font
 
 LAYOUT_CACHE = 4096  # texts kept (a few dozen per chart)
 _LAYOUTS: dict[tuple, Any] = {}
 _METRICS: dict[tuple, tuple[float, float, float] | tuple[None, None, None]] = {}
-SUPPORTED = all(hasattr(RendererAgg, name) for name in ("_prepare_font", "_draw_text_glyphs_and_boxes"))
+SUPPORTED = all(hasattr(RendererAgg, name) for name in ("_prepare_font", "_draw_text_glyphs_and_boxes")) and \
+    hasattr(FT2Font, "_layout")
 
 
 def _kept(cache: dict, key: tuple, make: Any) -> Any:

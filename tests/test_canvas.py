@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
 
 from kzlib import brief, canvas, charts, context
@@ -38,3 +38,9 @@ def test_texts_are_laid_out_once_and_kept(project):
     assert any(key[0] == "开州区 2027年 60%" for key in kept)
     drawn(fig, canvas.KeepingCanvas)
     assert canvas._LAYOUTS.keys() == kept.keys() and all(canvas._LAYOUTS[k] is kept[k] for k in kept)
+
+
+def test_without_the_internals_it_leans_on_the_canvas_is_matplotlib_s_own(monkeypatch):
+    monkeypatch.setattr(canvas, "SUPPORTED", False)
+    renderer = canvas.KeepingCanvas(Figure(figsize=(2, 1))).get_renderer()
+    assert type(renderer) is RendererAgg
