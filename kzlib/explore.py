@@ -276,10 +276,10 @@ def knob_note(knob: Knob, lang: str) -> str:
 # ---------------------------------------------------------------- what the outputs look like
 
 
-def dropdown_width(names: Sequence[str]) -> str:
-    """A dropdown's width (CSS) that shows its longest option whole, its label beside it: 30em to 52em."""
+def dropdown_width(names: Sequence[str], least: int = 30) -> str:
+    """A dropdown's width (CSS) that shows its longest option whole, its label beside it: `least` to 52em."""
     longest = max((tables.display_width(name) for name in names), default=0)  # a CJK character counts two
-    return f"{min(52, max(30, round(6 + 0.7 * longest)))}em"
+    return f"{min(52, max(least, round(6 + 0.7 * longest)))}em"
 
 
 def plan_options(lang: str, also: Sequence[str] = ()) -> list[tuple[str, str]]:
@@ -587,7 +587,7 @@ class Explorer:
         self.lang = w.ToggleButtons(value=lang, options=LANG_BUTTONS)
         self.as_of = w.Dropdown(value=ALL_DATA if as_of is None else int(as_of),
                                 options=[("", ALL_DATA), *((str(y), y) for y in years)])
-        self.scenario = w.Dropdown(value=scenario, options=list(self.known), layout=w.Layout(width="24em"))
+        self.scenario = w.Dropdown(value=scenario, options=list(self.known), layout=w.Layout(width="24em"))  # see _label
         self.reset = w.Button(icon="undo")
         self.save_name = w.Text(continuous_update=False)
         self.save_shared = w.Checkbox(value=False, indent=False)
@@ -643,6 +643,7 @@ class Explorer:
         self.action.layout.width = dropdown_width([name for name, _ in self.action.options])
         self._relabel(self.as_of, [(words["latest"], ALL_DATA), *((str(y), y) for _, y in self.as_of.options[1:])])
         self._relabel(self.scenario, [(getattr(s, f"label_{lang}") or name, name) for name, s in self.known.items()])
+        self.scenario.layout.width = dropdown_width([name for name, _ in self.scenario.options], least=24)
         self._relabel(self.plan, plan_options(lang, also=[v for _, v in self.plan.options]))
         for control, key in ((self.plan, "plan"), (self.action, "action"), (self.lang, "lang"), (self.as_of, "as_of"),
                              (self.scenario, "scenario")):

@@ -602,10 +602,12 @@ def test_kz_render_with_a_saved_scenario_names_it_in_the_lead(project, tmp_path)
     assert "情景说明" in lead and "情景预测按“zz_render（情景探索器假设）”计算" in lead
 
 
-def test_the_action_menu_widens_for_long_english_titles_and_stays_put_for_chinese_ones(ex):
+def test_the_menus_widen_for_long_english_titles_and_the_action_menu_stays_put_for_chinese_ones(ex):
     ex.lang.value = "en"
     english = float(ex.action.layout.width.removesuffix("em"))
+    scenario = float(ex.scenario.layout.width.removesuffix("em"))
     ex.lang.value = "zh"
     chinese = float(ex.action.layout.width.removesuffix("em"))
     assert chinese == 30 and english > chinese
+    assert scenario > 24  # "GDP grows 6 % a year (illustrative assumption)" whole
     assert explore.dropdown_width(["9. " + "x" * 200]) == "52em"  # never wider than a notebook's column
