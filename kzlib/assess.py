@@ -55,7 +55,6 @@ from kzlib.trajectory import (
     base_index,
     cagr,
     first_year,
-    flags_by,
     floor_base_year,
     goal_of,
     meets,
@@ -483,13 +482,8 @@ def _floats(values: list) -> np.ndarray:
         return pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").astype(float).to_numpy()
 
 
-def latest_flags(table: pd.DataFrame, observations: pd.DataFrame, milestones: pd.DataFrame | None) -> list[str]:
-    """The flags (`;`-separated) of the figure or record each row's judgement rests on: its latest one."""
-    prepared = Prepared({}, {}, flags_by(observations, ["indicator", "year"]), flags_by(milestones, ["target", "year"]))
-    return _latest_flags(frames.records(table[["id", "kind", "indicator", "latest_year", "repeat_of"]]), prepared)
-
-
 def _latest_flags(rows: list[Mapping], prepared: Prepared) -> list[str]:
+    """The flags (`;`-separated) of the figure or record each row's judgement rests on: its latest one."""
     out = []
     for row in rows:
         year = row.get("latest_year")

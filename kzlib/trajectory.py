@@ -82,7 +82,6 @@ def indicator_seed(indicator: str) -> tuple[int, int]:
 
 
 @lru_cache(maxsize=256)
-
 def _deviations(changes: int, span: int, scale: float, horizon: int, seed: tuple[int, ...],
                 simulations: int) -> np.ndarray:
     """Simulated log deviations from the drift path, shape (horizon, simulations), drift uncertainty included."""
